@@ -1,0 +1,44 @@
+package crawler
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DeclaredLifetime parses a Set-Cookie line or a document.cookie assignment
+// and returns the cookie's name and the lifetime it asked for, measured from
+// at. session is true when neither Max-Age nor Expires is given. Max-Age wins
+// over Expires, as in RFC 6265. A zero or negative lifetime means deletion.
+func DeclaredLifetime(line string, at time.Time) (name string, lifetime time.Duration, session bool) {
+	parts := strings.Split(line, ";")
+	nameValue := strings.TrimSpace(parts[0])
+	name, _, _ = strings.Cut(nameValue, "=")
+	name = strings.TrimSpace(name)
+	var expires time.Time
+	maxAge, haveMaxAge := int64(0), false
+	for _, attr := range parts[1:] {
+		key, value, _ := strings.Cut(strings.TrimSpace(attr), "=")
+		switch strings.ToLower(strings.TrimSpace(key)) {
+		case "max-age":
+			if n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64); err == nil {
+				maxAge, haveMaxAge = n, true
+			}
+		case "expires":
+			if t, err := http.ParseTime(strings.TrimSpace(value)); err == nil {
+				expires = t
+			} else if t, err := time.Parse("Mon, 02-Jan-2006 15:04:05 MST", strings.TrimSpace(value)); err == nil {
+				expires = t
+			}
+		}
+	}
+	switch {
+	case haveMaxAge:
+		const century = 100 * 365 * 24 * 3600 // keeps the Duration from overflowing
+		return name, time.Duration(min(maxAge, century)) * time.Second, false
+	case !expires.IsZero():
+		return name, expires.Sub(at), false
+	}
+	return name, 0, true
+}
