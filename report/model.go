@@ -1,0 +1,288 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SchemaVersion is the version of the JSON report contract (DESIGN.md).
+const SchemaVersion = 1
+
+// Report is the whole result of a scan: the JSON report contract. Field
+// names are snake_case; absent knowledge is null; arrays are sorted by the
+// producer so that two scans of the same site diff cleanly.
+type Report struct {
+	SchemaVersion int          `json:"schema_version"`
+	Tool          Tool         `json:"tool"`
+	Target        string       `json:"target"`
+	StartedAt     time.Time    `json:"started_at"`
+	FinishedAt    time.Time    `json:"finished_at"`
+	Interrupted   bool         `json:"interrupted"`
+	Browser       Browser      `json:"browser"`
+	Profiles      []string     `json:"profiles"`
+	Options       Options      `json:"options"`
+	Pages         []Page       `json:"pages"`
+	Trackers      []Tracker    `json:"trackers"`
+	Cookies       []Cookie     `json:"cookies"`
+	ThirdParties  []ThirdParty `json:"third_parties"`
+	Signals       Signals      `json:"signals"`
+	Consent       Consent      `json:"consent"`
+	Policy        *Policy      `json:"policy"`
+	Findings      []Finding    `json:"findings"`
+	Suppressed    []Finding    `json:"suppressed,omitempty"`
+	Summary       Summary      `json:"summary"`
+	// Errors are scan-level problems (not page errors) worth telling the
+	// reader, e.g. "browser restarted after a crash".
+	Errors []string `json:"errors,omitempty"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Browser describes the browser that made the observations.
+type Browser struct {
+	Product   string `json:"product"`
+	UserAgent string `json:"user_agent"`
+}
+
+// Options records the scan settings that shape the results (methodology).
+type Options struct {
+	MaxPages     int    `json:"max_pages"`
+	Depth        int    `json:"depth"`
+	Concurrency  int    `json:"concurrency"`
+	PageTimeout  string `json:"page_timeout"`
+	HostRules    string `json:"host_rules,omitempty"`
+	IgnoreRobots bool   `json:"ignore_robots"`
+	Insecure     bool   `json:"insecure"`
+}
+
+// Page is one page visit under one profile.
+type Page struct {
+	URL      string  `json:"url"`
+	FinalURL string  `json:"final_url,omitempty"`
+	Profile  string  `json:"profile"`
+	Status   int     `json:"status"`
+	Title    string  `json:"title"`
+	Error    *string `json:"error"`
+	// ErrorKind classifies Error (timeout, crash, http-status, ...).
+	ErrorKind string `json:"error_kind,omitempty"`
+	LoadMS    int64  `json:"load_ms"`
+	Requests  int    `json:"requests"`
+}
+
+// Evidence is one observation backing a tracker or finding.
+type Evidence struct {
+	Kind    string `json:"kind"` // request | cookie | script | global | dom | policy
+	Profile string `json:"profile,omitempty"`
+	Page    string `json:"page,omitempty"`
+	Detail  string `json:"detail"`
+}
+
+// Tracker is a vendor seen on the site.
+type Tracker struct {
+	Vendor   string     `json:"vendor"`
+	Name     string     `json:"name"`
+	Category string     `json:"category"`
+	IDs      []string   `json:"ids"`
+	Profiles []string   `json:"profiles"`
+	Pages    []string   `json:"pages"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Cookie is one cookie (name, domain, path) seen in any profile.
+type Cookie struct {
+	Name   string `json:"name"`
+	Domain string `json:"domain"`
+	Path   string `json:"path"`
+	Party  string `json:"party"` // first | third
+	// Value is redacted unless the scan was asked to keep values.
+	Value   string `json:"value,omitempty"`
+	Session bool   `json:"session"`
+	// LifetimeDays is the lifetime as stored by the browser (capped at 400
+	// days by Chrome); DeclaredLifetimeDays what the Set-Cookie line or the
+	// script asked for. Both are null for session cookies or when unknown.
+	LifetimeDays         *float64 `json:"lifetime_days"`
+	DeclaredLifetimeDays *float64 `json:"declared_lifetime_days"`
+	Secure               bool     `json:"secure"`
+	HTTPOnly             bool     `json:"http_only"`
+	SameSite             string   `json:"same_site"`
+	Partitioned          bool     `json:"partitioned"`
+	SetBy                string   `json:"set_by"` // header | script | unknown
+	Setter               string   `json:"setter"`
+	Vendor               *string  `json:"vendor"`
+	Category             string   `json:"category"`
+	Profiles             []string `json:"profiles"`
+	FirstPage            string   `json:"first_page"`
+}
+
+// ThirdParty is a third-party registrable domain the site's pages contacted.
+type ThirdParty struct {
+	Domain     string   `json:"domain"`
+	Requests   int      `json:"requests"`
+	SetCookies bool     `json:"set_cookies"`
+	Vendor     *string  `json:"vendor"`
+	Profiles   []string `json:"profiles"`
+}
+
+// Signals is what the site does with privacy signals.
+type Signals struct {
+	GPCJSON *GPCJSON            `json:"gpc_json"`
+	Reads   map[string][]string `json:"reads"`
+	USP     map[string]string   `json:"usp"`
+	GPP     map[string]string   `json:"gpp"`
+	TCF     map[string]string   `json:"tcf,omitempty"`
+	// Headers records, per profile, the signal headers the browser sent
+	// (evidence that the profile really was emulated).
+	Headers map[string]map[string]string `json:"headers,omitempty"`
+	// ConsentCookies are consent-state cookies (usprivacy, OptanonConsent,
+	// OTGPPConsent, euconsent-v2) per profile.
+	ConsentCookies map[string]map[string]string `json:"consent_cookies,omitempty"`
+}
+
+// GPCJSON is the site's /.well-known/gpc.json resource.
+type GPCJSON struct {
+	URL        string  `json:"url"`
+	Status     int     `json:"status"`
+	Valid      bool    `json:"valid"`
+	GPC        *bool   `json:"gpc"`
+	LastUpdate *string `json:"last_update"`
+	Error      string  `json:"error,omitempty"`
+}
+
+// Consent is what the scan saw of a consent banner.
+type Consent struct {
+	CMP      *string    `json:"cmp"`
+	Banner   bool       `json:"banner"`
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// Policy is what the site's privacy policy says.
+type Policy struct {
+	Found      bool              `json:"found"`
+	URL        *string           `json:"url"`
+	Title      *string           `json:"title"`
+	Language   *string           `json:"language"`
+	Vendors    []PolicyVendor    `json:"vendors"`
+	Cookies    []PolicyCookie    `json:"cookies"`
+	DNT        string            `json:"dnt"`
+	DNTQuote   *string           `json:"dnt_quote"`
+	GPC        string            `json:"gpc"`
+	GPCQuote   *string           `json:"gpc_quote"`
+	Mentions   map[string]bool   `json:"mentions"`
+	Candidates []PolicyCandidate `json:"candidates,omitempty"`
+	Error      string            `json:"error,omitempty"`
+}
+
+// PolicyVendor is a vendor the policy names as used or denies.
+type PolicyVendor struct {
+	Vendor  string `json:"vendor"`
+	Stance  string `json:"stance"` // uses | denies
+	Quote   string `json:"quote"`
+	Heading string `json:"heading,omitempty"`
+}
+
+// PolicyCookie is a cookie the policy declares.
+type PolicyCookie struct {
+	Name         string   `json:"name"`
+	Provider     string   `json:"provider"`
+	DurationText string   `json:"duration_text"`
+	LifetimeDays *float64 `json:"lifetime_days"`
+	Session      bool     `json:"session,omitempty"`
+}
+
+// PolicyCandidate is a link that might be the policy, and why it scored.
+type PolicyCandidate struct {
+	URL    string  `json:"url"`
+	Kind   string  `json:"kind"`
+	Score  float64 `json:"score"`
+	Reason string  `json:"reason"`
+	Chosen bool    `json:"chosen,omitempty"`
+}
+
+// Finding is one gap between behaviour and policy.
+type Finding struct {
+	ID          string     `json:"id"`
+	Code        string     `json:"code"`
+	Severity    Severity   `json:"severity"`
+	Vendor      *string    `json:"vendor"`
+	Cookie      *string    `json:"cookie"`
+	Title       string     `json:"title"`
+	Detail      string     `json:"detail"`
+	Evidence    []Evidence `json:"evidence"`
+	PolicyQuote *string    `json:"policy_quote"`
+	// SuppressedBecause is set on suppressed findings.
+	SuppressedBecause string `json:"suppressed_because,omitempty"`
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	High   int `json:"high"`
+	Medium int `json:"medium"`
+	Low    int `json:"low"`
+	Info   int `json:"info"`
+}
+
+// Severity is an ordered finding severity: Info < Low < Medium < High.
+type Severity int
+
+// The severities, in order.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high"}
+
+// String returns the lower-case name.
+func (s Severity) String() string {
+	if s < Info || s > High {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// MarshalText encodes the severity as its name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// ParseSeverity reads "high", "medium", "low" or "info".
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return Info, fmt.Errorf("unknown severity %q (want high, medium, low or info)", name)
+}
+
+// Count fills the summary from findings.
+func (s *Summary) Count(findings []Finding) {
+	*s = Summary{}
+	for _, f := range findings {
+		switch f.Severity {
+		case High:
+			s.High++
+		case Medium:
+			s.Medium++
+		case Low:
+			s.Low++
+		default:
+			s.Info++
+		}
+	}
+}
