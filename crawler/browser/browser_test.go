@@ -1,0 +1,235 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/privscan/privscan/crawler"
+)
+
+// requireChrome fails the test in CI when Chromium is missing, and skips it
+// elsewhere.
+func requireChrome(t testing.TB) {
+	t.Helper()
+	if _, err := FindChrome(""); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs Chromium: %v", err)
+		}
+		t.Skip(err)
+	}
+}
+
+const testPage = `<!doctype html><html><head><title>Smoke &amp; test</title></head><body>
+<footer><a href="/privacy">Privacy Policy</a></footer>
+<script src="/tracker.js"></script>
+<div id="banner" style="position:fixed;bottom:0;left:0;width:400px;height:80px">We use cookies <button>Accept</button></div>
+</body></html>`
+
+const trackerJS = `
+document.cookie = "js_id=abc; max-age=" + (2*365*24*3600) + "; path=/";
+window.tracker = {id: "T-1"};
+var gpc = navigator.globalPrivacyControl, dnt = navigator.doNotTrack;
+localStorage.setItem("tracker_key", "1");
+new Image().src = "/pixel.gif?gpc=" + gpc + "&dnt=" + dnt;
+`
+
+func smokeServer(t *testing.T) (*httptest.Server, chan http.Header) {
+	headers := make(chan http.Header, 100)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		headers <- r.Header.Clone()
+		http.SetCookie(w, &http.Cookie{Name: "srv", Value: "1", MaxAge: 3600, Path: "/", HttpOnly: true})
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, testPage)
+	})
+	mux.HandleFunc("/tracker.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/javascript")
+		fmt.Fprint(w, trackerJS)
+	})
+	mux.HandleFunc("/pixel.gif", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/gif")
+	})
+	mux.HandleFunc("/alert", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><script>alert("hi"); confirm("sure?")</script><p>after</p></body></html>`)
+	})
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop2", http.StatusFound)
+	})
+	mux.HandleFunc("/loop2", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop", http.StatusFound)
+	})
+	mux.HandleFunc("/missing", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "nope", http.StatusNotFound)
+	})
+	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, headers
+}
+
+func TestVisitRecordsProfiles(t *testing.T) {
+	requireChrome(t)
+	srv, headers := smokeServer(t)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	opts := DefaultOptions()
+	opts.HostRules = "MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost"
+	opts.PageTimeout = 8 * time.Second
+	opts.ProbeGlobals = []string{"tracker", "tracker.id", "missing.path"}
+	b, err := Launch(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	for _, profile := range []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT} {
+		t.Run(string(profile), func(t *testing.T) {
+			s, err := b.NewSession(t.Context(), profile, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			for len(headers) > 0 {
+				<-headers
+			}
+			v, err := s.Visit(t.Context(), "http://www.smoke.test/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Error != "" || v.Status != 200 {
+				t.Fatalf("visit error %q status %d", v.Error, v.Status)
+			}
+			if v.Title != "Smoke & test" {
+				t.Errorf("title = %q", v.Title)
+			}
+			h := <-headers
+			if got, want := h.Get("Sec-GPC"), map[crawler.Profile]string{crawler.GPC: "1"}[profile]; got != want {
+				t.Errorf("Sec-GPC header = %q, want %q", got, want)
+			}
+			if got, want := h.Get("DNT"), map[crawler.Profile]string{crawler.DNT: "1"}[profile]; got != want {
+				t.Errorf("DNT header = %q, want %q", got, want)
+			}
+			var pixel *crawler.Request
+			for i, q := range v.Requests {
+				if strings.Contains(q.URL, "/pixel.gif") {
+					pixel = &v.Requests[i]
+				}
+			}
+			if pixel == nil {
+				t.Fatalf("no pixel request among %d", len(v.Requests))
+			}
+			if !strings.HasSuffix(pixel.Initiator, "/tracker.js") {
+				t.Errorf("pixel initiator = %q, want the tracker script", pixel.Initiator)
+			}
+			wantQuery := map[crawler.Profile]string{crawler.Baseline: "gpc=undefined&dnt=null", crawler.GPC: "gpc=true&dnt=null", crawler.DNT: "gpc=undefined&dnt=1"}[profile]
+			if !strings.HasSuffix(pixel.URL, wantQuery) {
+				t.Errorf("pixel URL %q, want it to end with %q", pixel.URL, wantQuery)
+			}
+			var names []string
+			for _, c := range v.Cookies {
+				names = append(names, c.Name)
+			}
+			slices.Sort(names)
+			if !slices.Equal(names, []string{"js_id", "srv"}) {
+				t.Errorf("cookies = %v", names)
+			}
+			if len(v.CookieWrites) != 1 || !strings.HasSuffix(v.CookieWrites[0].Script, "/tracker.js") || v.CookieWrites[0].Name != "js_id" {
+				t.Errorf("cookie writes = %+v", v.CookieWrites)
+			}
+			if v.Globals["tracker.id"] != "T-1" || v.Globals["tracker"] == "" {
+				t.Errorf("globals = %v", v.Globals)
+			}
+			if _, ok := v.Globals["missing.path"]; ok {
+				t.Errorf("missing global reported")
+			}
+			if len(v.Storage) != 1 || v.Storage[0].Key != "tracker_key" {
+				t.Errorf("storage = %+v", v.Storage)
+			}
+			reads := map[string]bool{}
+			for _, r := range v.SignalReads {
+				reads[r.Property] = strings.HasSuffix(r.Script, "/tracker.js")
+			}
+			if !reads["doNotTrack"] || (profile == crawler.GPC) != reads["globalPrivacyControl"] {
+				t.Errorf("signal reads = %+v", v.SignalReads)
+			}
+			if len(v.Links) != 1 || !v.Links[0].InFooter || v.Links[0].Text != "Privacy Policy" {
+				t.Errorf("links = %+v", v.Links)
+			}
+			if len(v.Overlays) != 1 || !slices.Contains(v.Overlays[0].Buttons, "Accept") {
+				t.Errorf("overlays = %+v", v.Overlays)
+			}
+			var srvCookie *crawler.SetCookie
+			for _, q := range v.Requests {
+				for i, sc := range q.SetCookies {
+					if sc.Name == "srv" {
+						srvCookie = &q.SetCookies[i]
+					}
+				}
+			}
+			if srvCookie == nil || !strings.Contains(srvCookie.Line, "Max-Age=3600") {
+				t.Errorf("Set-Cookie line for srv not recorded: %+v", srvCookie)
+			}
+		})
+	}
+}
+
+func TestVisitPageErrors(t *testing.T) {
+	requireChrome(t)
+	srv, _ := smokeServer(t)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	opts := DefaultOptions()
+	opts.HostRules = "MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost"
+	opts.PageTimeout = 3 * time.Second
+	b, err := Launch(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	s, err := b.NewSession(t.Context(), crawler.Baseline, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tests := []struct {
+		path, kind string
+	}{
+		{"/alert", ""},
+		{"/loop", crawler.PageErrorRedirect},
+		{"/missing", crawler.PageErrorHTTP},
+		{"/hang", crawler.PageErrorTimeout},
+		{"http://unreachable.smoke.test/", crawler.PageErrorNetwork},
+		{"/", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			u := tt.path
+			if strings.HasPrefix(u, "/") {
+				u = "http://www.smoke.test" + u
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+			defer cancel()
+			v, err := s.Visit(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.ErrorKind != tt.kind {
+				t.Errorf("error kind = %q (%s), want %q", v.ErrorKind, v.Error, tt.kind)
+			}
+			if tt.path == "/alert" && len(v.Dialogs) != 2 {
+				t.Errorf("dialogs = %v", v.Dialogs)
+			}
+		})
+	}
+}

@@ -1,0 +1,445 @@
+package browser
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/debugger"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"github.com/privscan/privscan/crawler"
+)
+
+//go:embed js/inject.js
+var injectJS string
+
+//go:embed js/probe.js
+var probeJS string
+
+//go:embed js/apis.js
+var apisJS string
+
+// beaconGrace is how long an unanswered beacon may keep a page from counting
+// as idle.
+const beaconGrace = 2 * time.Second
+
+// Session is one browser context (cookie jar) with up to n tabs, all under
+// one profile. Visit may be called from n goroutines at once.
+type Session struct {
+	b       *Browser
+	profile crawler.Profile
+	n       int
+	tabs    chan *tab
+	gen     int
+	bctxID  cdp.BrowserContextID
+	created []*tab
+	// Restarted is set when the browser had to be restarted during this
+	// session: the cookie jar was lost then.
+	Restarted bool
+}
+
+type tab struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	rec    *recorder
+	frame  cdp.FrameID
+	gen    int
+	dead   bool
+}
+
+// NewSession makes a fresh browser context for profile with room for n tabs.
+func (b *Browser) NewSession(ctx context.Context, profile crawler.Profile, n int) (*Session, error) {
+	if !profile.Valid() {
+		return nil, fmt.Errorf("unknown profile %q", profile)
+	}
+	if n < 1 {
+		n = 1
+	}
+	s := &Session{b: b, profile: profile, n: n, tabs: make(chan *tab, n)}
+	if err := s.newContext(ctx); err != nil {
+		return nil, err
+	}
+	for range n {
+		s.tabs <- nil // tabs are opened lazily
+	}
+	return s, nil
+}
+
+func (s *Session) newContext(ctx context.Context) error {
+	bctx, gen, err := s.b.current()
+	if err != nil {
+		return err
+	}
+	c, cancel := context.WithTimeout(bctx, 15*time.Second)
+	defer cancel()
+	res, err := chromedp.CallBrowser(c, target.CreateBrowserContext, target.CreateBrowserContextParams{})
+	if err != nil {
+		return fmt.Errorf("create browser context: %w", err)
+	}
+	s.bctxID, s.gen = res.BrowserContextID, gen
+	_, err = chromedp.CallBrowser(c, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorDeny, BrowserContextID: s.bctxID, EventsEnabled: new(true),
+	})
+	if err != nil {
+		s.b.logger.Debug("download behaviour", "err", err)
+	}
+	return nil
+}
+
+// Profile returns the session's profile.
+func (s *Session) Profile() crawler.Profile { return s.profile }
+
+// BrowserContextID returns the id of the session's browser context.
+func (s *Session) BrowserContextID() cdp.BrowserContextID { return s.bctxID }
+
+// Close closes the tabs and disposes of the browser context.
+func (s *Session) Close() {
+	for _, t := range s.created {
+		t.cancel()
+	}
+	bctx, gen, err := s.b.current()
+	if err == nil && gen == s.gen {
+		c, cancel := context.WithTimeout(bctx, 5*time.Second)
+		defer cancel()
+		_, _ = chromedp.CallBrowser(c, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: s.bctxID})
+	}
+}
+
+// openTab creates a tab in the session's browser context and prepares it:
+// profile headers and navigator overrides, the recording binding, async
+// stacks for attribution, and a dialog closer.
+func (s *Session) openTab() (*tab, error) {
+	bctx, gen, err := s.b.current()
+	if err != nil {
+		return nil, err
+	}
+	if gen != s.gen {
+		// The browser was restarted: the old browser context is gone.
+		if err := s.newContext(context.Background()); err != nil {
+			return nil, err
+		}
+		s.Restarted = true
+	}
+	rec := newRecorder()
+	tctx, cancel := chromedp.NewContext(bctx, chromedp.WithExistingBrowserContext(s.bctxID), chromedp.WithListener(rec.listen))
+	if err := chromedp.Do(tctx); err != nil {
+		cancel()
+		return nil, fmt.Errorf("open tab: %w", err)
+	}
+	t := &tab{ctx: tctx, cancel: cancel, rec: rec, gen: s.gen}
+	t.frame = cdp.FrameID(chromedp.FromContext(tctx).Target.TargetID)
+	setup := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		headers := network.Headers{}
+		switch s.profile {
+		case crawler.GPC:
+			headers["Sec-GPC"] = "1"
+		case crawler.DNT:
+			headers["DNT"] = "1"
+		}
+		if len(headers) > 0 {
+			if _, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: headers}); err != nil {
+				return err
+			}
+		}
+		if ua := s.b.UserAgent(); ua != "" {
+			if _, err := cdp.Call(ctx, tg, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua}); err != nil {
+				return err
+			}
+		}
+		if _, err := cdp.Call(ctx, tg, runtime.AddBinding, runtime.AddBindingParams{Name: bindingName}); err != nil {
+			return err
+		}
+		src := strings.ReplaceAll(injectJS, "%PROFILE%", string(s.profile))
+		if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+			return err
+		}
+		// Without an async stack, new Image() pixels are attributed to the
+		// parser instead of the script that made them (harness.md §2.1).
+		_, err := cdp.Call(ctx, tg, debugger.SetAsyncCallStackDepth, debugger.SetAsyncCallStackDepthParams{MaxDepth: 32})
+		return err
+	})
+	c, cancelSetup := context.WithTimeout(tctx, 15*time.Second)
+	defer cancelSetup()
+	if err := chromedp.Do(c, setup); err != nil {
+		cancel()
+		return nil, fmt.Errorf("prepare tab: %w", err)
+	}
+	go closeDialogs(tctx, rec.dialogs)
+	s.created = append(s.created, t)
+	return t, nil
+}
+
+// closeDialogs dismisses JavaScript dialogs so they cannot block a visit.
+// It runs outside the read loop, as commands must.
+func closeDialogs(ctx context.Context, dialogs <-chan string) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-dialogs:
+			c, cancel := context.WithTimeout(ctx, 5*time.Second)
+			_, _ = chromedp.Call(c, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			cancel()
+		}
+	}
+}
+
+// Visit loads url in a free tab, waits for it to settle and records
+// everything. It never returns an error for page-level failures: those are
+// recorded on the visit. It returns an error only when ctx ends before a tab
+// was free.
+func (s *Session) Visit(ctx context.Context, url string) (*crawler.Visit, error) {
+	var t *tab
+	select {
+	case t = <-s.tabs:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	v := &crawler.Visit{URL: url, Profile: s.profile, StartedAt: time.Now()}
+	defer func() { s.tabs <- t }()
+	for attempt := 0; ; attempt++ {
+		if t == nil || t.dead || t.gen != s.currentGen() {
+			if t != nil {
+				t.cancel()
+			}
+			var err error
+			t, err = s.openTab()
+			if err != nil {
+				t = nil
+				if attempt == 0 && !s.b.alive() {
+					_, gen, _ := s.b.current()
+					if rerr := s.b.restart(gen); rerr == nil {
+						continue
+					}
+				}
+				v.Error, v.ErrorKind = err.Error(), crawler.PageErrorBrowser
+				return v, nil
+			}
+		}
+		break
+	}
+	s.visit(ctx, t, v)
+	if v.ErrorKind == crawler.PageErrorCrash {
+		t.dead = true
+		if !s.b.alive() {
+			_ = s.b.restart(t.gen)
+		}
+	}
+	if ctx.Err() != nil && v.Error == "" {
+		v.Error, v.ErrorKind = "scan interrupted", crawler.PageErrorCancelled
+	}
+	return v, nil
+}
+
+func (s *Session) currentGen() int {
+	_, gen, _ := s.b.current()
+	return gen
+}
+
+func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit) {
+	opts := s.b.opts
+	ctx, cancel := context.WithTimeout(t.ctx, opts.PageTimeout)
+	defer cancel()
+	stopParent := context.AfterFunc(parent, cancel)
+	defer stopParent()
+	t.rec.begin(v, t.frame, cancel)
+	start := time.Now()
+
+	nav, navErr := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: v.URL})
+	if navErr == nil && nav.ErrorText != "" {
+		navErr = errors.New(nav.ErrorText)
+	}
+	if navErr == nil {
+		s.settle(ctx, t, opts)
+	}
+	v.Load = time.Since(start)
+	_, crashed, _ := t.rec.state(time.Now(), beaconGrace)
+	t.rec.end()
+
+	// Collection gets its own short deadline: a page that timed out still
+	// has its cookies and DOM read.
+	cctx, ccancel := context.WithTimeout(t.ctx, 10*time.Second)
+	defer ccancel()
+	stopParent2 := context.AfterFunc(parent, ccancel)
+	defer stopParent2()
+
+	if downloads := s.b.downloads.take(t.frame); len(downloads) > 0 {
+		v.Downloads = downloads
+	}
+	mainDoc := mainDocument(v)
+	if mainDoc != nil {
+		v.Status = mainDoc.Status
+	}
+	switch {
+	case crashed:
+		v.Error, v.ErrorKind = "the tab crashed", crawler.PageErrorCrash
+	case navErr != nil:
+		v.Error, v.ErrorKind = classifyNavError(navErr, parent, ctx, v)
+	case ctx.Err() != nil && parent.Err() == nil:
+		v.Error, v.ErrorKind = fmt.Sprintf("page did not settle within %s", opts.PageTimeout), crawler.PageErrorTimeout
+	case v.Status >= 400:
+		v.Error, v.ErrorKind = fmt.Sprintf("HTTP %d", v.Status), crawler.PageErrorHTTP
+	}
+	if len(v.Downloads) > 0 && v.ErrorKind == crawler.PageErrorNetwork {
+		v.Error, v.ErrorKind = "the page started a download: "+v.Downloads[0], crawler.PageErrorDownload
+	}
+	if crashed {
+		s.collectCookies(cctx, v)
+		return
+	}
+	s.collect(cctx, t, v, opts)
+}
+
+// settle waits for the load event and then for the network to be quiet,
+// until ctx ends.
+func (s *Session) settle(ctx context.Context, t *tab, opts Options) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		loaded, crashed, quiet := t.rec.state(time.Now(), beaconGrace)
+		if crashed {
+			return
+		}
+		if loaded && quiet >= opts.Quiet {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func classifyNavError(err error, parent, ctx context.Context, v *crawler.Visit) (string, string) {
+	msg := err.Error()
+	switch {
+	case parent.Err() != nil:
+		return "scan interrupted", crawler.PageErrorCancelled
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
+		return "no response within the page timeout", crawler.PageErrorTimeout
+	case strings.Contains(msg, "ERR_TOO_MANY_REDIRECTS"):
+		return "redirect loop (net::ERR_TOO_MANY_REDIRECTS)", crawler.PageErrorRedirect
+	case strings.Contains(msg, "ERR_ABORTED") && len(v.Downloads) > 0:
+		return "the page is a download: " + v.Downloads[0], crawler.PageErrorDownload
+	case strings.Contains(msg, "net::"):
+		return msg, crawler.PageErrorNetwork
+	}
+	return msg, crawler.PageErrorBrowser
+}
+
+func mainDocument(v *crawler.Visit) *crawler.Request {
+	for i := range v.Requests {
+		q := &v.Requests[i]
+		if q.ResourceType == string(network.ResourceTypeDocument) && q.DocumentURL == q.URL {
+			// The last hop of the first navigation carries the final status.
+			for j := i + 1; j < len(v.Requests); j++ {
+				n := &v.Requests[j]
+				if n.ResourceType == string(network.ResourceTypeDocument) && strings.HasPrefix(n.ID, strings.SplitN(q.ID, "#", 2)[0]) {
+					q = n
+				}
+			}
+			return q
+		}
+	}
+	return nil
+}
+
+func (s *Session) collectCookies(ctx context.Context, v *crawler.Visit) {
+	res, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: s.bctxID})
+	if err != nil {
+		return
+	}
+	for _, c := range res.Cookies {
+		ck := crawler.Cookie{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path, Session: c.Session,
+			Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: string(c.SameSite)}
+		if !c.Session && c.Expires > 0 {
+			sec := int64(c.Expires)
+			ck.Expires = time.Unix(sec, int64((c.Expires-float64(sec))*1e9)).UTC()
+		}
+		if c.PartitionKey != nil {
+			ck.Partitioned = true
+			ck.PartitionKey = c.PartitionKey.TopLevelSite
+		}
+		v.Cookies = append(v.Cookies, ck)
+	}
+}
+
+// probeResult is what probe.js returns.
+type probeResult struct {
+	Links    []crawler.Link    `json:"links"`
+	Globals  map[string]string `json:"globals"`
+	Overlays []crawler.Overlay `json:"overlays"`
+	Title    string            `json:"title"`
+	URL      string            `json:"url"`
+}
+
+func (s *Session) collect(ctx context.Context, t *tab, v *crawler.Visit, opts Options) {
+	s.collectCookies(ctx, v)
+	tctx := t.ctx
+	run := func(d time.Duration) (context.Context, context.CancelFunc) {
+		c, cancel := context.WithTimeout(tctx, d)
+		stop := context.AfterFunc(ctx, cancel)
+		return c, func() { stop(); cancel() }
+	}
+	globals, _ := json.Marshal(opts.ProbeGlobals)
+	if opts.ProbeGlobals == nil {
+		globals = []byte("[]")
+	}
+	c, cancel := run(5 * time.Second)
+	raw, err := chromedp.Run(c, chromedp.Evaluate[string](strings.ReplaceAll(probeJS, "%GLOBALS%", string(globals))))
+	cancel()
+	if err != nil {
+		s.b.logger.Debug("probe failed", "url", v.URL, "err", err)
+	}
+	if err == nil {
+		var pr probeResult
+		if json.Unmarshal([]byte(raw), &pr) == nil {
+			v.Links, v.Globals, v.Overlays = pr.Links, pr.Globals, pr.Overlays
+			v.Title, v.FinalURL = truncate(pr.Title, 1000), pr.URL
+		}
+	}
+	if v.FinalURL == "" {
+		c, cancel := run(2 * time.Second)
+		if loc, err := chromedp.Run(c, chromedp.Location()); err == nil {
+			v.FinalURL = loc
+		}
+		cancel()
+	}
+	c, cancel = run(4 * time.Second)
+	rawAPIs, err := chromedp.Run(c, chromedp.Evaluate[string](apisJS, chromedp.EvalAwaitPromise))
+	cancel()
+	if err == nil {
+		var apis map[string]string
+		if json.Unmarshal([]byte(rawAPIs), &apis) == nil && len(apis) > 0 {
+			v.APIs = apis
+		}
+	}
+	c, cancel = run(5 * time.Second)
+	html, err := chromedp.Run(c, chromedp.Evaluate[string](
+		fmt.Sprintf(`(() => { const h = document.documentElement ? document.documentElement.outerHTML : ""; return h.length > %d ? h.slice(0, %d) : h; })()`, opts.MaxHTML, opts.MaxHTML)))
+	cancel()
+	if err == nil {
+		v.HTML = html
+	}
+	if opts.Screenshots {
+		c, cancel = run(5 * time.Second)
+		if img, err := chromedp.Run(c, chromedp.CaptureScreenshot()); err == nil {
+			v.Screenshot = img
+		}
+		cancel()
+	}
+}
