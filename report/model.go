@@ -32,6 +32,8 @@ type Report struct {
 	Findings      []Finding    `json:"findings"`
 	Suppressed    []Finding    `json:"suppressed,omitempty"`
 	Summary       Summary      `json:"summary"`
+	// Observations are the raw per-visit records (with --observations).
+	Observations []Observation `json:"observations,omitempty"`
 	// Errors are scan-level problems (not page errors) worth telling the
 	// reader, e.g. "browser restarted after a crash".
 	Errors []string `json:"errors,omitempty"`

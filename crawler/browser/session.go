@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
@@ -105,17 +106,20 @@ func (s *Session) Profile() crawler.Profile { return s.profile }
 // BrowserContextID returns the id of the session's browser context.
 func (s *Session) BrowserContextID() cdp.BrowserContextID { return s.bctxID }
 
-// Close closes the tabs and disposes of the browser context.
+// Close disposes of the browser context, which closes its tabs, then
+// releases the tab contexts.
 func (s *Session) Close() {
-	for _, t := range s.created {
-		t.cancel()
-	}
 	bctx, gen, err := s.b.current()
 	if err == nil && gen == s.gen {
 		c, cancel := context.WithTimeout(bctx, 5*time.Second)
-		defer cancel()
 		_, _ = chromedp.CallBrowser(c, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: s.bctxID})
+		cancel()
 	}
+	var wg sync.WaitGroup
+	for _, t := range s.created {
+		wg.Go(t.cancel)
+	}
+	wg.Wait()
 }
 
 // openTab creates a tab in the session's browser context and prepares it:
@@ -300,7 +304,9 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit) {
 		s.collectCookies(cctx, v)
 		return
 	}
+	collectStart := time.Now()
 	s.collect(cctx, t, v, opts)
+	s.b.logger.Debug("visit", "url", v.URL, "profile", s.profile, "load", v.Load, "collect", time.Since(collectStart))
 }
 
 // settle waits for the load event and then for the network to be quiet,

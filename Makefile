@@ -1,0 +1,38 @@
+# privscan — the two commands that matter: `make demo` and `make test`.
+# Both install what they need (Chromium from Debian's packages) first.
+
+GO      ?= go
+BIN     ?= bin/privscan
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build test demo bench chromium vet clean
+
+all: build
+
+## chromium: install Debian's Chromium when no browser is found
+chromium:
+	@scripts/ensure-chromium.sh
+
+## build: compile the binary into bin/
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/privscan
+
+vet:
+	$(GO) vet ./...
+
+## test: vet and run every test against real Chromium and the fixture internet
+test: chromium vet
+	$(GO) test -count=1 -timeout 20m ./...
+
+## demo: scan the fixture internet's demo site and write the report
+demo: chromium build
+	$(BIN) demo --output demo-report.json
+	$(BIN) demo --format table --quiet
+
+## bench: page visits per second at concurrency 1, 2, 4 and peak browser memory
+bench: chromium
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./...
+
+clean:
+	rm -rf bin demo-report.*

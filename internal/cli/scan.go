@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/internal/scan"
+	"github.com/privscan/privscan/report"
+)
+
+func version() string { return scan.Version }
+
+// scanFlags are the flags shared by scan and demo.
+type scanFlags struct {
+	opts     scan.Options
+	profiles string
+	format   string
+	output   string
+	failOn   string
+	verbose  bool
+	quiet    bool
+	noColor  bool
+}
+
+func (f *scanFlags) register(fs *flag.FlagSet) {
+	def := scan.DefaultOptions()
+	fs.IntVar(&f.opts.MaxPages, "max-pages", def.MaxPages, "at most this many pages per profile")
+	fs.IntVar(&f.opts.Depth, "depth", def.Depth, "follow links this many clicks from the home page")
+	fs.IntVar(&f.opts.Concurrency, "concurrency", def.Concurrency, "browser tabs visiting pages at once")
+	fs.StringVar(&f.profiles, "profiles", "baseline,gpc,dnt", "comma-separated profiles: baseline, gpc, dnt")
+	fs.DurationVar(&f.opts.PageTimeout, "page-timeout", def.PageTimeout, "cap on one page visit, settle wait included")
+	fs.StringVar(&f.opts.HostRules, "host-rules", "", `Chrome host-resolver-rules, e.g. "MAP * 127.0.0.1:8443, EXCLUDE localhost" (scan a staging server as the live domain)`)
+	fs.BoolVar(&f.opts.Insecure, "insecure", false, "accept self-signed and invalid TLS certificates")
+	fs.StringVar(&f.opts.ChromePath, "chrome", "", "Chromium binary (default: $PRIVSCAN_CHROME, then the usual paths)")
+	fs.StringVar(&f.opts.BrowserURL, "browser-url", "", "use a running browser's DevTools websocket instead of launching one")
+	fs.BoolVar(&f.opts.IgnoreRobots, "ignore-robots", false, "do not honour robots.txt")
+	fs.BoolVar(&f.opts.ShowValues, "show-values", false, "keep cookie values in the report (redacted by default)")
+	fs.BoolVar(&f.opts.Observations, "observations", false, "include every visit's raw records (requests, cookie writes, signal reads) in the JSON report")
+	fs.StringVar(&f.format, "format", "", "output format: json or table (default: from --output's extension, else table on a terminal and json otherwise)")
+	fs.StringVar(&f.output, "output", "", "write the report to this file (default: standard output)")
+	fs.StringVar(&f.output, "o", "", "shorthand for --output")
+	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists: high, medium, low or info")
+	fs.BoolVar(&f.verbose, "v", false, "verbose: structured logs on stderr")
+	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
+	fs.BoolVar(&f.noColor, "no-color", false, "no colour in table output")
+}
+
+func (f *scanFlags) finish(env Env) error {
+	f.opts.Profiles = nil
+	for _, p := range splitList(f.profiles) {
+		prof := crawler.Profile(p)
+		if !prof.Valid() {
+			return usageError("unknown profile %q in --profiles (want baseline, gpc or dnt)", p)
+		}
+		f.opts.Profiles = append(f.opts.Profiles, prof)
+	}
+	if len(f.opts.Profiles) == 0 {
+		return usageError("--profiles is empty")
+	}
+	if f.opts.PageTimeout < time.Second {
+		return usageError("--page-timeout must be at least 1s")
+	}
+	if f.failOn != "" {
+		if _, err := report.ParseSeverity(f.failOn); err != nil {
+			return usageError("--fail-on: %v", err)
+		}
+	}
+	if f.format == "" {
+		f.format = string(report.FormatFromPath(f.output))
+	}
+	if f.format == "" {
+		if f.output == "" && env.StdoutTTY {
+			f.format = string(report.FormatTable)
+		} else {
+			f.format = string(report.FormatJSON)
+		}
+	}
+	if _, err := report.NewWriter(report.Format(f.format), io.Discard, report.WriterOptions{}); err != nil {
+		return usageError("--format: %v", err)
+	}
+	f.opts.Logger = newLogger(env, f.verbose)
+	return nil
+}
+
+func runScan(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var f scanFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: privscan scan <url> [flags]")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &ExitError{Code: ExitFailure}
+	}
+	if len(pos) != 1 {
+		return usageError("scan takes exactly one URL (got %d)", len(pos))
+	}
+	if err := f.finish(env); err != nil {
+		return err
+	}
+	target, err := scan.ParseTarget(pos[0])
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	return scanAndWrite(ctx, target, f, env)
+}
+
+// scanAndWrite runs one scan and writes its report; the error carries the
+// exit code.
+func scanAndWrite(ctx context.Context, u *url.URL, f scanFlags, env Env) error {
+	progress := newProgress(env, f.quiet)
+	f.opts.Progress = progress.update
+	plugins, err := scan.DefaultPlugins(f.opts)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	// The browser outlives an interrupt long enough to collect what the
+	// pages have; visits see the interrupt through ctx.
+	s, err := scan.New(context.WithoutCancel(ctx), f.opts, plugins)
+	if err != nil {
+		if errors.Is(err, browser.ErrNoChrome) {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("start: %w", err)}
+	}
+	defer s.Close()
+	r, scanErr := s.Scan(ctx, u)
+	progress.done()
+	if r == nil {
+		return &ExitError{Code: ExitFailure, Err: scanErr}
+	}
+	if err := writeReport(ctx, r, f, env); err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	if r.Interrupted {
+		return &ExitError{Code: ExitInterrupted, Err: errors.New("scan interrupted: the report holds what was collected")}
+	}
+	return failOn(r, f.failOn)
+}
+
+// failOn returns an exit-1 error when a non-suppressed finding at or above
+// the threshold exists.
+func failOn(r *report.Report, threshold string) error {
+	if threshold == "" {
+		return nil
+	}
+	min, _ := report.ParseSeverity(threshold)
+	n := 0
+	for _, fd := range r.Findings {
+		if fd.Severity >= min {
+			n++
+		}
+	}
+	if n > 0 {
+		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%d finding(s) at or above %s", n, min)}
+	}
+	return nil
+}
+
+func writeReport(ctx context.Context, r *report.Report, f scanFlags, env Env) error {
+	var out io.Writer = env.Stdout
+	color := env.StdoutTTY && !f.noColor
+	if f.output != "" {
+		if dir := filepath.Dir(f.output); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+		}
+		// Write to a temporary file first so an interrupted write never
+		// leaves a truncated report behind.
+		tmp, err := os.CreateTemp(filepath.Dir(f.output), ".privscan-*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		w, err := report.NewWriter(report.Format(f.format), tmp, report.WriterOptions{})
+		if err != nil {
+			tmp.Close()
+			return err
+		}
+		if err := w.Write(ctx, r); err != nil {
+			tmp.Close()
+			return err
+		}
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), f.output); err != nil {
+			return err
+		}
+		if !f.quiet {
+			fmt.Fprintf(env.Stderr, "report written to %s\n", f.output)
+		}
+		return nil
+	}
+	w, err := report.NewWriter(report.Format(f.format), out, report.WriterOptions{Color: color})
+	if err != nil {
+		return err
+	}
+	return w.Write(ctx, r)
+}

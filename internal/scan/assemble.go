@@ -1,0 +1,273 @@
+package scan
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/crawler/discover"
+	"github.com/privscan/privscan/report"
+)
+
+// redacted replaces cookie values unless the user asked to keep them.
+const redacted = "[redacted]"
+
+// finish fills the report sections that come straight from the
+// observations (pages, cookies, raw observations) and the summary, and
+// sorts every array.
+func finish(r *report.Report, obs *Observations, opts Options) {
+	if obs != nil {
+		r.Pages = pagesOf(obs.Visits)
+		if r.Cookies == nil {
+			r.Cookies = CookiesOf(obs.Home, obs.Visits, opts.ShowValues)
+		}
+		if opts.Observations {
+			r.Observations = observationsOf(obs.Home, obs.Visits, opts.ShowValues)
+		}
+	}
+	if r.Pages == nil {
+		r.Pages = []report.Page{}
+	}
+	if r.Cookies == nil {
+		r.Cookies = []report.Cookie{}
+	}
+	if r.Trackers == nil {
+		r.Trackers = []report.Tracker{}
+	}
+	if r.ThirdParties == nil {
+		r.ThirdParties = []report.ThirdParty{}
+	}
+	if r.Findings == nil {
+		r.Findings = []report.Finding{}
+	}
+	if r.Signals.Reads == nil {
+		r.Signals.Reads = map[string][]string{"globalPrivacyControl": {}, "doNotTrack": {}}
+	}
+	report.Sort(r)
+	r.Summary.Count(r.Findings)
+}
+
+func pagesOf(visits []*crawler.Visit) []report.Page {
+	pages := make([]report.Page, 0, len(visits))
+	for _, v := range visits {
+		p := report.Page{URL: v.URL, Profile: string(v.Profile), Status: v.Status, Title: v.Title,
+			LoadMS: v.Load.Milliseconds(), Requests: len(v.Requests), ErrorKind: v.ErrorKind}
+		if v.FinalURL != "" && v.FinalURL != v.URL {
+			p.FinalURL = v.FinalURL
+		}
+		if v.Error != "" {
+			e := v.Error
+			p.Error = &e
+		}
+		pages = append(pages, p)
+	}
+	return pages
+}
+
+// Party says whether a cookie domain belongs to the site (first party) or
+// not, by registrable domain.
+func Party(home *url.URL, cookieDomain string) string {
+	if home != nil && discover.SameSite(strings.TrimPrefix(cookieDomain, "."), home.Hostname()) {
+		return "first"
+	}
+	return "third"
+}
+
+// days converts a lifetime to days, rounded to the minute first: the set
+// time is known to within a few hundred milliseconds only.
+func days(d time.Duration) *float64 {
+	v := math.Round(d.Round(time.Minute).Hours()/24*10000) / 10000
+	return &v
+}
+
+type cookieKey struct{ name, domain, path string }
+
+// domainMatch reports whether a cookie for domain could have been set by a
+// response from host.
+func domainMatch(host, domain string) bool {
+	host = strings.ToLower(host)
+	domain = strings.ToLower(strings.TrimPrefix(domain, "."))
+	return host == domain || strings.HasSuffix(host, "."+domain)
+}
+
+// CookiesOf merges the cookie jars of all visits into one inventory. Each
+// cookie keeps where it was first seen, which profiles had it, and who set
+// it: the response whose Set-Cookie line created it, or the script whose
+// document.cookie write did. Lifetimes are in days: as stored (Chrome caps at
+// 400) and as declared by the line that set it.
+func CookiesOf(home *url.URL, visits []*crawler.Visit, showValues bool) []report.Cookie {
+	byKey := map[cookieKey]*report.Cookie{}
+	var order []cookieKey
+	for _, v := range visits {
+		for _, c := range v.Cookies {
+			k := cookieKey{c.Name, c.Domain, c.Path}
+			rc, ok := byKey[k]
+			if !ok {
+				rc = &report.Cookie{Name: c.Name, Domain: c.Domain, Path: c.Path, Party: Party(home, c.Domain),
+					Session: c.Session, Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: c.SameSite,
+					Partitioned: c.Partitioned, FirstPage: v.URL, Category: "unknown", SetBy: "unknown", Profiles: []string{}}
+				if showValues {
+					rc.Value = c.Value
+				} else if c.Value != "" {
+					rc.Value = redacted
+				}
+				setAt := v.StartedAt
+				if setter, line, at, by := findSetter(v, c); by != "" {
+					rc.SetBy, rc.Setter = by, setter
+					if !at.IsZero() {
+						setAt = at
+					}
+					if _, declared, session := crawler.DeclaredLifetime(line, setAt); !session {
+						rc.DeclaredLifetimeDays = days(declared)
+					}
+				}
+				if !c.Session && !c.Expires.IsZero() {
+					rc.LifetimeDays = days(c.Expires.Sub(setAt))
+				}
+				byKey[k] = rc
+				order = append(order, k)
+			} else if rc.SetBy == "unknown" {
+				if setter, line, at, by := findSetter(v, c); by != "" {
+					rc.SetBy, rc.Setter = by, setter
+					if at.IsZero() {
+						at = v.StartedAt
+					}
+					if _, declared, session := crawler.DeclaredLifetime(line, at); !session {
+						rc.DeclaredLifetimeDays = days(declared)
+					}
+				}
+			}
+			if !slices.Contains(rc.Profiles, string(v.Profile)) {
+				rc.Profiles = append(rc.Profiles, string(v.Profile))
+			}
+		}
+	}
+	out := make([]report.Cookie, 0, len(order))
+	for _, k := range order {
+		rc := byKey[k]
+		sortProfiles(rc.Profiles)
+		out = append(out, *rc)
+	}
+	return out
+}
+
+// findSetter finds the Set-Cookie line or document.cookie write in v that
+// created c. Stored (not blocked) header lines win over script writes, and
+// the last write wins, as in the browser.
+func findSetter(v *crawler.Visit, c crawler.Cookie) (setter, line string, at time.Time, by string) {
+	for i := len(v.Requests) - 1; i >= 0; i-- {
+		q := v.Requests[i]
+		for _, sc := range q.SetCookies {
+			if sc.Name != c.Name || sc.Blocked {
+				continue
+			}
+			u, err := url.Parse(q.URL)
+			if err != nil || !domainMatch(u.Hostname(), c.Domain) {
+				continue
+			}
+			return q.URL, sc.Line, time.Time{}, "header"
+		}
+	}
+	for i := len(v.CookieWrites) - 1; i >= 0; i-- {
+		w := v.CookieWrites[i]
+		if w.Name != c.Name {
+			continue
+		}
+		if d := attr(w.Raw, "domain"); d != "" && !strings.EqualFold(strings.TrimPrefix(d, "."), strings.TrimPrefix(c.Domain, ".")) {
+			continue
+		}
+		if _, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At); !session && lifetime <= 0 {
+			continue // a deletion
+		}
+		setter := w.Script
+		if setter == "" {
+			setter = v.URL
+		}
+		return setter, w.Raw, w.At, "script"
+	}
+	return "", "", time.Time{}, ""
+}
+
+func attr(line, name string) string {
+	parts := strings.Split(line, ";")
+	for _, p := range parts[1:] {
+		k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), name) {
+			return strings.TrimSpace(val)
+		}
+	}
+	return ""
+}
+
+var profileRank = map[string]int{"baseline": 0, "gpc": 1, "dnt": 2, "reject": 3, "accept": 4}
+
+func sortProfiles(p []string) {
+	sort.SliceStable(p, func(i, j int) bool { return profileRank[p[i]] < profileRank[p[j]] })
+}
+
+// observationsOf turns visits into the report's raw observations, with
+// cookie values redacted unless asked otherwise.
+func observationsOf(home *url.URL, visits []*crawler.Visit, showValues bool) []report.Observation {
+	out := make([]report.Observation, 0, len(visits))
+	for _, v := range visits {
+		o := report.Observation{URL: v.URL, Profile: string(v.Profile), Globals: v.Globals, APIs: v.APIs,
+			Dialogs: v.Dialogs, Popups: v.Popups, Downloads: v.Downloads, Overlays: v.Overlays}
+		for _, q := range v.Requests {
+			rq := report.ObservedRequest{URL: q.URL, Method: q.Method, Type: q.ResourceType, Status: q.Status,
+				Initiator: q.Initiator, Failed: q.Failed, Error: q.ErrorText}
+			if u, err := url.Parse(q.URL); err == nil && home != nil {
+				rq.ThirdParty = !discover.SameSite(u.Hostname(), home.Hostname())
+			}
+			rq.SignalHeaders = map[string]string{}
+			for _, h := range []string{"sec-gpc", "dnt"} {
+				if val, ok := q.RequestHeaders[h]; ok {
+					rq.SignalHeaders[h] = val
+				}
+			}
+			if len(rq.SignalHeaders) == 0 {
+				rq.SignalHeaders = nil
+			}
+			for _, sc := range q.SetCookies {
+				line := sc.Line
+				if !showValues {
+					line = redactLine(line)
+				}
+				rq.SetCookies = append(rq.SetCookies, report.ObservedSetCookie{Name: sc.Name, Line: line, Blocked: sc.Blocked, Reasons: sc.Reasons})
+			}
+			o.Requests = append(o.Requests, rq)
+		}
+		for _, w := range v.CookieWrites {
+			raw := w.Raw
+			if !showValues {
+				raw = redactLine(raw)
+			}
+			o.CookieWrites = append(o.CookieWrites, report.ObservedCookieWrite{Name: w.Name, Raw: raw, Script: w.Script})
+		}
+		for _, sr := range v.SignalReads {
+			o.SignalReads = append(o.SignalReads, report.ObservedSignalRead{Property: sr.Property, Script: sr.Script})
+		}
+		for _, st := range v.Storage {
+			o.Storage = append(o.Storage, report.ObservedStorage{Area: st.Area, Origin: st.Origin, Key: st.Key})
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// redactLine replaces the value of a "name=value; attrs" cookie line.
+func redactLine(line string) string {
+	nv, rest, hasRest := strings.Cut(line, ";")
+	name, _, hasValue := strings.Cut(nv, "=")
+	if !hasValue {
+		return line
+	}
+	out := name + "=" + redacted
+	if hasRest {
+		out += ";" + rest
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+var profileOrder = map[string]int{"baseline": 0, "gpc": 1, "dnt": 2, "reject": 3, "accept": 4}
+
+func compareProfiles(a, b string) int {
+	pa, oka := profileOrder[a]
+	pb, okb := profileOrder[b]
+	if oka && okb {
+		return cmp.Compare(pa, pb)
+	}
+	return strings.Compare(a, b)
+}
+
+// Sort puts every array of the report in its deterministic order, so that
+// two reports of the same site diff cleanly.
+func Sort(r *Report) {
+	slices.SortStableFunc(r.Pages, func(a, b Page) int {
+		if c := compareProfiles(a.Profile, b.Profile); c != 0 {
+			return c
+		}
+		return 0 // visit order within a profile is meaningful: keep it
+	})
+	slices.SortFunc(r.Trackers, func(a, b Tracker) int { return strings.Compare(a.Vendor, b.Vendor) })
+	for i := range r.Trackers {
+		slices.SortStableFunc(r.Trackers[i].Profiles, compareProfiles)
+	}
+	slices.SortFunc(r.Cookies, func(a, b Cookie) int {
+		return cmp.Or(strings.Compare(a.Party, b.Party), strings.Compare(a.Domain, b.Domain),
+			strings.Compare(a.Name, b.Name), strings.Compare(a.Path, b.Path))
+	})
+	slices.SortFunc(r.ThirdParties, func(a, b ThirdParty) int { return strings.Compare(a.Domain, b.Domain) })
+	sortFindings(r.Findings)
+	sortFindings(r.Suppressed)
+	slices.SortStableFunc(r.Observations, func(a, b Observation) int { return compareProfiles(a.Profile, b.Profile) })
+}
+
+func sortFindings(f []Finding) {
+	slices.SortFunc(f, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(b.Severity, a.Severity), strings.Compare(a.Code, b.Code),
+			strings.Compare(deref(a.Vendor), deref(b.Vendor)), strings.Compare(deref(a.Cookie), deref(b.Cookie)),
+			strings.Compare(a.ID, b.ID))
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
