@@ -29,7 +29,14 @@ type scanFlags struct {
 	verbose  bool
 	quiet    bool
 	noColor  bool
+	rules    stringList
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return fmt.Sprint(*l) }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
 	def := scan.DefaultOptions()
@@ -49,6 +56,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.output, "output", "", "write the report to this file (default: standard output)")
 	fs.StringVar(&f.output, "o", "", "shorthand for --output")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists: high, medium, low or info")
+	fs.Var(&f.rules, "rules", "extra vendor rules file (YAML, same schema as the built-in catalogue); repeatable")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: structured logs on stderr")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in table output")
@@ -86,6 +94,13 @@ func (f *scanFlags) finish(env Env) error {
 	}
 	if _, err := report.NewWriter(report.Format(f.format), io.Discard, report.WriterOptions{}); err != nil {
 		return usageError("--format: %v", err)
+	}
+	for _, path := range f.rules {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return usageError("--rules: %v", err)
+		}
+		f.opts.Rules = append(f.opts.Rules, data)
 	}
 	f.opts.Logger = newLogger(env, f.verbose)
 	return nil

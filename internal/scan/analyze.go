@@ -1,6 +1,42 @@
 package scan
 
-// DefaultPlugins returns the analysis stages of a standard scan.
+import (
+	"context"
+	"slices"
+
+	"github.com/privscan/privscan/detectors"
+	"github.com/privscan/privscan/report"
+)
+
+// consentGlobals are the CMP globals the consent detector reads, probed in
+// addition to the vendor catalogue's.
+var consentGlobals = []string{"OneTrust", "OnetrustActiveGroups", "Optanon", "Cookiebot", "Didomi", "UC_UI", "truste", "BorlabsCookie", "__tcfapi", "__uspapi", "__gpp", "_hsp"}
+
+// DefaultPlugins returns the analysis stages of a standard scan: the
+// detectors (vendor catalogue plus any user rules, cookie classification,
+// third parties, consent, signals).
 func DefaultPlugins(opts Options) (Plugins, error) {
-	return Plugins{}, nil
+	set, err := detectors.New(detectors.Options{Rules: opts.Rules})
+	if err != nil {
+		return Plugins{}, &UsageError{err}
+	}
+	probe := slices.Concat(set.Catalogue.ProbeGlobals(), consentGlobals)
+	slices.Sort(probe)
+	probe = slices.Compact(probe)
+	return Plugins{
+		ProbeGlobals: probe,
+		Analyze: func(ctx context.Context, obs *Observations, r *report.Report) error {
+			res := set.Run(ctx, obs.Home.String(), obs.Visits, obs.Client)
+			r.Trackers = res.Trackers
+			r.ThirdParties = res.ThirdParties
+			r.Consent = res.Consent
+			r.Signals = res.Signals
+			r.Cookies = CookiesOf(obs.Home, obs.Visits, opts.ShowValues)
+			for i := range r.Cookies {
+				c := &r.Cookies[i]
+				detectors.Apply(c, set.ClassifyCookie(c.Name, c.Domain))
+			}
+			return nil
+		},
+	}, nil
 }

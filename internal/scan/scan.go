@@ -43,7 +43,9 @@ type Options struct {
 	Screenshots bool
 	// Observations includes the per-visit raw records in the report.
 	Observations bool
-	Logger       *slog.Logger
+	// Rules are extra vendor rule documents (YAML) from --rules.
+	Rules  [][]byte
+	Logger *slog.Logger
 	// Progress, when set, is told about each finished visit.
 	Progress func(Progress)
 }

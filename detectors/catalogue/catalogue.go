@@ -1,0 +1,536 @@
+package catalogue
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/andybalholm/cascadia"
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed data/*.yaml
+var builtin embed.FS
+
+// Categories a vendor may have. The first five are the ones the built-in
+// catalogue uses; the others are accepted in user rules.
+var Categories = []string{
+	"analytics", "advertising", "tag-manager", "marketing-automation", "security",
+	"functional", "social", "consent",
+}
+
+// CookieCategories are the categories a cookie can be classified into.
+var CookieCategories = []string{"necessary", "functional", "analytics", "marketing", "unknown"}
+
+// Kind says which part of a page visit a matcher looks at.
+type Kind string
+
+// The matcher kinds.
+const (
+	// KindRequest matches network request URLs (host + path + query).
+	KindRequest Kind = "request"
+	// KindScript matches script URLs: <script src> in the DOM and requests
+	// of resource type Script.
+	KindScript Kind = "script"
+	// KindInline matches the text of <script> elements without src.
+	KindInline Kind = "inline"
+	// KindCookie matches cookie names (optionally restricted to domains).
+	KindCookie Kind = "cookie"
+	// KindGlobal matches a probed JavaScript path and, optionally, its value.
+	KindGlobal Kind = "global"
+	// KindDOM matches a CSS selector in the rendered DOM and, optionally, an
+	// attribute of the matched element.
+	KindDOM Kind = "dom"
+)
+
+var kinds = []Kind{KindRequest, KindScript, KindInline, KindCookie, KindGlobal, KindDOM}
+
+// Catalogue is the compiled, validated set of vendor rules. It is safe for
+// concurrent use; nothing in it changes after Load.
+type Catalogue struct {
+	vendors []*Vendor
+	bySlug  map[string]*Vendor
+	urls    *urlIndex // request and script matchers
+	cookies []*Matcher
+	inline  []*Matcher
+	globals []*Matcher
+	dom     []*Matcher
+	domains map[string]*Vendor // registrable domain → owner
+	ocd     map[string]*Vendor // lower-case OCD platform → vendor
+}
+
+// Vendor is one compiled vendor rule file.
+type Vendor struct {
+	Slug        string
+	Name        string
+	Category    string
+	Description string
+	// PolicyTerms are the names a privacy policy uses for this vendor.
+	PolicyTerms []string
+	// Parents are the companies behind the vendor (Google LLC, ...).
+	Parents []string
+	// Domains are registrable domains the vendor owns outright; requests to
+	// them are attributed to the vendor in the third-party list.
+	Domains []string
+	// OCDPlatforms are the Open Cookie Database platform names of this
+	// vendor, so that cookie classification can map OCD rows to the slug.
+	OCDPlatforms []string
+	Matchers     []*Matcher
+	order        int
+}
+
+// Matcher is one compiled signal of a vendor.
+type Matcher struct {
+	Vendor *Vendor
+	// ID names the matcher inside its vendor file (e.g. "ga4-collect").
+	ID   string
+	Kind Kind
+	// Detail labels the evidence this matcher produces (e.g. "v3 loader").
+	Detail string
+	// Path is the JavaScript path of a global matcher.
+	Path string
+	// CookieCategory and Retention classify the cookies a cookie matcher
+	// names.
+	CookieCategory string
+	Retention      string
+
+	hosts      []string // exact hosts or "*.suffix"
+	contains   string
+	match      *regexp.Regexp
+	requires   []*regexp.Regexp
+	idRegex    *regexp.Regexp
+	idTemplate string
+	selector   cascadia.Selector
+	selSource  string
+	attr       string
+	domains    []string
+	examples   rawExamples
+	order      int
+}
+
+// VendorTerms is what the policy analyser needs to find a vendor in a
+// policy's text.
+type VendorTerms struct {
+	Vendor  string
+	Name    string
+	Terms   []string
+	Parents []string
+}
+
+// raw types: the YAML shape, decoded strictly and compiled by compile.
+
+type rawVendor struct {
+	Slug         string       `yaml:"slug"`
+	Name         string       `yaml:"name"`
+	Category     string       `yaml:"category"`
+	Description  string       `yaml:"description"`
+	PolicyTerms  []string     `yaml:"policy_terms"`
+	Parents      []string     `yaml:"parents"`
+	Domains      []string     `yaml:"domains"`
+	OCDPlatforms []string     `yaml:"ocd_platforms"`
+	Matchers     []rawMatcher `yaml:"matchers"`
+}
+
+type rawMatcher struct {
+	ID             string      `yaml:"id"`
+	Kind           Kind        `yaml:"kind"`
+	Detail         string      `yaml:"detail"`
+	Hosts          []string    `yaml:"hosts"`
+	Contains       string      `yaml:"contains"`
+	Match          string      `yaml:"match"`
+	Requires       []string    `yaml:"requires"`
+	IDRegex        string      `yaml:"id_regex"`
+	IDTemplate     string      `yaml:"id_template"`
+	Path           string      `yaml:"path"`
+	Selector       string      `yaml:"selector"`
+	Attr           string      `yaml:"attr"`
+	Domains        []string    `yaml:"domains"`
+	CookieCategory string      `yaml:"cookie_category"`
+	Retention      string      `yaml:"retention"`
+	Examples       rawExamples `yaml:"examples"`
+}
+
+type rawExamples struct {
+	Match   []rawExample `yaml:"match"`
+	NoMatch []rawExample `yaml:"no_match"`
+}
+
+// rawExample is one example input. In YAML it is either a plain string (the
+// input) or a mapping {input, domain, ids}.
+type rawExample struct {
+	Input  string   `yaml:"input"`
+	Domain string   `yaml:"domain"`
+	IDs    []string `yaml:"ids"`
+}
+
+func (e *rawExample) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		e.Input = n.Value
+		return nil
+	}
+	type plain rawExample
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*e = rawExample(p)
+	return nil
+}
+
+// Load compiles the built-in vendor rules plus any extra rule documents
+// (YAML, one vendor per document; several documents may be separated by
+// "---"). Every rule is validated and every example is run; the first
+// problems are returned together and no catalogue is built.
+func Load(extra ...[]byte) (*Catalogue, error) { return load(true, extra...) }
+
+// load is Load with the example run optional, so that the examples test can
+// report each failing example on its own.
+func load(checkExamples bool, extra ...[]byte) (*Catalogue, error) {
+	var raws []rawVendor
+	var sources []string
+	names, err := fs.Glob(builtin, "data/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b, err := builtin.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		vs, err := decode(b)
+		if err != nil {
+			return nil, fmt.Errorf("catalogue: %s: %w", name, err)
+		}
+		for range vs {
+			sources = append(sources, path.Base(name))
+		}
+		raws = append(raws, vs...)
+	}
+	for i, b := range extra {
+		vs, err := decode(b)
+		if err != nil {
+			return nil, fmt.Errorf("catalogue: extra rules #%d: %w", i+1, err)
+		}
+		for range vs {
+			sources = append(sources, fmt.Sprintf("extra rules #%d", i+1))
+		}
+		raws = append(raws, vs...)
+	}
+	return compile(raws, sources, checkExamples)
+}
+
+func decode(b []byte) ([]rawVendor, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var out []rawVendor
+	for {
+		var v rawVendor
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no vendor rules in document")
+	}
+	return out, nil
+}
+
+var (
+	slugRe = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	hostRe = regexp.MustCompile(`^(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+$`)
+)
+
+func compile(raws []rawVendor, sources []string, checkExamples bool) (*Catalogue, error) {
+	c := &Catalogue{bySlug: map[string]*Vendor{}, urls: newURLIndex(), domains: map[string]*Vendor{}, ocd: map[string]*Vendor{}}
+	var errs []error
+	order := 0
+	for i, rv := range raws {
+		where := fmt.Sprintf("%s: vendor %q", sources[i], rv.Slug)
+		fail := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf("catalogue: %s: %s", where, fmt.Sprintf(format, args...)))
+		}
+		if !slugRe.MatchString(rv.Slug) {
+			fail("slug must be kebab-case")
+		}
+		if _, dup := c.bySlug[rv.Slug]; dup {
+			fail("duplicate slug")
+		}
+		if strings.TrimSpace(rv.Name) == "" {
+			fail("name is empty")
+		}
+		if !slices.Contains(Categories, rv.Category) {
+			fail("unknown category %q (want one of %s)", rv.Category, strings.Join(Categories, ", "))
+		}
+		if len(rv.PolicyTerms) == 0 {
+			fail("policy_terms is empty")
+		}
+		if len(rv.Matchers) == 0 {
+			fail("no matchers")
+		}
+		v := &Vendor{
+			Slug: rv.Slug, Name: rv.Name, Category: rv.Category, Description: rv.Description,
+			PolicyTerms: rv.PolicyTerms, Parents: rv.Parents, Domains: rv.Domains,
+			OCDPlatforms: rv.OCDPlatforms, order: i,
+		}
+		for _, d := range rv.Domains {
+			if !hostRe.MatchString(d) || strings.HasPrefix(d, "*.") {
+				fail("domain %q is not a registrable domain", d)
+				continue
+			}
+			if o, dup := c.domains[d]; dup {
+				fail("domain %q already owned by %s", d, o.Slug)
+			}
+			c.domains[d] = v
+		}
+		for _, p := range rv.OCDPlatforms {
+			if o, dup := c.ocd[strings.ToLower(p)]; dup && o != v {
+				fail("ocd platform %q already claimed by %s", p, o.Slug)
+			}
+			c.ocd[strings.ToLower(p)] = v
+		}
+		seen := map[string]bool{}
+		for j, rm := range rv.Matchers {
+			if rm.ID == "" {
+				rm.ID = fmt.Sprintf("#%d", j+1)
+			}
+			if seen[rm.ID] {
+				fail("matcher %s: duplicate matcher id", rm.ID)
+			}
+			seen[rm.ID] = true
+			m, merrs := compileMatcher(v, rm)
+			for _, e := range merrs {
+				fail("matcher %s: %v", rm.ID, e)
+			}
+			if m == nil {
+				continue
+			}
+			m.order = order
+			order++
+			v.Matchers = append(v.Matchers, m)
+		}
+		if _, dup := c.bySlug[rv.Slug]; !dup {
+			c.bySlug[rv.Slug] = v
+			c.vendors = append(c.vendors, v)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	for _, v := range c.vendors {
+		for _, m := range v.Matchers {
+			switch m.Kind {
+			case KindRequest, KindScript:
+				c.urls.add(m)
+			case KindCookie:
+				c.cookies = append(c.cookies, m)
+			case KindInline:
+				c.inline = append(c.inline, m)
+			case KindGlobal:
+				c.globals = append(c.globals, m)
+			case KindDOM:
+				c.dom = append(c.dom, m)
+			}
+		}
+	}
+	// Run every example against the whole catalogue: a rule whose example
+	// fails is a broken rule, and Load refuses it.
+	if !checkExamples {
+		return c, nil
+	}
+	for _, f := range c.CheckExamples() {
+		errs = append(errs, errors.New("catalogue: "+f))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func compileMatcher(v *Vendor, rm rawMatcher) (*Matcher, []error) {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	m := &Matcher{
+		Vendor: v, ID: rm.ID, Kind: rm.Kind, Detail: rm.Detail, Path: rm.Path,
+		CookieCategory: rm.CookieCategory, Retention: rm.Retention,
+		contains: rm.Contains, idTemplate: rm.IDTemplate, attr: rm.Attr, examples: rm.Examples,
+	}
+	if !slices.Contains(kinds, rm.Kind) {
+		bad("unknown kind %q", rm.Kind)
+		return nil, errs
+	}
+	if m.Detail == "" {
+		bad("detail is empty")
+	}
+	re := func(field, s string) *regexp.Regexp {
+		if s == "" {
+			return nil
+		}
+		r, err := regexp.Compile(s)
+		if err != nil {
+			bad("%s: %v", field, err)
+		}
+		return r
+	}
+	m.match = re("match", rm.Match)
+	for _, s := range rm.Requires {
+		if r := re("requires", s); r != nil {
+			m.requires = append(m.requires, r)
+		}
+	}
+	m.idRegex = re("id_regex", rm.IDRegex)
+	if m.idRegex != nil && m.idRegex.NumSubexp() < 1 {
+		bad("id_regex needs a capture group")
+	}
+	for _, h := range rm.Hosts {
+		if !hostRe.MatchString(h) {
+			bad("host %q is not a lower-case host name or *.suffix", h)
+		}
+	}
+	m.hosts = rm.Hosts
+	for _, d := range rm.Domains {
+		m.domains = append(m.domains, strings.TrimPrefix(strings.ToLower(d), "."))
+	}
+	switch rm.Kind {
+	case KindRequest, KindScript:
+		if rm.Match == "" {
+			bad("match is required")
+		}
+		if len(rm.Hosts) == 0 && rm.Contains == "" {
+			bad("hosts or contains is required (a matcher on every URL needs a literal pre-filter)")
+		}
+	case KindInline:
+		if rm.Match == "" {
+			bad("match is required")
+		}
+	case KindCookie:
+		if rm.Match == "" {
+			bad("match is required")
+		} else if !anchored(rm.Match) {
+			bad("cookie match must be anchored as a whole: ^...$ (wrap alternatives in (?:...))")
+		}
+		if rm.CookieCategory == "" {
+			m.CookieCategory = defaultCookieCategory(v.Category)
+		}
+		if !slices.Contains(CookieCategories, m.CookieCategory) {
+			bad("unknown cookie_category %q", m.CookieCategory)
+		}
+	case KindGlobal:
+		if rm.Path == "" {
+			bad("path is required")
+		}
+	case KindDOM:
+		if rm.Selector == "" {
+			bad("selector is required")
+			break
+		}
+		sel, err := cascadia.Compile(rm.Selector)
+		if err != nil {
+			bad("selector: %v", err)
+		}
+		m.selector, m.selSource = sel, rm.Selector
+		if rm.Match != "" && rm.Attr == "" {
+			bad("match on a dom matcher needs attr")
+		}
+	}
+	if rm.Kind != KindCookie && rm.CookieCategory != "" {
+		bad("cookie_category only applies to cookie matchers")
+	}
+	if rm.Kind != KindDOM && (rm.Selector != "" || rm.Attr != "") {
+		bad("selector/attr only apply to dom matchers")
+	}
+	if rm.Kind != KindGlobal && rm.Path != "" {
+		bad("path only applies to global matchers")
+	}
+	if len(rm.Examples.Match) == 0 {
+		bad("no match example (every matcher must be covered by an example)")
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return m, nil
+}
+
+// anchored reports whether the regex is ^...$ as a whole (not an
+// alternation of partly anchored branches such as ^a|b$).
+func anchored(expr string) bool {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return true // reported by the compile step
+	}
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 {
+		return false
+	}
+	first, last := re.Sub[0].Op, re.Sub[len(re.Sub)-1].Op
+	return (first == syntax.OpBeginText || first == syntax.OpBeginLine) &&
+		(last == syntax.OpEndText || last == syntax.OpEndLine)
+}
+
+func defaultCookieCategory(vendorCategory string) string {
+	switch vendorCategory {
+	case "analytics", "tag-manager":
+		return "analytics"
+	case "advertising", "marketing-automation", "social":
+		return "marketing"
+	case "security", "consent":
+		return "necessary"
+	case "functional":
+		return "functional"
+	}
+	return "unknown"
+}
+
+// Vendors returns the vendors in catalogue order (built-in files sorted by
+// name, then extra rules).
+func (c *Catalogue) Vendors() []*Vendor { return slices.Clone(c.vendors) }
+
+// Vendor returns the vendor with the slug, or nil.
+func (c *Catalogue) Vendor(slug string) *Vendor { return c.bySlug[slug] }
+
+// ProbeGlobals returns the JavaScript paths the browser should probe on each
+// page (sorted, deduplicated), e.g. "fbq", "leadinfo.t".
+func (c *Catalogue) ProbeGlobals() []string {
+	var out []string
+	for _, m := range c.globals {
+		out = append(out, m.Path)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// PolicyTerms returns, per vendor, the names a policy may use for it.
+func (c *Catalogue) PolicyTerms() []VendorTerms {
+	out := make([]VendorTerms, 0, len(c.vendors))
+	for _, v := range c.vendors {
+		out = append(out, VendorTerms{
+			Vendor: v.Slug, Name: v.Name,
+			Terms: slices.Clone(v.PolicyTerms), Parents: slices.Clone(v.Parents),
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Vendor < out[j].Vendor })
+	return out
+}
+
+// OwnerOfDomain returns the vendor that owns a registrable domain outright
+// (e.g. "hs-analytics.net" → hubspot), or nil.
+func (c *Catalogue) OwnerOfDomain(domain string) *Vendor { return c.domains[domain] }
+
+// VendorForPlatform returns the vendor whose OCD platform list contains the
+// platform name (case-insensitive), or nil.
+func (c *Catalogue) VendorForPlatform(platform string) *Vendor {
+	return c.ocd[strings.ToLower(platform)]
+}

@@ -1,0 +1,148 @@
+package catalogue
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestRuleExamples runs every example of every matcher of every vendor, one
+// sub-test per example, and fails when a matcher has no example.
+func TestRuleExamples(t *testing.T) {
+	c, err := load(false)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if len(c.Vendors()) == 0 {
+		t.Fatal("no vendors")
+	}
+	for _, v := range c.Vendors() {
+		for _, m := range v.Matchers {
+			if len(m.examples.Match) == 0 {
+				t.Errorf("%s/%s: no match example", v.Slug, m.ID)
+			}
+			for i, ex := range m.examples.Match {
+				t.Run(v.Slug+"/"+m.ID+"/match/"+itoa(i), func(t *testing.T) {
+					for _, f := range m.checkMatch(ex) {
+						t.Error(f)
+					}
+				})
+			}
+			for i, ex := range m.examples.NoMatch {
+				t.Run(v.Slug+"/"+m.ID+"/no_match/"+itoa(i), func(t *testing.T) {
+					if f := v.checkNoMatch(m, ex); f != "" {
+						t.Error(f)
+					}
+				})
+			}
+		}
+	}
+}
+
+func itoa(i int) string { return string(rune('0'+i/10)) + string(rune('0'+i%10)) }
+
+func TestBuiltinVendors(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, v := range c.Vendors() {
+		slugs = append(slugs, v.Slug)
+	}
+	want := []string{"facebook", "google-analytics", "google-tag-manager", "hubspot", "leadinfo", "linkedin", "recaptcha"}
+	if !slices.Equal(slugs, want) {
+		t.Errorf("vendors = %q, want %q", slugs, want)
+	}
+}
+
+// TestInvalidRules loads each file of testdata/invalid as an extra rule
+// document and expects Load to fail with the error named in the file's
+// first line ("# want: <substring>").
+func TestInvalidRules(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no invalid-rule corpus: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _, _ := strings.Cut(string(b), "\n")
+			want, ok := strings.CutPrefix(first, "# want: ")
+			if !ok {
+				t.Fatalf("first line must be '# want: <error substring>'")
+			}
+			_, err = Load(b)
+			if err == nil {
+				t.Fatalf("Load succeeded, want error containing %q", want)
+			}
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Load error = %v\nwant it to contain %q", err, want)
+			}
+		})
+	}
+}
+
+func TestExtraRules(t *testing.T) {
+	extra := []byte(`
+slug: plausible
+name: Plausible Analytics
+category: analytics
+policy_terms: [Plausible]
+matchers:
+  - id: script
+    kind: script
+    detail: Plausible script
+    hosts: [plausible.io]
+    match: '^plausible\.io/js/[a-z.]*script[a-z.-]*\.js'
+    examples:
+      match: [https://plausible.io/js/script.js]
+`)
+	c, err := Load(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Vendor("plausible") == nil {
+		t.Fatal("extra vendor missing")
+	}
+	if got := c.MatchURL(KindScript, "https://plausible.io/js/script.js"); len(got) != 1 || got[0].Matcher.Vendor.Slug != "plausible" {
+		t.Errorf("MatchURL = %+v", got)
+	}
+}
+
+func TestProbeGlobalsAndPolicyTerms(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := c.ProbeGlobals()
+	for _, want := range []string{"fbq", "leadinfo.t", "_linkedin_data_partner_ids", "google_tag_manager", "_hsq", "grecaptcha"} {
+		if !slices.Contains(g, want) {
+			t.Errorf("ProbeGlobals() lacks %q: %q", want, g)
+		}
+	}
+	if slices.Contains(g, "dataLayer") {
+		t.Errorf("ProbeGlobals() has dataLayer, which is not evidence of anything")
+	}
+	terms := c.PolicyTerms()
+	byVendor := map[string]VendorTerms{}
+	for _, vt := range terms {
+		byVendor[vt.Vendor] = vt
+	}
+	for vendor, term := range map[string]string{
+		"google-analytics": "Universal Analytics", "facebook": "Facebook Pixel",
+		"linkedin": "LinkedIn Insight Tag", "hubspot": "HubSpot", "leadinfo": "Leadinfo", "recaptcha": "reCAPTCHA",
+	} {
+		if !slices.Contains(byVendor[vendor].Terms, term) {
+			t.Errorf("%s terms %q lack %q", vendor, byVendor[vendor].Terms, term)
+		}
+	}
+	if !slices.Contains(byVendor["linkedin"].Parents, "Microsoft Corporation") {
+		t.Errorf("linkedin parents = %q", byVendor["linkedin"].Parents)
+	}
+}

@@ -1,0 +1,289 @@
+package catalogue
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/detectors/internal/dom"
+	"github.com/privscan/privscan/report"
+)
+
+// MaxEvidencePerKind bounds the evidence a tracker keeps per kind and
+// profile; duplicates (same kind, profile and detail) are dropped first.
+const MaxEvidencePerKind = 3
+
+// maxDetail bounds the length of an evidence detail.
+const maxDetail = 240
+
+// Detect runs the catalogue over the visits of one site and returns one
+// tracker per vendor seen, sorted by vendor slug. Each tracker carries its
+// IDs (sorted, deduplicated), the profiles and pages it was seen on and
+// bounded evidence. site is the scan target; it is only used to resolve
+// relative URLs when a visit has none of its own.
+func (c *Catalogue) Detect(site string, visits []*crawler.Visit) []report.Tracker {
+	acc := map[*Vendor]*tracker{}
+	for _, v := range visits {
+		if v == nil {
+			continue
+		}
+		c.detectVisit(acc, site, v, nil)
+	}
+	return finish(acc)
+}
+
+// DetectParsed is Detect for callers that already parsed each visit's HTML
+// (docs[i] belongs to visits[i]; a nil entry is parsed here).
+func (c *Catalogue) DetectParsed(site string, visits []*crawler.Visit, docs []*goquery.Document) []report.Tracker {
+	acc := map[*Vendor]*tracker{}
+	for i, v := range visits {
+		if v == nil {
+			continue
+		}
+		var d *goquery.Document
+		if i < len(docs) {
+			d = docs[i]
+		}
+		c.detectVisit(acc, site, v, d)
+	}
+	return finish(acc)
+}
+
+type tracker struct {
+	vendor   *Vendor
+	ids      map[string]bool
+	profiles map[string]bool
+	pages    map[string]bool
+	evidence []report.Evidence
+	seen     map[report.Evidence]bool
+	perKind  map[string]int // kind + "\x00" + profile → count
+}
+
+func (t *tracker) add(kind, profile, page, detail string, ids []string) {
+	for _, id := range ids {
+		t.ids[id] = true
+	}
+	t.profiles[profile] = true
+	if page != "" {
+		t.pages[page] = true
+	}
+	if len(detail) > maxDetail {
+		detail = detail[:maxDetail-3] + "..."
+	}
+	key := report.Evidence{Kind: kind, Profile: profile, Detail: detail}
+	if t.seen[key] {
+		return
+	}
+	t.seen[key] = true
+	k := kind + "\x00" + profile
+	if t.perKind[k] >= MaxEvidencePerKind {
+		return
+	}
+	t.perKind[k]++
+	t.evidence = append(t.evidence, report.Evidence{Kind: kind, Profile: profile, Page: page, Detail: detail})
+}
+
+func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawler.Visit, doc *goquery.Document) {
+	profile := string(v.Profile)
+	page := v.URL
+	hit := func(kind string, m Match, detail string) {
+		t := acc[m.Matcher.Vendor]
+		if t == nil {
+			t = &tracker{
+				vendor: m.Matcher.Vendor, ids: map[string]bool{}, profiles: map[string]bool{},
+				pages: map[string]bool{}, seen: map[report.Evidence]bool{}, perKind: map[string]int{},
+			}
+			acc[m.Matcher.Vendor] = t
+		}
+		t.add(kind, profile, page, m.Matcher.Detail+": "+detail, m.IDs)
+	}
+
+	for i := range v.Requests {
+		r := &v.Requests[i]
+		for _, m := range c.MatchURL(KindRequest, r.URL) {
+			hit("request", m, r.URL)
+		}
+		if strings.EqualFold(r.ResourceType, "script") {
+			for _, m := range c.MatchURL(KindScript, r.URL) {
+				hit("script", m, r.URL)
+			}
+		}
+		if len(r.SetCookies) > 0 {
+			host, _, _ := SplitURL(r.URL)
+			for _, sc := range r.SetCookies {
+				name := sc.Name
+				if name == "" {
+					name, _, _ = strings.Cut(sc.Line, "=")
+					name = strings.TrimSpace(name)
+				}
+				domain := cookieLineDomain(sc.Line, host)
+				if m, ok := c.MatchCookie(name, domain); ok {
+					state := "set"
+					if sc.Blocked {
+						state = "blocked"
+					}
+					hit("cookie", m, fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state))
+				}
+			}
+		}
+	}
+
+	for _, ck := range v.Cookies {
+		if m, ok := c.MatchCookie(ck.Name, ck.Domain); ok {
+			hit("cookie", m, fmt.Sprintf("%s (%s)", ck.Name, ck.Domain))
+		}
+	}
+	pageHost := ""
+	if h, _, ok := SplitURL(cmp.Or(v.FinalURL, v.URL, site)); ok {
+		pageHost = h
+	}
+	for _, w := range v.CookieWrites {
+		name := w.Name
+		if name == "" {
+			name, _, _ = strings.Cut(w.Raw, "=")
+			name = strings.TrimSpace(name)
+		}
+		domain := cookieLineDomain(w.Raw, pageHost)
+		if m, ok := c.MatchCookie(name, domain); ok {
+			d := fmt.Sprintf("%s (%s, document.cookie)", name, domain)
+			if w.Script != "" {
+				d = fmt.Sprintf("%s (%s, document.cookie by %s)", name, domain, w.Script)
+			}
+			hit("cookie", m, d)
+		}
+	}
+
+	for _, m := range c.MatchGlobals(v.Globals) {
+		hit("global", m, m.Matcher.Path+" = "+m.Value)
+	}
+
+	if doc == nil {
+		doc = dom.Parse(v.HTML)
+	}
+	if doc == nil {
+		return
+	}
+	base, _ := url.Parse(cmp.Or(v.FinalURL, v.URL, site))
+	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		if src, ok := s.Attr("src"); ok {
+			abs := dom.Resolve(base, src)
+			if abs == "" {
+				return
+			}
+			for _, m := range c.MatchURL(KindScript, abs) {
+				hit("script", m, abs)
+			}
+			return
+		}
+		text := s.Text()
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		for _, m := range c.MatchInline(text) {
+			hit("script", m, "inline <script> "+snippet(text, m))
+		}
+	})
+	for _, m := range c.MatchDOM(doc) {
+		d := m.Matcher.selSource
+		if m.Value != "" {
+			d += " " + m.Matcher.attr + "=" + m.Value
+		}
+		hit("dom", m, d)
+	}
+}
+
+// snippet returns a short excerpt of an inline script around the first ID
+// or the match.
+func snippet(text string, m Match) string {
+	needle := ""
+	if len(m.IDs) > 0 {
+		needle = m.IDs[0]
+	}
+	i := -1
+	if needle != "" {
+		i = strings.Index(text, needle)
+	}
+	if i < 0 && m.Matcher.match != nil {
+		if loc := m.Matcher.match.FindStringIndex(text); loc != nil {
+			i = loc[0]
+		}
+	}
+	if i < 0 {
+		i = 0
+	}
+	start := max(0, i-60)
+	end := min(len(text), i+80)
+	s := strings.Join(strings.Fields(text[start:end]), " ")
+	return strings.ToValidUTF8(s, "")
+}
+
+// cookieLineDomain returns the Domain attribute of a Set-Cookie line or a
+// document.cookie assignment, or host when there is none.
+func cookieLineDomain(line, host string) string {
+	parts := strings.Split(line, ";")
+	for _, p := range parts[1:] {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "domain") {
+			if v = strings.TrimSpace(v); v != "" {
+				return strings.ToLower(v)
+			}
+		}
+	}
+	return host
+}
+
+// ProfileOrder sorts profile names: baseline, gpc, dnt, then the rest by
+// name.
+func ProfileOrder(a, b string) int {
+	rank := func(p string) int {
+		switch crawler.Profile(p) {
+		case crawler.Baseline:
+			return 0
+		case crawler.GPC:
+			return 1
+		case crawler.DNT:
+			return 2
+		}
+		return 3
+	}
+	if c := rank(a) - rank(b); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func finish(acc map[*Vendor]*tracker) []report.Tracker {
+	out := make([]report.Tracker, 0, len(acc))
+	for _, t := range acc {
+		profiles := keys(t.profiles)
+		slices.SortFunc(profiles, ProfileOrder)
+		ev := t.evidence
+		slices.SortStableFunc(ev, func(a, b report.Evidence) int {
+			return cmp.Or(ProfileOrder(a.Profile, b.Profile), strings.Compare(a.Kind, b.Kind),
+				strings.Compare(a.Detail, b.Detail), strings.Compare(a.Page, b.Page))
+		})
+		ids := keys(t.ids)
+		slices.Sort(ids)
+		pages := keys(t.pages)
+		slices.Sort(pages)
+		out = append(out, report.Tracker{
+			Vendor: t.vendor.Slug, Name: t.vendor.Name, Category: t.vendor.Category,
+			IDs: ids, Profiles: profiles, Pages: pages, Evidence: ev,
+		})
+	}
+	slices.SortFunc(out, func(a, b report.Tracker) int { return strings.Compare(a.Vendor, b.Vendor) })
+	return out
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+package detectors
+
+import (
+	"net"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/detectors/catalogue"
+	"github.com/privscan/privscan/report"
+)
+
+// RegistrableDomain returns the eTLD+1 of a host ("js.hs-scripts.com" →
+// "hs-scripts.com"), or the host itself for IP addresses, localhost and
+// other names without a public suffix.
+func RegistrableDomain(host string) string {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return host
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+// ThirdParties lists every third-party registrable domain the visits sent
+// requests to, sorted by domain, with request counts, the profiles that
+// contacted it, whether any response tried to set a cookie (stored or
+// blocked) and the vendor slug when known: the vendor whose rules matched
+// most of its requests, else the catalogue vendor owning the domain. cat
+// may be nil. The site's own registrable domain (and that of pages it
+// redirected to) is first party.
+func ThirdParties(site string, visits []*crawler.Visit, cat *catalogue.Catalogue) []report.ThirdParty {
+	first := map[string]bool{}
+	siteHost, _, ok := catalogue.SplitURL(site)
+	if ok {
+		first[RegistrableDomain(siteHost)] = true
+	}
+	for _, v := range visits {
+		if v == nil {
+			continue
+		}
+		if h, _, ok := catalogue.SplitURL(v.URL); ok && first[RegistrableDomain(h)] {
+			if fh, _, ok := catalogue.SplitURL(v.FinalURL); ok {
+				first[RegistrableDomain(fh)] = true
+			}
+		}
+	}
+	type acc struct {
+		tp       report.ThirdParty
+		profiles map[string]bool
+		votes    map[string]int
+	}
+	byDomain := map[string]*acc{}
+	for _, v := range visits {
+		if v == nil {
+			continue
+		}
+		for _, r := range v.Requests {
+			host, _, ok := catalogue.SplitURL(r.URL)
+			if !ok {
+				continue
+			}
+			d := RegistrableDomain(host)
+			if first[d] {
+				continue
+			}
+			a := byDomain[d]
+			if a == nil {
+				a = &acc{tp: report.ThirdParty{Domain: d}, profiles: map[string]bool{}, votes: map[string]int{}}
+				byDomain[d] = a
+			}
+			a.tp.Requests++
+			a.profiles[string(v.Profile)] = true
+			if len(r.SetCookies) > 0 {
+				a.tp.SetCookies = true
+			}
+			if cat != nil {
+				ms := cat.MatchURL(catalogue.KindRequest, r.URL)
+				if strings.EqualFold(r.ResourceType, "script") {
+					ms = append(ms, cat.MatchURL(catalogue.KindScript, r.URL)...)
+				}
+				for _, m := range ms {
+					a.votes[m.Matcher.Vendor.Slug]++
+				}
+			}
+		}
+	}
+	out := make([]report.ThirdParty, 0, len(byDomain))
+	for d, a := range byDomain {
+		best, n := "", 0
+		for slug, c := range a.votes {
+			if c > n || (c == n && slug < best) {
+				best, n = slug, c
+			}
+		}
+		if best == "" && cat != nil {
+			if v := cat.OwnerOfDomain(d); v != nil {
+				best = v.Slug
+			}
+		}
+		if best != "" {
+			a.tp.Vendor = &best
+		}
+		for p := range a.profiles {
+			a.tp.Profiles = append(a.tp.Profiles, p)
+		}
+		slices.SortFunc(a.tp.Profiles, catalogue.ProfileOrder)
+		out = append(out, a.tp)
+	}
+	slices.SortFunc(out, func(a, b report.ThirdParty) int { return strings.Compare(a.Domain, b.Domain) })
+	return out
+}
+
+// lineDomain returns the Domain attribute of a cookie line, or host.
+func lineDomain(line, host string) string {
+	parts := strings.Split(line, ";")
+	for _, p := range parts[1:] {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "domain") && strings.TrimSpace(v) != "" {
+			return strings.ToLower(strings.TrimSpace(v))
+		}
+	}
+	return host
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
