@@ -47,6 +47,8 @@ type Session struct {
 	gen     int
 	bctxID  cdp.BrowserContextID
 	created []*tab
+	// PageTimeout overrides the browser's page timeout when positive.
+	PageTimeout time.Duration
 	// Restarted is set when the browser had to be restarted during this
 	// session: the cookie jar was lost then.
 	Restarted bool
@@ -255,6 +257,9 @@ func (s *Session) currentGen() int {
 
 func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit) {
 	opts := s.b.opts
+	if s.PageTimeout > 0 {
+		opts.PageTimeout = s.PageTimeout
+	}
 	ctx, cancel := context.WithTimeout(t.ctx, opts.PageTimeout)
 	defer cancel()
 	stopParent := context.AfterFunc(parent, cancel)

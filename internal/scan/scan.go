@@ -217,6 +217,19 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 	}, nil
 }
 
+// WithOptions returns a scanner that shares s's browser, HTTP client and
+// analysis stages but crawls with opts. The browser-level settings (host
+// rules, TLS, Chrome binary, probed globals) stay those s was made with.
+func (s *Scanner) WithOptions(opts Options) *Scanner {
+	c := *s
+	opts.HostRules, opts.Insecure, opts.ChromePath, opts.BrowserURL = s.opts.HostRules, s.opts.Insecure, s.opts.ChromePath, s.opts.BrowserURL
+	if opts.Logger == nil {
+		opts.Logger = s.logger
+	}
+	c.opts = opts
+	return &c
+}
+
 // Close stops the browser.
 func (s *Scanner) Close() error { return s.browser.Close() }
 
@@ -270,6 +283,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: %v", profile, err))
 			continue
 		}
+		sess.PageTimeout = s.opts.PageTimeout
 		defer sess.Close()
 		obs.Sessions[profile] = sess
 		// The first profile may grow the page list from links that only

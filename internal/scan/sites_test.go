@@ -1,0 +1,203 @@
+package scan_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/privscan/privscan/fixtures"
+	"github.com/privscan/privscan/internal/scan"
+	"github.com/privscan/privscan/report"
+)
+
+// behaviour is what a site did under one profile, in the terms the issue
+// asks to assert exactly: cookies (name, domain, party, declared lifetime),
+// third-party hosts contacted, and trackers with their ids.
+type behaviour struct {
+	Cookies         []string `json:"cookies"`
+	ThirdPartyHosts []string `json:"third_party_hosts"`
+	Trackers        []string `json:"trackers"`
+	PagesWithErrors []string `json:"pages_with_errors,omitempty"`
+}
+
+// summarize reduces a report to per-profile behaviour.
+func summarize(r *report.Report) map[string]*behaviour {
+	out := map[string]*behaviour{}
+	for _, p := range r.Profiles {
+		out[p] = &behaviour{Cookies: []string{}, ThirdPartyHosts: []string{}, Trackers: []string{}}
+	}
+	for _, c := range r.Cookies {
+		declared := "session"
+		if !c.Session {
+			declared = "unknown"
+			if c.DeclaredLifetimeDays != nil {
+				declared = fmt.Sprintf("%gd", *c.DeclaredLifetimeDays)
+			}
+		}
+		entry := fmt.Sprintf("%s %s %s %s by %s", c.Name, c.Domain, c.Party, declared, c.SetBy)
+		for _, p := range c.Profiles {
+			out[p].Cookies = append(out[p].Cookies, entry)
+		}
+	}
+	for _, o := range r.Observations {
+		b := out[o.Profile]
+		for _, q := range o.Requests {
+			if !q.ThirdParty {
+				continue
+			}
+			u, err := url.Parse(q.URL)
+			if err != nil || u.Hostname() == "" {
+				continue
+			}
+			if !slices.Contains(b.ThirdPartyHosts, u.Hostname()) {
+				b.ThirdPartyHosts = append(b.ThirdPartyHosts, u.Hostname())
+			}
+		}
+	}
+	for _, tr := range r.Trackers {
+		for _, p := range tr.Profiles {
+			out[p].Trackers = append(out[p].Trackers, tr.Vendor+" "+strings.Join(tr.IDs, ","))
+		}
+	}
+	for _, pg := range r.Pages {
+		if pg.Error != nil {
+			out[pg.Profile].PagesWithErrors = append(out[pg.Profile].PagesWithErrors, pg.URL+" "+pg.ErrorKind)
+		}
+	}
+	for _, b := range out {
+		slices.Sort(b.Cookies)
+		slices.Sort(b.ThirdPartyHosts)
+		slices.Sort(b.Trackers)
+		slices.Sort(b.PagesWithErrors)
+	}
+	return out
+}
+
+// golden compares got with testdata/<name>.json, rewriting it with -update.
+func golden(t *testing.T, name string, got any) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".json")
+	data, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, '\n')
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(data)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestSiteBehaviour scans every seed-modelled fixture site under baseline,
+// GPC and DNT and compares, per profile, the exact cookies (name, domain,
+// party, declared lifetime, setter kind), third-party hosts and trackers
+// with the golden files, which were checked by hand against
+// fixtures/README.md.
+func TestSiteBehaviour(t *testing.T) {
+	for _, name := range []string{"dotcloud", "dynamicweb", "dynatron", "fairsignals", "mesosphere", "peerzone", "variants"} {
+		t.Run(name, func(t *testing.T) {
+			s := site(t, name)
+			r := scanSite(t, s.Home, func(o *scan.Options) { o.Observations = true; o.MaxPages = 25 })
+			golden(t, "sites/"+name, summarize(r))
+		})
+	}
+}
+
+// TestSignalsSent checks, on the fixture server's side, that every request
+// the browser made under gpc carried Sec-GPC: 1 and no DNT, under dnt DNT: 1
+// and no Sec-GPC, and under baseline neither — cross-site iframe requests
+// included — and that the page (and a cross-site iframe in it) saw the
+// navigator properties of its profile.
+func TestSignalsSent(t *testing.T) {
+	w := getWorld(t)
+	s := site(t, "fairsignals")
+	for _, profile := range []string{"baseline", "gpc", "dnt"} {
+		t.Run(profile, func(t *testing.T) {
+			w.net.Log().Reset()
+			scanSite(t, s.Home, func(o *scan.Options) {
+				o.Profiles = profilesOf(&report.Report{Profiles: []string{profile}})
+				o.MaxPages = 4
+			})
+			browserRequests, crossSite := 0, 0
+			for _, e := range w.net.Log().Entries() {
+				// Chromium sends Sec-Fetch-* headers; the discovery client
+				// does not, and it is not a profile visit.
+				if e.Headers.Get("Sec-Fetch-Mode") == "" {
+					continue
+				}
+				browserRequests++
+				if !strings.HasSuffix(e.Host, "fair-signals.test") {
+					crossSite++
+				}
+				gpc, dnt := e.Headers.Get("Sec-GPC"), e.Headers.Get("DNT")
+				want := map[string][2]string{"baseline": {"", ""}, "gpc": {"1", ""}, "dnt": {"", "1"}}[profile]
+				if gpc != want[0] || dnt != want[1] {
+					t.Errorf("%s %s%s: Sec-GPC=%q DNT=%q, want %q %q", e.Method, e.Host, e.Path, gpc, dnt, want[0], want[1])
+				}
+			}
+			if browserRequests < 5 || crossSite == 0 {
+				t.Fatalf("saw %d browser requests (%d cross-site): the fixture did not load", browserRequests, crossSite)
+			}
+			reports := w.net.Log().Reports()
+			if len(reports) == 0 {
+				t.Fatal("the signals page reported nothing")
+			}
+			wantGPC := map[string]string{"baseline": "undefined", "gpc": "true", "dnt": "undefined"}[profile]
+			wantDNT := map[string]string{"baseline": "null", "gpc": "null", "dnt": "1"}[profile]
+			for _, rep := range reports {
+				for k, v := range rep.Values {
+					switch {
+					case strings.Contains(strings.ToLower(k), "gpc") && !strings.Contains(strings.ToLower(k), "type"):
+						if v != wantGPC {
+							t.Errorf("report %s: %s = %q, want %q", rep.Page, k, v, wantGPC)
+						}
+					case strings.Contains(strings.ToLower(k), "dnt"):
+						if v != wantDNT {
+							t.Errorf("report %s: %s = %q, want %q", rep.Page, k, v, wantDNT)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestThirdPartyCookiesHaveSetters: the acceptance check of the issue — a
+// third-party cookie (fr on .facebook.com) is in the report with the
+// response that set it.
+func TestThirdPartyCookiesHaveSetters(t *testing.T) {
+	r := scanSite(t, site(t, "dynamicweb").Home, func(o *scan.Options) { o.MaxPages = 3 })
+	for _, c := range r.Cookies {
+		if c.Name == "fr" && c.Domain == ".facebook.com" {
+			if c.Party != "third" || c.SetBy != "header" || !strings.HasPrefix(c.Setter, "https://www.facebook.com/tr") {
+				t.Errorf("fr cookie = %+v", c)
+			}
+			if c.Value != "[redacted]" {
+				t.Errorf("cookie value not redacted: %q", c.Value)
+			}
+			return
+		}
+	}
+	t.Fatalf("no fr cookie on .facebook.com among %d cookies", len(r.Cookies))
+}
+
+var _ = fixtures.Sites
