@@ -1,0 +1,300 @@
+// Package audit compares what a site did (trackers, cookies, behaviour under
+// each profile) with what its privacy policy says, and turns every gap into
+// a finding with a stable id, a severity, a plain-language title, the
+// evidence and the policy's own words.
+//
+// Severity rules (documented in the README):
+//   - A vendor the policy explicitly denies using, yet observed: high.
+//   - An undisclosed vendor: by what it does — advertising: high;
+//     analytics and marketing automation: medium; tag managers and security
+//     (reCAPTCHA): low. When the policy discloses the category in general
+//     terms ("we use analytics cookies") without naming the vendor, one
+//     step lower.
+//   - A vendor still tracking under GPC although the policy (or gpc.json)
+//     promises to honour it: high. The same for DNT: high for advertising,
+//     medium otherwise.
+//   - Tracking before consent on a site with a banner: high for advertising,
+//     medium for analytics and marketing cookies, low otherwise.
+//   - No policy found: high when the site runs advertising or analytics
+//     trackers, medium otherwise.
+//   - An undeclared cookie or a lifetime longer than declared: medium for
+//     marketing/analytics cookies, low otherwise.
+//   - A vendor named but not seen (a stale policy): low; no DNT statement
+//     (CalOPPA): low; an unclear DNT statement: info.
+package audit
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/privscan/privscan/report"
+)
+
+// Finding codes (the contract in DESIGN.md).
+const (
+	CodePolicyNotFound         = "policy-not-found"
+	CodeUndisclosedVendor      = "undisclosed-vendor"
+	CodeDisclosedNotObserved   = "disclosed-not-observed"
+	CodeUndisclosedCookie      = "undisclosed-cookie"
+	CodeCookieLifetimeMismatch = "cookie-lifetime-mismatch"
+	CodeGPCNotHonored          = "gpc-not-honored"
+	CodeDNTNotHonored          = "dnt-not-honored"
+	CodeDNTUndisclosed         = "dnt-undisclosed"
+	CodeTrackingBeforeConsent  = "tracking-before-consent"
+)
+
+// Codes lists every finding code, in documentation order.
+var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodeUndisclosedCookie,
+	CodeCookieLifetimeMismatch, CodeGPCNotHonored, CodeDNTNotHonored, CodeDNTUndisclosed, CodeTrackingBeforeConsent}
+
+// Vendor categories, as the detector catalogue names them.
+const (
+	CategoryAnalytics   = "analytics"
+	CategoryAdvertising = "advertising"
+	CategoryTagManager  = "tag-manager"
+	CategoryMarketing   = "marketing-automation"
+	CategorySecurity    = "security"
+)
+
+// VendorInfo describes a catalogued vendor.
+type VendorInfo struct {
+	Name     string
+	Category string
+}
+
+// Input is what the audit reads.
+type Input struct {
+	// Report holds the observations (trackers, cookies, consent, signals,
+	// pages) and the policy analysis; the audit does not modify it.
+	Report *report.Report
+	// Vendors describes catalogued vendors by slug, for vendors the policy
+	// names but the scan did not see.
+	Vendors func(slug string) (VendorInfo, bool)
+}
+
+// ChromeCapDays is the longest cookie lifetime Chrome stores.
+const ChromeCapDays = 400
+
+// LifetimeTolerance is how much longer than declared a cookie may live
+// before it is a mismatch.
+const LifetimeTolerance = 1.5
+
+// Audit returns the findings, sorted.
+func Audit(in Input) []report.Finding {
+	a := &auditor{in: in, r: in.Report, site: siteKey(in.Report.Target)}
+	a.run()
+	sortFindings(a.out)
+	return a.out
+}
+
+type auditor struct {
+	in   Input
+	r    *report.Report
+	site string
+	out  []report.Finding
+}
+
+// ID is the stable fingerprint of a finding: the same code, site and key give
+// the same id in every scan.
+func ID(code, site, key string) string {
+	sum := sha256.Sum256([]byte(code + "\x00" + site + "\x00" + key))
+	return "PS-" + strings.ToUpper(hex.EncodeToString(sum[:])[:12])
+}
+
+// siteKey is the registrable domain of the target, so that www and bare
+// domain scans share ids.
+func siteKey(target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return target
+	}
+	host := strings.ToLower(u.Hostname())
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return d
+	}
+	return host
+}
+
+func (a *auditor) add(f report.Finding, key string) {
+	f.ID = ID(f.Code, a.site, key)
+	if f.Evidence == nil {
+		f.Evidence = []report.Evidence{}
+	}
+	a.out = append(a.out, f)
+}
+
+func ptr(s string) *string { return &s }
+
+func (a *auditor) run() {
+	p := a.r.Policy
+	a.trackingBeforeConsent()
+	if p == nil || !p.Found {
+		a.policyNotFound()
+		return
+	}
+	a.vendors()
+	a.cookies()
+	a.signals()
+}
+
+func (a *auditor) policyNotFound() {
+	sev := report.Medium
+	for _, t := range a.r.Trackers {
+		if t.Category == CategoryAdvertising || t.Category == CategoryAnalytics {
+			sev = report.High
+		}
+	}
+	detail := "No privacy policy could be found or read on the site, so none of its tracking is disclosed."
+	if a.r.Policy != nil && a.r.Policy.Error != "" {
+		detail += " " + a.r.Policy.Error
+	}
+	if n := len(a.r.Trackers); n > 0 {
+		names := make([]string, 0, n)
+		for _, t := range a.r.Trackers {
+			names = append(names, t.Name)
+		}
+		detail += fmt.Sprintf(" The scan saw %d tracker(s): %s.", n, strings.Join(names, ", "))
+	}
+	var ev []report.Evidence
+	if a.r.Policy != nil {
+		for _, c := range a.r.Policy.Candidates {
+			ev = append(ev, report.Evidence{Kind: "policy", Page: c.URL, Detail: "candidate: " + c.Reason})
+		}
+	}
+	a.add(report.Finding{Code: CodePolicyNotFound, Severity: sev, Title: "No privacy policy could be found",
+		Detail: detail, Evidence: ev}, "")
+}
+
+// policyStance returns the policy's stance on a vendor ("uses", "denies" or
+// "") and the quote.
+func (a *auditor) policyStance(slug string) (string, string) {
+	stance, quote := "", ""
+	for _, v := range a.r.Policy.Vendors {
+		if v.Vendor != slug {
+			continue
+		}
+		// A denial anywhere outweighs a mention: it is the stronger claim.
+		if v.Stance == "denies" || stance == "" {
+			stance, quote = v.Stance, v.Quote
+		}
+	}
+	return stance, quote
+}
+
+// categoryMentioned reports whether the policy discloses the vendor's kind
+// of processing in general terms.
+func (a *auditor) categoryMentioned(category string) bool {
+	m := a.r.Policy.Mentions
+	switch category {
+	case CategoryAdvertising:
+		return m["advertising"] || m["web_beacons"]
+	case CategoryAnalytics:
+		return m["analytics"]
+	case CategoryMarketing:
+		return m["advertising"] || m["analytics"]
+	case CategoryTagManager, CategorySecurity:
+		return m["third_party_cookies"]
+	}
+	return false
+}
+
+func baseVendorSeverity(category string) report.Severity {
+	switch category {
+	case CategoryAdvertising:
+		return report.High
+	case CategoryAnalytics, CategoryMarketing:
+		return report.Medium
+	}
+	return report.Low
+}
+
+func lower(s report.Severity) report.Severity {
+	if s > report.Info {
+		return s - 1
+	}
+	return s
+}
+
+func (a *auditor) vendors() {
+	seen := map[string]bool{}
+	for _, t := range a.r.Trackers {
+		seen[t.Vendor] = true
+		stance, quote := a.policyStance(t.Vendor)
+		if stance == "uses" {
+			continue
+		}
+		f := report.Finding{Code: CodeUndisclosedVendor, Vendor: ptr(t.Vendor), Evidence: limitEvidence(t.Evidence, 6)}
+		where := fmt.Sprintf("on %d page(s) under %s", len(t.Pages), strings.Join(t.Profiles, ", "))
+		ids := ""
+		if len(t.IDs) > 0 {
+			ids = " (" + strings.Join(t.IDs, ", ") + ")"
+		}
+		if stance == "denies" {
+			f.Severity = report.High
+			f.Title = fmt.Sprintf("The privacy policy says the site does not use %s, but it does", t.Name)
+			f.Detail = fmt.Sprintf("%s%s was observed %s. The policy explicitly denies using it.", t.Name, ids, where)
+			f.PolicyQuote = ptr(quote)
+		} else {
+			f.Severity = baseVendorSeverity(t.Category)
+			f.Title = fmt.Sprintf("%s runs on the site but the privacy policy does not name it", t.Name)
+			f.Detail = fmt.Sprintf("%s%s was observed %s. The policy does not mention it.", t.Name, ids, where)
+			if a.categoryMentioned(t.Category) {
+				f.Severity = lower(f.Severity)
+				f.Detail += fmt.Sprintf(" The policy describes %s in general terms without naming the vendor.", categoryWords(t.Category))
+			}
+		}
+		a.add(f, t.Vendor)
+	}
+	for _, v := range a.r.Policy.Vendors {
+		if v.Stance != "uses" || seen[v.Vendor] {
+			continue
+		}
+		seen[v.Vendor] = true
+		name := v.Vendor
+		if a.in.Vendors != nil {
+			if info, ok := a.in.Vendors(v.Vendor); ok {
+				name = info.Name
+			}
+		}
+		pages := 0
+		for _, p := range a.r.Pages {
+			if p.Profile == "baseline" {
+				pages++
+			}
+		}
+		a.add(report.Finding{Code: CodeDisclosedNotObserved, Severity: report.Low, Vendor: ptr(v.Vendor),
+			Title:       fmt.Sprintf("The privacy policy names %s, but the scan did not see it", name),
+			Detail:      fmt.Sprintf("The policy says the site uses %s; none of the %d page(s) visited loaded it. The policy may be out of date, or the vendor runs only on pages the scan did not visit.", name, pages),
+			PolicyQuote: ptr(v.Quote)}, v.Vendor)
+	}
+}
+
+func categoryWords(c string) string {
+	switch c {
+	case CategoryAdvertising:
+		return "advertising"
+	case CategoryAnalytics:
+		return "analytics"
+	case CategoryMarketing:
+		return "marketing and analytics"
+	}
+	return "third-party services"
+}
+
+func limitEvidence(ev []report.Evidence, n int) []report.Evidence {
+	if len(ev) <= n {
+		return slices.Clone(ev)
+	}
+	return slices.Clone(ev[:n])
+}
+
+func sortFindings(f []report.Finding) {
+	r := &report.Report{Findings: f}
+	report.Sort(r)
+}

@@ -1,0 +1,351 @@
+package audit
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/privscan/privscan/report"
+)
+
+// minCookieDeclarations is how many cookies a policy must declare by name
+// before undeclared cookies are findings: a policy that names one cookie in
+// passing has no cookie list to be incomplete.
+const minCookieDeclarations = 3
+
+// declPattern turns a declared cookie name into a matcher. Policies write
+// variable parts as *, #, <container-id>, {id}, [id] or XXXX; a trailing _
+// or . means a prefix.
+func declPattern(name string) *regexp.Regexp {
+	name = strings.TrimSpace(name)
+	placeholder := regexp.MustCompile(`<[^>]*>|\{[^}]*\}|\[[^\]]*\]|X{3,}|x{4,}|[*#]+`)
+	var b strings.Builder
+	b.WriteString("(?i)^")
+	last := 0
+	for _, loc := range placeholder.FindAllStringIndex(name, -1) {
+		b.WriteString(regexp.QuoteMeta(name[last:loc[0]]))
+		b.WriteString(".+")
+		last = loc[1]
+	}
+	b.WriteString(regexp.QuoteMeta(name[last:]))
+	if strings.HasSuffix(name, "_") || strings.HasSuffix(name, ".") {
+		b.WriteString(".*")
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return regexp.MustCompile(`^\b$`) // matches nothing
+	}
+	return re
+}
+
+// declaration finds the policy's declaration for a cookie name.
+func (a *auditor) declaration(name string) (report.PolicyCookie, bool) {
+	for _, d := range a.r.Policy.Cookies {
+		if strings.EqualFold(d.Name, name) {
+			return d, true
+		}
+	}
+	for _, d := range a.r.Policy.Cookies {
+		if declPattern(d.Name).MatchString(name) {
+			return d, true
+		}
+	}
+	return report.PolicyCookie{}, false
+}
+
+func cookieSeverity(c report.Cookie) report.Severity {
+	if c.Category == "marketing" || c.Category == "analytics" {
+		return report.Medium
+	}
+	return report.Low
+}
+
+func cookieKey(c report.Cookie) string {
+	return c.Name + "@" + strings.TrimPrefix(c.Domain, ".")
+}
+
+func cookieEvidence(c report.Cookie) []report.Evidence {
+	detail := fmt.Sprintf("%s on %s (%s-party, %s), set by %s %s", c.Name, c.Domain, c.Party,
+		lifetimeText(c.Session, c.DeclaredLifetimeDays, c.LifetimeDays), c.SetBy, c.Setter)
+	return []report.Evidence{{Kind: "cookie", Profile: strings.Join(c.Profiles, ","), Page: c.FirstPage, Detail: detail}}
+}
+
+// observedDays is the lifetime a cookie asked for (its Set-Cookie line or
+// script), else what the browser stored; nil for session cookies.
+func observedDays(c report.Cookie) *float64 {
+	if c.Session {
+		return nil
+	}
+	if c.DeclaredLifetimeDays != nil {
+		return c.DeclaredLifetimeDays
+	}
+	return c.LifetimeDays
+}
+
+func lifetimeText(session bool, declared, stored *float64) string {
+	switch {
+	case session:
+		return "session"
+	case declared != nil:
+		return "lives " + humanDays(*declared)
+	case stored != nil:
+		return "lives " + humanDays(*stored)
+	}
+	return "lifetime unknown"
+}
+
+func humanDays(d float64) string {
+	switch {
+	case d >= 365 && math.Mod(d, 365) < 1:
+		return fmt.Sprintf("%.0f year(s) (%.0f days)", d/365, d)
+	case d >= 1:
+		return fmt.Sprintf("%.0f days", d)
+	case d*24 >= 1:
+		return fmt.Sprintf("%.0f hours", d*24)
+	}
+	return fmt.Sprintf("%.0f minutes", d*24*60)
+}
+
+func (a *auditor) cookies() {
+	declared := len(a.r.Policy.Cookies) >= minCookieDeclarations
+	for _, c := range a.r.Cookies {
+		d, ok := a.declaration(c.Name)
+		if !ok {
+			if declared {
+				a.add(report.Finding{Code: CodeUndisclosedCookie, Severity: cookieSeverity(c), Cookie: ptr(c.Name), Vendor: c.Vendor,
+					Title:       fmt.Sprintf("Cookie %s is not in the policy's cookie list", c.Name),
+					Detail:      fmt.Sprintf("The policy lists %d cookies by name; %s (%s-party, on %s, category %s) is not among them.", len(a.r.Policy.Cookies), c.Name, c.Party, c.Domain, c.Category),
+					Evidence:    cookieEvidence(c),
+					PolicyQuote: nil}, cookieKey(c))
+			}
+			continue
+		}
+		a.lifetime(c, d)
+	}
+}
+
+// lifetime flags a cookie that lives longer than the policy says. Both sides
+// are clamped to Chrome's 400-day cap: a policy's "2 years" for a cookie
+// that asks for 2 years is no mismatch although Chrome stores 400 days.
+func (a *auditor) lifetime(c report.Cookie, d report.PolicyCookie) {
+	obs := observedDays(c)
+	if obs == nil {
+		return // a session cookie never outlives a declaration
+	}
+	var limit float64
+	switch {
+	case d.Session:
+		limit = 0
+	case d.LifetimeDays != nil:
+		limit = min(*d.LifetimeDays, ChromeCapDays)
+	default:
+		return // "persistent" or unparsed: nothing to compare with
+	}
+	got := min(*obs, ChromeCapDays)
+	if d.Session {
+		if got < 1.0/24 {
+			return // minutes-long cookies are session-like enough
+		}
+	} else if got <= limit*LifetimeTolerance {
+		return
+	}
+	declaredText := d.DurationText
+	if declaredText == "" {
+		declaredText = humanDays(limit)
+	}
+	quote := fmt.Sprintf("%s — %s", d.Name, declaredText)
+	if d.Provider != "" {
+		quote = fmt.Sprintf("%s (%s) — %s", d.Name, d.Provider, declaredText)
+	}
+	a.add(report.Finding{Code: CodeCookieLifetimeMismatch, Severity: cookieSeverity(c), Cookie: ptr(c.Name), Vendor: c.Vendor,
+		Title:       fmt.Sprintf("Cookie %s lasts longer than the policy says", c.Name),
+		Detail:      fmt.Sprintf("The policy declares %s as %q; the site sets it to last %s (Chrome stores at most 400 days).", c.Name, declaredText, humanDays(*obs)),
+		Evidence:    cookieEvidence(c),
+		PolicyQuote: ptr(quote)}, cookieKey(c))
+}
+
+// trackerProfiles reports whether t was seen under profile.
+func seenUnder(t report.Tracker, profile string) bool { return slices.Contains(t.Profiles, profile) }
+
+func evidenceFor(t report.Tracker, profile string, n int) []report.Evidence {
+	var out []report.Evidence
+	for _, e := range t.Evidence {
+		if e.Profile == profile {
+			out = append(out, e)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (a *auditor) cookiesOf(vendor, profile string) []string {
+	var names []string
+	for _, c := range a.r.Cookies {
+		if c.Vendor != nil && *c.Vendor == vendor && slices.Contains(c.Profiles, profile) && !slices.Contains(names, c.Name) {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+// gpcHonouredBySignal reports whether the site answers GPC through a
+// consent signal that changes under the gpc profile (US Privacy opt-out,
+// GPP, OneTrust's isGpcEnabled) — honouring it for vendors that read them.
+func (a *auditor) gpcHonouredBySignal() (bool, string) {
+	s := a.r.Signals
+	if usp := s.USP["gpc"]; len(usp) >= 3 && usp[2] == 'Y' && s.USP["baseline"] != usp {
+		return true, fmt.Sprintf("the US Privacy string changes to %s (opt-out of sale) under GPC", usp)
+	}
+	if g := s.GPP["gpc"]; g != "" && s.GPP["baseline"] != "" && g != s.GPP["baseline"] {
+		return true, "the GPP string changes under GPC"
+	}
+	if oc := s.ConsentCookies["gpc"]["OptanonConsent"]; strings.Contains(oc, "isGpcEnabled=1") &&
+		!strings.Contains(s.ConsentCookies["baseline"]["OptanonConsent"], "isGpcEnabled=1") {
+		return true, "OneTrust records isGpcEnabled=1 under GPC"
+	}
+	return false, ""
+}
+
+func hasProfile(r *report.Report, p string) bool { return slices.Contains(r.Profiles, p) }
+
+func (a *auditor) signals() {
+	p := a.r.Policy
+	gj := a.r.Signals.GPCJSON
+	gpcJSONClaims := gj != nil && gj.Valid && gj.GPC != nil && *gj.GPC
+	if hasProfile(a.r, "gpc") && (p.GPC == "honored" || gpcJSONClaims) {
+		bySignal, _ := a.gpcHonouredBySignal()
+		for _, t := range a.r.Trackers {
+			if t.Category != CategoryAdvertising && t.Category != CategoryMarketing {
+				continue
+			}
+			if !seenUnder(t, "gpc") || bySignal {
+				continue
+			}
+			claim := "the policy says the site honours Global Privacy Control"
+			quote := p.GPCQuote
+			if p.GPC != "honored" {
+				claim = "the site's /.well-known/gpc.json declares that it honours Global Privacy Control"
+				quote = nil
+			} else if gpcJSONClaims {
+				claim += ", and its /.well-known/gpc.json declares support"
+			}
+			detail := fmt.Sprintf("With Global Privacy Control on, %s still loaded", t.Name)
+			if pages := pagesUnder(t, "gpc"); pages > 0 {
+				detail += fmt.Sprintf(" on %d page(s)", pages)
+			}
+			if cks := a.cookiesOf(t.Vendor, "gpc"); len(cks) > 0 {
+				detail += " and set " + strings.Join(cks, ", ")
+			}
+			detail += "; " + claim + "."
+			if seenUnder(t, "baseline") {
+				detail += " Its behaviour did not change between the baseline and GPC visits."
+			}
+			a.add(report.Finding{Code: CodeGPCNotHonored, Severity: report.High, Vendor: ptr(t.Vendor),
+				Title:       fmt.Sprintf("%s keeps tracking visitors who send Global Privacy Control", t.Name),
+				Detail:      detail,
+				Evidence:    evidenceFor(t, "gpc", 6),
+				PolicyQuote: quote}, t.Vendor)
+		}
+	}
+	if hasProfile(a.r, "dnt") && p.DNT == "honored" {
+		for _, t := range a.r.Trackers {
+			if t.Category == CategoryTagManager || t.Category == CategorySecurity || !seenUnder(t, "dnt") {
+				continue
+			}
+			sev := report.Medium
+			if t.Category == CategoryAdvertising {
+				sev = report.High
+			}
+			detail := fmt.Sprintf("With Do Not Track on, %s still loaded", t.Name)
+			if pages := pagesUnder(t, "dnt"); pages > 0 {
+				detail += fmt.Sprintf(" on %d page(s)", pages)
+			}
+			if cks := a.cookiesOf(t.Vendor, "dnt"); len(cks) > 0 {
+				detail += " and set " + strings.Join(cks, ", ")
+			}
+			detail += "; the policy says the site honours Do Not Track."
+			a.add(report.Finding{Code: CodeDNTNotHonored, Severity: sev, Vendor: ptr(t.Vendor),
+				Title:       fmt.Sprintf("%s keeps tracking visitors who send Do Not Track", t.Name),
+				Detail:      detail,
+				Evidence:    evidenceFor(t, "dnt", 6),
+				PolicyQuote: p.DNTQuote}, t.Vendor)
+		}
+	}
+	switch p.DNT {
+	case "not-mentioned", "":
+		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: report.Low,
+			Title:  "The privacy policy does not say how the site responds to Do Not Track",
+			Detail: "California's CalOPPA requires a policy to disclose how the site responds to Do Not Track signals; this policy does not mention them."}, "")
+	case "unclear":
+		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: report.Info,
+			Title:       "The privacy policy mentions Do Not Track without saying how the site responds",
+			Detail:      "The policy mentions Do Not Track, but not whether the site itself honours it (statements about third parties do not count).",
+			PolicyQuote: p.DNTQuote}, "")
+	}
+}
+
+// pagesUnder counts the pages where t was seen under profile.
+func pagesUnder(t report.Tracker, profile string) int {
+	pages := map[string]bool{}
+	for _, e := range t.Evidence {
+		if e.Profile == profile && e.Page != "" {
+			pages[e.Page] = true
+		}
+	}
+	return len(pages)
+}
+
+// trackingBeforeConsent: on a site that shows a consent banner, anything
+// non-necessary in the baseline profile happened before any consent action
+// (the baseline visits never touch the banner).
+func (a *auditor) trackingBeforeConsent() {
+	if !a.r.Consent.Banner || !hasProfile(a.r, "baseline") {
+		return
+	}
+	cmp := "a consent banner"
+	if a.r.Consent.CMP != nil {
+		cmp = "a " + *a.r.Consent.CMP + " consent banner"
+	}
+	flagged := map[string]bool{}
+	for _, t := range a.r.Trackers {
+		if !seenUnder(t, "baseline") {
+			continue
+		}
+		var sev report.Severity
+		switch t.Category {
+		case CategoryAdvertising:
+			sev = report.High
+		case CategoryAnalytics, CategoryMarketing:
+			sev = report.Medium
+		default:
+			continue
+		}
+		flagged[t.Vendor] = true
+		detail := fmt.Sprintf("The site shows %s, yet %s loaded before the visitor answered it", cmp, t.Name)
+		if cks := a.cookiesOf(t.Vendor, "baseline"); len(cks) > 0 {
+			detail += " and set " + strings.Join(cks, ", ")
+		}
+		detail += "."
+		a.add(report.Finding{Code: CodeTrackingBeforeConsent, Severity: sev, Vendor: ptr(t.Vendor),
+			Title:    fmt.Sprintf("%s tracks visitors before they answer the cookie banner", t.Name),
+			Detail:   detail,
+			Evidence: evidenceFor(t, "baseline", 6)}, "vendor:"+t.Vendor)
+	}
+	for _, c := range a.r.Cookies {
+		if !slices.Contains(c.Profiles, "baseline") || (c.Category != "marketing" && c.Category != "analytics") {
+			continue
+		}
+		if c.Vendor != nil && flagged[*c.Vendor] {
+			continue
+		}
+		a.add(report.Finding{Code: CodeTrackingBeforeConsent, Severity: report.Medium, Cookie: ptr(c.Name), Vendor: c.Vendor,
+			Title:    fmt.Sprintf("Cookie %s is set before visitors answer the cookie banner", c.Name),
+			Detail:   fmt.Sprintf("The site shows %s, yet the %s cookie %s was set before the visitor answered it.", cmp, c.Category, c.Name),
+			Evidence: cookieEvidence(c)}, "cookie:"+cookieKey(c))
+	}
+}
