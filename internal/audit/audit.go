@@ -19,8 +19,9 @@
 //     trackers, medium otherwise.
 //   - An undeclared cookie or a lifetime longer than declared: medium for
 //     marketing/analytics cookies, low otherwise.
-//   - A vendor named but not seen (a stale policy): low; no DNT statement
-//     (CalOPPA): low; an unclear DNT statement: info.
+//   - A vendor named but not seen (a stale policy): low; no statement of the
+//     site's own response to DNT (CalOPPA), including one that only speaks
+//     of third parties: low.
 package audit
 
 import (

@@ -26,9 +26,9 @@ var (
 	fbBaselineOnly = report.Tracker{Vendor: "facebook", Name: "Meta Pixel", Category: CategoryAdvertising, Profiles: []string{"baseline"}}
 	gtm            = report.Tracker{Vendor: "google-tag-manager", Name: "Google Tag Manager", Category: CategoryTagManager, Profiles: []string{"baseline", "gpc", "dnt"}}
 	gaCookie       = report.Cookie{Name: "_ga", Domain: ".shop.test", Party: "first", DeclaredLifetimeDays: f64(730), LifetimeDays: f64(400),
-			Vendor: str("google-analytics"), Category: "analytics", Profiles: []string{"baseline", "gpc", "dnt"}, SetBy: "script"}
+		Vendor: str("google-analytics"), Category: "analytics", Profiles: []string{"baseline", "gpc", "dnt"}, SetBy: "script"}
 	fbpCookie = report.Cookie{Name: "_fbp", Domain: ".shop.test", Party: "first", DeclaredLifetimeDays: f64(90), LifetimeDays: f64(90),
-			Vendor: str("facebook"), Category: "marketing", Profiles: []string{"baseline", "gpc", "dnt"}, SetBy: "script"}
+		Vendor: str("facebook"), Category: "marketing", Profiles: []string{"baseline", "gpc", "dnt"}, SetBy: "script"}
 	sessCookie = report.Cookie{Name: "shop_session", Domain: "www.shop.test", Party: "first", Session: true, Category: "unknown", Profiles: []string{"baseline"}}
 )
 
@@ -193,9 +193,9 @@ func TestAudit(t *testing.T) {
 			want: []key{{CodeDNTUndisclosed, "", "", "low"}},
 		},
 		{
-			name: "DNT unclear is info",
+			name: "DNT unclear (third parties only) is undisclosed too",
 			r:    report.Report{Policy: policy(func(p *report.Policy) { p.DNT = "unclear" })},
-			want: []key{{CodeDNTUndisclosed, "", "", "info"}},
+			want: []key{{CodeDNTUndisclosed, "", "", "low"}},
 		},
 		{
 			name: "tracking before consent on a site with a banner",

@@ -282,7 +282,7 @@ func (a *auditor) signals() {
 			Title:  "The privacy policy does not say how the site responds to Do Not Track",
 			Detail: "California's CalOPPA requires a policy to disclose how the site responds to Do Not Track signals; this policy does not mention them."}, "")
 	case "unclear":
-		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: report.Info,
+		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: report.Low,
 			Title:       "The privacy policy mentions Do Not Track without saying how the site responds",
 			Detail:      "The policy mentions Do Not Track, but not whether the site itself honours it (statements about third parties do not count).",
 			PolicyQuote: p.DNTQuote}, "")

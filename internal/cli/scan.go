@@ -13,6 +13,7 @@ import (
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -30,6 +31,7 @@ type scanFlags struct {
 	quiet    bool
 	noColor  bool
 	rules    stringList
+	ignore   string
 }
 
 // stringList is a repeatable string flag.
@@ -57,6 +59,8 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.output, "o", "", "shorthand for --output")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists: high, medium, low or info")
 	fs.Var(&f.rules, "rules", "extra vendor rules file (YAML, same schema as the built-in catalogue); repeatable")
+	fs.StringVar(&f.opts.Policy, "policy", "", "read the privacy policy from this URL or local file instead of finding it")
+	fs.StringVar(&f.ignore, "ignore", "", "file of accepted finding ids (YAML list of {id, reason, expires}); they are reported as suppressed and do not affect --fail-on")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: structured logs on stderr")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in table output")
@@ -101,6 +105,17 @@ func (f *scanFlags) finish(env Env) error {
 			return usageError("--rules: %v", err)
 		}
 		f.opts.Rules = append(f.opts.Rules, data)
+	}
+	if f.ignore != "" {
+		data, err := os.ReadFile(f.ignore)
+		if err != nil {
+			return usageError("--ignore: %v", err)
+		}
+		sups, err := audit.ParseSuppressions(data)
+		if err != nil {
+			return usageError("--ignore %s: %v", f.ignore, err)
+		}
+		f.opts.Ignore = sups
 	}
 	f.opts.Logger = newLogger(env, f.verbose)
 	return nil

@@ -3,8 +3,10 @@ package scan
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/privscan/privscan/detectors"
+	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/report"
 )
 
@@ -14,7 +16,7 @@ var consentGlobals = []string{"OneTrust", "OnetrustActiveGroups", "Optanon", "Co
 
 // DefaultPlugins returns the analysis stages of a standard scan: the
 // detectors (vendor catalogue plus any user rules, cookie classification,
-// third parties, consent, signals).
+// third parties, consent, signals), the policy analyser and the audit.
 func DefaultPlugins(opts Options) (Plugins, error) {
 	set, err := detectors.New(detectors.Options{Rules: opts.Rules})
 	if err != nil {
@@ -23,6 +25,14 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 	probe := slices.Concat(set.Catalogue.ProbeGlobals(), consentGlobals)
 	slices.Sort(probe)
 	probe = slices.Compact(probe)
+	stage := &policyStage{terms: policyTerms(set.Catalogue), override: opts.Policy}
+	vendors := func(slug string) (audit.VendorInfo, bool) {
+		v := set.Catalogue.Vendor(slug)
+		if v == nil {
+			return audit.VendorInfo{}, false
+		}
+		return audit.VendorInfo{Name: v.Name, Category: v.Category}, true
+	}
 	return Plugins{
 		ProbeGlobals: probe,
 		Analyze: func(ctx context.Context, obs *Observations, r *report.Report) error {
@@ -36,6 +46,16 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 				c := &r.Cookies[i]
 				detectors.Apply(c, set.ClassifyCookie(c.Name, c.Domain))
 			}
+			a := stage.run(ctx, obs)
+			pol, err := toReport(a, a.URL)
+			if err != nil {
+				return err
+			}
+			r.Policy = pol
+			findings := audit.Audit(audit.Input{Report: r, Vendors: vendors})
+			kept, suppressed, notes := audit.Suppress(findings, opts.Ignore, time.Now())
+			r.Findings, r.Suppressed = kept, suppressed
+			r.Errors = append(r.Errors, notes...)
 			return nil
 		},
 	}, nil

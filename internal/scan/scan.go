@@ -17,6 +17,7 @@ import (
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/browser"
 	"github.com/privscan/privscan/crawler/discover"
+	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/hostrules"
 	"github.com/privscan/privscan/report"
 )
@@ -44,7 +45,11 @@ type Options struct {
 	// Observations includes the per-visit raw records in the report.
 	Observations bool
 	// Rules are extra vendor rule documents (YAML) from --rules.
-	Rules  [][]byte
+	Rules [][]byte
+	// Policy overrides policy discovery with a URL or a local file.
+	Policy string
+	// Ignore are accepted findings (from --ignore FILE).
+	Ignore []audit.Suppression
 	Logger *slog.Logger
 	// Progress, when set, is told about each finished visit.
 	Progress func(Progress)

@@ -1,0 +1,105 @@
+package policy
+
+import (
+	"os"
+	"runtime/metrics"
+	"testing"
+)
+
+// userCPU returns the Go user CPU time so far, in seconds. Benchmarks report
+// throughput per CPU-second as well as per wall-second, because wall time on
+// a shared machine measures the neighbours.
+func userCPU() float64 {
+	s := []metrics.Sample{{Name: "/cpu/classes/user:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return s[0].Value.Float64()
+}
+
+// reportThroughput reports policies/s (wall) and policies/cpu-s.
+func reportThroughput(b *testing.B, policies int, cpu0 float64) {
+	b.ReportMetric(float64(policies)/b.Elapsed().Seconds(), "policies/s")
+	if cpu := userCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(policies)/cpu, "policies/cpu-s")
+	}
+}
+
+// BenchmarkAnalyze analyses the five pre-extracted seed policies per
+// iteration and reports policies/s and input KB per policy.
+func BenchmarkAnalyze(b *testing.B) {
+	var docs []*Document
+	var size int
+	for _, f := range seedFiles(b) {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += len(body)
+		doc, err := Extract(body, "text/plain; charset=utf-8", f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, doc)
+	}
+	// A 50 KB policy: the seeds concatenated, cut at 50 KiB.
+	var all []byte
+	for _, f := range seedFiles(b) {
+		body, _ := os.ReadFile(f)
+		all = append(all, body...)
+		all = append(all, '\n')
+	}
+	big, err := Extract(all[:50<<10], "text/plain; charset=utf-8", "big")
+	if err != nil {
+		b.Fatal(err)
+	}
+	vendors := DefaultVendorTerms()
+	for _, bc := range []struct {
+		name string
+		docs []*Document
+		kb   float64
+	}{
+		{"seeds", docs, float64(size) / float64(len(docs)) / 1024},
+		{"50KB", []*Document{big}, 50},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			cpu0 := userCPU()
+			for b.Loop() {
+				for _, d := range bc.docs {
+					Analyze(d, vendors)
+				}
+			}
+			reportThroughput(b, b.N*len(bc.docs), cpu0)
+			b.ReportMetric(bc.kb, "KB/policy")
+		})
+	}
+}
+
+// BenchmarkExtractAnalyze includes extraction and sentence splitting.
+func BenchmarkExtractAnalyze(b *testing.B) {
+	var bodies [][]byte
+	for _, f := range seedFiles(b) {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies = append(bodies, body)
+	}
+	vendors := DefaultVendorTerms()
+	if _, err := englishTokenizer(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu0 := userCPU()
+	for b.Loop() {
+		for _, body := range bodies {
+			doc, err := Extract(body, "text/plain; charset=utf-8", "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			Analyze(doc, vendors)
+		}
+	}
+	reportThroughput(b, b.N*len(bodies), cpu0)
+}
