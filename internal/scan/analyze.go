@@ -47,7 +47,7 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 				detectors.Apply(c, set.ClassifyCookie(c.Name, c.Domain))
 			}
 			a := stage.run(ctx, obs)
-			pol, err := toReport(a, a.URL)
+			pol, err := PolicyToReport(a, a.URL)
 			if err != nil {
 				return err
 			}

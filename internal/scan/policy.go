@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -185,9 +184,10 @@ func probe(ctx context.Context, client *http.Client, u string) bool {
 	return resp.StatusCode == http.StatusOK && (strings.Contains(ct, "html") || strings.Contains(ct, "pdf") || strings.Contains(ct, "text/plain"))
 }
 
-// toReport converts the analysis to the report's policy section through
-// its JSON form, which is the contract both sides share.
-func toReport(a *policy.Analysis, chosen string) (*report.Policy, error) {
+// PolicyToReport converts the analysis to the report's policy section through
+// its JSON form, which is the contract both sides share. chosen marks the
+// candidate that was read.
+func PolicyToReport(a *policy.Analysis, chosen string) (*report.Policy, error) {
 	data, err := json.Marshal(a)
 	if err != nil {
 		return nil, err
@@ -218,4 +218,12 @@ func (o *Observations) firstProfile() crawler.Profile {
 	return crawler.Baseline
 }
 
-var _ = url.Parse
+// PolicyTerms returns the vendor names the policy analyser looks for, from
+// the built-in catalogue plus extra rules.
+func PolicyTerms(rules [][]byte) ([]policy.VendorTerms, error) {
+	cat, err := catalogue.Load(rules...)
+	if err != nil {
+		return nil, err
+	}
+	return policyTerms(cat), nil
+}
