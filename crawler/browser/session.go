@@ -370,10 +370,21 @@ func mainDocument(v *crawler.Visit) *crawler.Request {
 }
 
 func (s *Session) collectCookies(ctx context.Context, v *crawler.Visit) {
+	cookies, err := s.Cookies(ctx)
+	if err == nil {
+		v.Cookies = cookies
+	}
+}
+
+// Cookies returns the session's whole cookie jar, every domain, partitioned
+// cookies included. It must be read on the browser with the context's id:
+// the same call on a tab returns the default context's jar (harness.md).
+func (s *Session) Cookies(ctx context.Context) ([]crawler.Cookie, error) {
 	res, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: s.bctxID})
 	if err != nil {
-		return
+		return nil, err
 	}
+	out := make([]crawler.Cookie, 0, len(res.Cookies))
 	for _, c := range res.Cookies {
 		ck := crawler.Cookie{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path, Session: c.Session,
 			Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: string(c.SameSite)}
@@ -385,8 +396,9 @@ func (s *Session) collectCookies(ctx context.Context, v *crawler.Visit) {
 			ck.Partitioned = true
 			ck.PartitionKey = c.PartitionKey.TopLevelSite
 		}
-		v.Cookies = append(v.Cookies, ck)
+		out = append(out, ck)
 	}
+	return out, nil
 }
 
 // probeResult is what probe.js returns.

@@ -140,6 +140,14 @@ func TestAudit(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "leading underscores eaten by the policy's editor still match",
+			r: report.Report{Cookies: []report.Cookie{{Name: "__hstc", Domain: ".shop.test", DeclaredLifetimeDays: f64(180), Category: "marketing", Profiles: []string{"baseline"}}},
+				Policy: policy(func(p *report.Policy) {
+					p.Cookies = []report.PolicyCookie{{Name: "hstc", LifetimeDays: f64(395)}, {Name: "a"}, {Name: "b"}}
+				})},
+			want: nil,
+		},
+		{
 			name: "too few declarations: no undeclared-cookie findings",
 			r:    report.Report{Cookies: []report.Cookie{sessCookie}, Policy: policy(func(p *report.Policy) { p.Cookies = []report.PolicyCookie{{Name: "_ga"}} })},
 			want: nil,
@@ -302,6 +310,7 @@ func TestDeclPattern(t *testing.T) {
 		{"_ga", "_ga_ABC", false},
 		{"__utm.", "__utm.a", true},
 		{"fr", "FR", true},
+		{"_ga", "ga", false},
 	}
 	for _, tt := range tests {
 		if got := declPattern(tt.decl).MatchString(tt.name); got != tt.want {

@@ -53,6 +53,14 @@ func (a *auditor) declaration(name string) (report.PolicyCookie, bool) {
 			return d, true
 		}
 	}
+	// Markdown and some CMS editors eat leading underscores ("__hstc"
+	// becomes "hstc"): compare without them as a last resort.
+	bare := strings.TrimLeft(name, "_")
+	for _, d := range a.r.Policy.Cookies {
+		if dn := strings.TrimLeft(d.Name, "_"); dn != "" && len(dn) >= 3 && declPattern(dn).MatchString(bare) {
+			return d, true
+		}
+	}
 	return report.PolicyCookie{}, false
 }
 

@@ -41,7 +41,7 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 			r.ThirdParties = res.ThirdParties
 			r.Consent = res.Consent
 			r.Signals = res.Signals
-			r.Cookies = CookiesOf(obs.Home, obs.Visits, opts.ShowValues)
+			r.Cookies = CookiesOf(obs.Home, obs.Visits, obs.FinalJars, opts.ShowValues)
 			for i := range r.Cookies {
 				c := &r.Cookies[i]
 				detectors.Apply(c, set.ClassifyCookie(c.Name, c.Domain))

@@ -23,7 +23,7 @@ func finish(r *report.Report, obs *Observations, opts Options) {
 	if obs != nil {
 		r.Pages = pagesOf(obs.Visits)
 		if r.Cookies == nil {
-			r.Cookies = CookiesOf(obs.Home, obs.Visits, opts.ShowValues)
+			r.Cookies = CookiesOf(obs.Home, obs.Visits, obs.FinalJars, opts.ShowValues)
 		}
 		if opts.Observations {
 			r.Observations = observationsOf(obs.Home, obs.Visits, opts.ShowValues)
@@ -99,12 +99,20 @@ func domainMatch(host, domain string) bool {
 // it: the response whose Set-Cookie line created it, or the script whose
 // document.cookie write did. Lifetimes are in days: as stored (Chrome caps at
 // 400) and as declared by the line that set it.
-func CookiesOf(home *url.URL, visits []*crawler.Visit, showValues bool) []report.Cookie {
+//
+// A cookie that a script set and deleted again at once (a domain probe) can
+// show up in another tab's jar read in between; it is left out when it is
+// gone from the profile's final jar and its last write was a deletion.
+func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Profile][]crawler.Cookie, showValues bool) []report.Cookie {
 	byKey := map[cookieKey]*report.Cookie{}
 	var order []cookieKey
+	transient := transientCookies(visits, finalJars)
 	for _, v := range visits {
 		for _, c := range v.Cookies {
 			k := cookieKey{c.Name, c.Domain, c.Path}
+			if transient[profileCookie{v.Profile, c.Name}] {
+				continue
+			}
 			rc, ok := byKey[k]
 			if !ok {
 				rc = &report.Cookie{Name: c.Name, Domain: c.Domain, Path: c.Path, Party: Party(home, c.Domain),
@@ -151,6 +159,39 @@ func CookiesOf(home *url.URL, visits []*crawler.Visit, showValues bool) []report
 		rc := byKey[k]
 		sortProfiles(rc.Profiles)
 		out = append(out, *rc)
+	}
+	return out
+}
+
+type profileCookie struct {
+	profile crawler.Profile
+	name    string
+}
+
+// transientCookies finds, per profile, cookies whose last document.cookie
+// write deleted them and that are not in the final jar.
+func transientCookies(visits []*crawler.Visit, finalJars map[crawler.Profile][]crawler.Cookie) map[profileCookie]bool {
+	out := map[profileCookie]bool{}
+	last := map[profileCookie]crawler.CookieWrite{}
+	for _, v := range visits {
+		for _, w := range v.CookieWrites {
+			k := profileCookie{v.Profile, w.Name}
+			if prev, ok := last[k]; !ok || !w.At.Before(prev.At) {
+				last[k] = w
+			}
+		}
+	}
+	for k, w := range last {
+		jar, ok := finalJars[k.profile]
+		if !ok {
+			continue
+		}
+		if _, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At); session || lifetime > 0 {
+			continue
+		}
+		if !slices.ContainsFunc(jar, func(c crawler.Cookie) bool { return c.Name == k.name }) {
+			out[k] = true
+		}
 	}
 	return out
 }

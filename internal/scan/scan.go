@@ -171,6 +171,8 @@ type Observations struct {
 	Pages    []discover.Page
 	Client   *http.Client
 	Sessions map[crawler.Profile]*browser.Session
+	// FinalJars are each profile's cookie jars after its last visit.
+	FinalJars map[crawler.Profile][]crawler.Cookie
 	// Visit loads one more page (e.g. the privacy policy) in the baseline
 	// session; nil when the browser is gone.
 	Visit func(ctx context.Context, url string) (*crawler.Visit, error)
@@ -275,7 +277,8 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		return nil, err
 	}
 	s.logger.Debug("discovery done", "pages", len(disc.Pages), "candidates", len(disc.Candidates), "took", time.Since(r.StartedAt))
-	obs := &Observations{Target: target, Home: disc.Home, Client: s.client, Sessions: map[crawler.Profile]*browser.Session{}}
+	obs := &Observations{Target: target, Home: disc.Home, Client: s.client, Sessions: map[crawler.Profile]*browser.Session{},
+		FinalJars: map[crawler.Profile][]crawler.Cookie{}}
 	pages := slices.Clone(disc.Pages)
 	restartsBefore := s.browser.Restarts()
 
@@ -299,6 +302,11 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 			pages = grown
 		}
 		obs.Visits = append(obs.Visits, visits...)
+		jarCtx, cancelJar := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		if jar, err := sess.Cookies(jarCtx); err == nil {
+			obs.FinalJars[profile] = jar
+		}
+		cancelJar()
 		s.logger.Debug("profile done", "profile", profile, "visits", len(visits), "since_start", time.Since(r.StartedAt))
 		if sess.Restarted {
 			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: the browser crashed and was restarted; cookies set before the crash were lost", profile))
