@@ -37,6 +37,17 @@ type Report struct {
 	// Errors are scan-level problems (not page errors) worth telling the
 	// reader, e.g. "browser restarted after a crash".
 	Errors []string `json:"errors,omitempty"`
+	// Screenshots are page captures for the HTML and PDF reports; in JSON
+	// the PNG bytes are base64 (omitted when the scan took none).
+	Screenshots []Screenshot `json:"screenshots,omitempty"`
+}
+
+// Screenshot is a PNG capture of one page under one profile.
+type Screenshot struct {
+	Page    string `json:"page"`
+	Profile string `json:"profile"`
+	Caption string `json:"caption,omitempty"`
+	PNG     []byte `json:"png"`
 }
 
 // Tool names the program that wrote the report.

@@ -1,17 +1,24 @@
 package report
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// TableWriter writes a human-readable summary with one table per section.
+// TableWriter writes a terminal report: a summary, then one table per
+// section (findings, trackers, cookies, third parties, page errors) and
+// short blocks for consent, signals and the policy. It fits
+// WriterOptions.Width, uses ANSI colour only with WriterOptions.Color, and
+// strips control characters from page-derived text so a hostile page
+// cannot send escape sequences to the reader's terminal.
 type TableWriter struct {
 	w    io.Writer
 	opts WriterOptions
@@ -24,172 +31,341 @@ func NewTableWriter(w io.Writer, opts WriterOptions) *TableWriter {
 	return &TableWriter{w: w, opts: opts}
 }
 
-func (t *TableWriter) table(headers ...any) *tablewriter.Table {
-	width := t.opts.Width
+// ANSI styles, used only when WriterOptions.Color is set.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiGreen  = "\x1b[32m"
+	ansiBlue   = "\x1b[34m"
+)
+
+// tableRun holds the state of one Write.
+type tableRun struct {
+	w     *bufio.Writer
+	color bool
+	width int
+	err   error
+}
+
+func (t *tableRun) style(code, s string) string {
+	if !t.color || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *tableRun) sev(s Severity) string {
+	name := strings.ToUpper(s.String())
+	switch s {
+	case High:
+		return t.style(ansiRed, name)
+	case Medium:
+		return t.style(ansiYellow, name)
+	case Low:
+		return t.style(ansiCyan, name)
+	}
+	return t.style(ansiBlue, name)
+}
+
+// printf writes text lines, each cut to the width.
+func (t *tableRun) printf(format string, a ...any) {
+	if t.err != nil {
+		return
+	}
+	lines := strings.Split(fmt.Sprintf(format, a...), "\n")
+	for i, line := range lines {
+		if twwidth.Width(line) > t.width {
+			lines[i] = twwidth.Truncate(line, t.width-1, "…")
+		}
+	}
+	_, t.err = io.WriteString(t.w, strings.Join(lines, "\n"))
+}
+
+func (t *tableRun) heading(title string, n int) {
+	label := title
+	if n >= 0 {
+		label = fmt.Sprintf("%s (%d)", title, n)
+	}
+	t.printf("\n%s\n", t.style(ansiBold, label))
+}
+
+func (t *tableRun) table(rowLines bool, headers []string, rows [][]string) {
+	if t.err != nil {
+		return
+	}
+	settings := tw.Settings{}
+	if rowLines {
+		settings.Separators.BetweenRows = tw.On
+	}
+	tbl := tablewriter.NewTable(t.w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Symbols:  tw.NewSymbols(tw.StyleLight),
+			Settings: settings,
+		})),
+		tablewriter.WithMaxWidth(t.width),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+	hs := make([]any, len(headers))
+	for i, h := range headers {
+		hs[i] = h
+	}
+	tbl.Header(hs...)
+	for _, row := range fitColumns(t.width, headers, rows) {
+		cells := make([]any, len(row))
+		for i, c := range row {
+			cells[i] = c
+		}
+		if err := tbl.Append(cells...); err != nil {
+			t.err = err
+			return
+		}
+	}
+	t.err = tbl.Render()
+}
+
+// cut cleans page-derived text for a cell and caps it at n runes.
+func cut(s string, n int) string { return truncate(oneLine(s), n) }
+
+// Write renders r.
+func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
+	width := tbw.opts.Width
 	if width <= 0 {
 		width = 100
 	}
-	tbl := tablewriter.NewTable(t.w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleLight)})),
-		tablewriter.WithMaxWidth(width),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-	)
-	tbl.Header(headers...)
-	return tbl
-}
+	// tablewriter can overshoot its maximum by a column; keep a margin.
+	width = max(width, 60) - 1
+	bw := bufio.NewWriter(tbw.w)
+	t := &tableRun{w: bw, color: tbw.opts.Color, width: width}
+	narrow := width < 90
 
-// Write renders r.
-func (t *TableWriter) Write(_ context.Context, r *Report) error {
-	errorsCount := 0
-	for _, p := range r.Pages {
-		if p.Error != nil {
-			errorsCount++
-		}
-	}
-	policy := "not found"
-	if r.Policy != nil && r.Policy.Found && r.Policy.URL != nil {
-		policy = *r.Policy.URL
-	}
+	s := summaryOf(r)
 	status := ""
 	if r.Interrupted {
-		status = " (INTERRUPTED: partial results)"
+		status = " " + t.style(ansiRed, "[INTERRUPTED: partial results]")
 	}
-	fmt.Fprintf(t.w, "privscan %s — %s%s\n", r.Tool.Version, clean(r.Target), status)
-	fmt.Fprintf(t.w, "%d page visits (%d with errors), profiles %s, policy: %s\n",
-		len(r.Pages), errorsCount, strings.Join(r.Profiles, ", "), clean(policy))
-	fmt.Fprintf(t.w, "findings: %d high, %d medium, %d low, %d info\n\n", r.Summary.High, r.Summary.Medium, r.Summary.Low, r.Summary.Info)
+	t.printf("%s %s%s\n", t.style(ansiBold, cut(r.Tool.Name+" "+r.Tool.Version, 30)), cut(r.Target, width-32), status)
+	policy := "not found"
+	if policyFound(r) {
+		policy = cut(deref(r.Policy.URL), width-9)
+	}
+	t.printf("pages %d (%d visits, %d errors) · profiles %s\n",
+		distinctPages(r), len(r.Pages), pageErrors(r), cut(strings.Join(r.Profiles, ", "), width-50))
+	t.printf("policy   %s\n", policy)
+	t.printf("findings: %s %d  %s %d  %s %d  %s %d\n",
+		t.sev(High), s.High, t.sev(Medium), s.Medium, t.sev(Low), s.Low, t.sev(Info), s.Info)
 
-	if len(r.Findings) > 0 {
-		fmt.Fprintln(t.w, "FINDINGS")
-		tbl := t.table("Severity", "Finding", "Vendor/Cookie", "Detail")
-		for _, f := range r.Findings {
-			key := deref(f.Vendor)
-			if f.Cookie != nil {
-				key = *f.Cookie
-			}
-			if err := tbl.Append(f.Severity.String(), clean(f.Title), clean(key), clean(f.Detail)); err != nil {
-				return err
-			}
+	findings := sortedFindings(r.Findings)
+	t.heading("FINDINGS", len(findings))
+	if len(findings) == 0 {
+		t.printf("none\n")
+	} else {
+		var rows [][]string
+		headers := []string{"Severity", "Finding", "Subject", "Evidence"}
+		evLen := max(60, width/2)
+		if narrow {
+			headers = headers[:3]
 		}
-		if err := tbl.Render(); err != nil {
-			return err
-		}
-		fmt.Fprintln(t.w)
-	}
-	if len(r.Trackers) > 0 {
-		fmt.Fprintln(t.w, "TRACKERS")
-		headers := []any{"Vendor", "IDs"}
-		for _, p := range r.Profiles {
-			headers = append(headers, p)
-		}
-		tbl := t.table(headers...)
-		for _, tr := range r.Trackers {
-			row := []any{clean(tr.Name), clean(strings.Join(tr.IDs, ", "))}
-			for _, p := range r.Profiles {
-				mark := "✗"
-				for _, tp := range tr.Profiles {
-					if tp == p {
-						mark = "✓"
+		for _, f := range findings {
+			row := []string{t.sev(f.Severity), cut(f.Title, 160), cut(findingKey(f), 60)}
+			if !narrow {
+				var ev []string
+				if len(f.Evidence) > 0 {
+					e := cut(evidenceLine(f.Evidence[0]), evLen)
+					if n := len(f.Evidence) - 1; n > 0 {
+						e += fmt.Sprintf(" (+%d more)", n)
 					}
+					ev = append(ev, e)
 				}
-				row = append(row, mark)
+				if f.PolicyQuote != nil {
+					ev = append(ev, "policy: “"+cut(*f.PolicyQuote, evLen)+"”")
+				}
+				row = append(row, strings.Join(ev, "\n"))
 			}
-			if err := tbl.Append(row...); err != nil {
-				return err
-			}
+			rows = append(rows, row)
 		}
-		if err := tbl.Render(); err != nil {
-			return err
-		}
-		fmt.Fprintln(t.w)
+		t.table(true, headers, rows)
 	}
+
+	if len(r.Trackers) > 0 {
+		t.heading("TRACKERS", len(r.Trackers))
+		headers := []string{"Vendor", "IDs"}
+		headers = append(headers, r.Profiles...)
+		headers = append(headers, "Policy")
+		stances := policyStances(r)
+		var rows [][]string
+		for _, tr := range r.Trackers {
+			row := []string{cut(tr.Name, 40), cut(strings.Join(tr.IDs, ", "), 40)}
+			marketing := tr.Category == "marketing" || tr.Category == "advertising"
+			for _, p := range r.Profiles {
+				switch {
+				case !hasString(tr.Profiles, p):
+					row = append(row, t.style(ansiDim, "✗"))
+				case marketing && (p == "gpc" || p == "dnt"):
+					row = append(row, t.style(ansiRed, "✓"))
+				default:
+					row = append(row, "✓")
+				}
+			}
+			switch stances[tr.Vendor].Stance {
+			case "":
+				if !policyFound(r) {
+					row = append(row, t.style(ansiDim, "no policy"))
+				} else {
+					row = append(row, t.style(ansiYellow, "not named"))
+				}
+			case "uses":
+				row = append(row, t.style(ansiGreen, "named"))
+			case "denies":
+				row = append(row, t.style(ansiRed, "denied"))
+			}
+			rows = append(rows, row)
+		}
+		t.table(false, headers, rows)
+	}
+
 	if len(r.Cookies) > 0 {
-		fmt.Fprintln(t.w, "COOKIES")
-		tbl := t.table("Name", "Domain", "Party", "Vendor", "Category", "Lifetime", "Declared", "Set by", "Profiles")
+		t.heading("COOKIES", len(r.Cookies))
+		headers := []string{"Name", "Party", "Vendor", "Category", "Lifetime", "Requested", "Policy"}
+		if narrow {
+			headers = []string{"Name", "Party", "Vendor", "Lifetime", "Policy"}
+		}
+		var rows [][]string
 		for _, c := range r.Cookies {
-			if err := tbl.Append(clean(c.Name), clean(c.Domain), c.Party, clean(deref(c.Vendor)), c.Category,
-				lifetime(c.Session, c.LifetimeDays), lifetime(c.Session, c.DeclaredLifetimeDays), c.SetBy, strings.Join(c.Profiles, ",")); err != nil {
-				return err
+			policy := t.style(ansiDim, "—")
+			if pc, ok := declaredCookie(r.Policy, c.Name); ok {
+				policy = cut(pc.DurationText, 30)
 			}
+			if narrow {
+				rows = append(rows, []string{cut(c.Name, 30), c.Party, cut(deref(c.Vendor), 20), lifetime(c.Session, c.LifetimeDays), policy})
+				continue
+			}
+			rows = append(rows, []string{cut(c.Name, 40), cut(c.Party, 10), cut(deref(c.Vendor), 30), cut(c.Category, 14),
+				lifetime(c.Session, c.LifetimeDays), lifetime(c.Session, c.DeclaredLifetimeDays), policy})
 		}
-		if err := tbl.Render(); err != nil {
-			return err
-		}
-		fmt.Fprintln(t.w)
+		t.table(false, headers, rows)
 	}
+
 	if len(r.ThirdParties) > 0 {
-		fmt.Fprintln(t.w, "THIRD PARTIES")
-		tbl := t.table("Domain", "Requests", "Sets cookies", "Vendor")
+		t.heading("THIRD PARTIES", len(r.ThirdParties))
+		var rows [][]string
 		for _, tp := range r.ThirdParties {
-			if err := tbl.Append(clean(tp.Domain), fmt.Sprint(tp.Requests), yesNo(tp.SetCookies), clean(deref(tp.Vendor))); err != nil {
-				return err
+			rows = append(rows, []string{cut(tp.Domain, 60), cut(deref(tp.Vendor), 30), fmt.Sprint(tp.Requests), yesNo(tp.SetCookies)})
+		}
+		t.table(false, []string{"Domain", "Vendor", "Requests", "Cookies"}, rows)
+	}
+
+	t.heading("CONSENT & SIGNALS", -1)
+	banner := "no banner detected"
+	if r.Consent.Banner {
+		banner = "banner shown"
+	}
+	if r.Consent.CMP != nil {
+		banner += " (CMP: " + cut(*r.Consent.CMP, 40) + ")"
+	}
+	t.printf("  consent    %s\n", banner)
+	if g := r.Signals.GPCJSON; g != nil && g.Status != 404 && g.Status != 410 {
+		state := "invalid"
+		if g.Valid {
+			state = "valid"
+			if g.GPC != nil {
+				state += fmt.Sprintf(", gpc=%t", *g.GPC)
 			}
 		}
-		if err := tbl.Render(); err != nil {
-			return err
-		}
-		fmt.Fprintln(t.w)
+		t.printf("  gpc.json   HTTP %d, %s\n", g.Status, state)
+	} else {
+		t.printf("  gpc.json   not published\n")
 	}
-	var failed []Page
+	for _, sig := range []struct{ label, prop string }{{"GPC read", "globalPrivacyControl"}, {"DNT read", "doNotTrack"}} {
+		reads := signalReads(r, sig.prop)
+		if len(reads) == 0 {
+			t.printf("  %-10s by no script\n", sig.label)
+			continue
+		}
+		for i, s := range reads {
+			label := ""
+			if i == 0 {
+				label = sig.label
+			}
+			t.printf("  %-10s %s\n", label, cut(s, width-14))
+		}
+	}
+	for _, kv := range []struct {
+		label string
+		m     map[string]string
+	}{{"USP", r.Signals.USP}, {"GPP", r.Signals.GPP}, {"TCF", r.Signals.TCF}} {
+		if len(kv.m) == 0 {
+			continue
+		}
+		var parts []string
+		for _, p := range sortedKeys(kv.m) {
+			parts = append(parts, cut(p, 20)+"="+cut(kv.m[p], 40))
+		}
+		t.printf("  %-10s %s\n", kv.label, strings.Join(parts, "  "))
+	}
+
+	t.heading("PRIVACY POLICY", -1)
+	if !policyFound(r) {
+		msg := "not found"
+		if r.Policy != nil && r.Policy.Error != "" {
+			msg += ": " + cut(r.Policy.Error, 200)
+		}
+		t.printf("  %s\n", t.style(ansiRed, msg))
+	} else {
+		p := r.Policy
+		t.printf("  url        %s\n", cut(deref(p.URL), width-14))
+		t.printf("  DNT        %s%s\n", stanceLabel(p.DNT), quoteSuffix(p.DNTQuote, width))
+		t.printf("  GPC        %s%s\n", stanceLabel(p.GPC), quoteSuffix(p.GPCQuote, width))
+		var uses, denies []string
+		for _, v := range p.Vendors {
+			if v.Stance == "denies" {
+				denies = append(denies, cut(v.Vendor, 40))
+			} else {
+				uses = append(uses, cut(v.Vendor, 40))
+			}
+		}
+		t.printf("  names      %s\n", orNone(uses))
+		if len(denies) > 0 {
+			t.printf("  denies     %s\n", t.style(ansiYellow, strings.Join(denies, ", ")))
+		}
+		t.printf("  cookies    %d declared\n", len(p.Cookies))
+	}
+
+	var failed [][]string
 	for _, p := range r.Pages {
 		if p.Error != nil {
-			failed = append(failed, p)
+			failed = append(failed, []string{cut(p.Profile, 20), cut(p.URL, 80), cut(*p.Error, 120)})
 		}
 	}
 	if len(failed) > 0 {
-		fmt.Fprintln(t.w, "PAGE ERRORS")
-		tbl := t.table("Profile", "URL", "Error")
-		for _, p := range failed {
-			if err := tbl.Append(p.Profile, clean(p.URL), clean(*p.Error)); err != nil {
-				return err
-			}
-		}
-		if err := tbl.Render(); err != nil {
-			return err
-		}
+		t.heading("PAGE ERRORS", len(failed))
+		t.table(false, []string{"Profile", "URL", "Error"}, failed)
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(t.w, "note: %s\n", clean(e))
+		t.printf("note: %s\n", cut(e, 300))
 	}
-	return nil
+	if t.err != nil {
+		return t.err
+	}
+	return bw.Flush()
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
+func quoteSuffix(q *string, width int) string {
+	if q == nil {
+		return ""
 	}
-	return "no"
+	return ": “" + cut(*q, max(30, width-50)) + "”"
 }
 
-// lifetime renders days for people.
-func lifetime(session bool, d *float64) string {
-	switch {
-	case session:
-		return "session"
-	case d == nil:
-		return "—"
-	case *d >= 365:
-		return fmt.Sprintf("%.0fd (%.1fy)", *d, *d/365)
-	case *d >= 1:
-		return fmt.Sprintf("%.0fd", *d)
-	case *d*24 >= 1:
-		return fmt.Sprintf("%.0fh", *d*24)
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "no vendors"
 	}
-	return fmt.Sprintf("%.0fmin", *d*24*60)
-}
-
-// clean strips control characters (terminal escape sequences from hostile
-// pages) and caps the length.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
+	return strings.Join(list, ", ")
 }

@@ -140,6 +140,10 @@ func Normalize(u *url.URL) *url.URL {
 
 var skipExt = regexp.MustCompile(`(?i)\.(pdf|zip|gz|tgz|rar|7z|exe|dmg|msi|jpg|jpeg|png|gif|webp|svg|ico|mp3|mp4|mov|avi|webm|woff2?|ttf|css|js|json|xml|txt|csv|xlsx?|docx?|pptx?)$`)
 
+// Skippable reports whether a URL names a file rather than a page (images,
+// archives, scripts, feeds...): such links are not visited.
+func Skippable(u *url.URL) bool { return skipExt.MatchString(u.Path) }
+
 // Discover loads the target and walks same-site links.
 func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, error) {
 	if opts.MaxPages <= 0 {
@@ -207,6 +211,8 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 		order = append(order, key)
 	}
 	add(home.String(), 0, "")
+	// The page the user asked for is visited first, whatever its path.
+	found[home.String()].Kind = KindHome
 	for _, s := range res.Sitemap {
 		add(s, 1, "")
 	}

@@ -371,7 +371,8 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 			var extra []discover.Page
 			for _, l := range v.Links {
 				u, err := url.Parse(l.URL)
-				if err != nil || !discover.SameSite(u.Hostname(), disc.Home.Hostname()) || !disc.Allowed(u) {
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !discover.SameSite(u.Hostname(), disc.Home.Hostname()) ||
+					discover.Skippable(u) || !disc.Allowed(u) {
 					continue
 				}
 				key := discover.Normalize(u).String()

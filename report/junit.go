@@ -1,0 +1,155 @@
+package report
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// JUnitWriter writes JUnit XML for CI systems: one failing test case per
+// finding and one passing test case per check (finding code) that found
+// nothing, so a CI dashboard shows both what broke and what was checked.
+// Checks that need the privacy policy are skipped when none was found.
+type JUnitWriter struct{ w io.Writer }
+
+var _ Writer = (*JUnitWriter)(nil)
+
+// NewJUnitWriter returns a JUnit XML writer to w.
+func NewJUnitWriter(w io.Writer) *JUnitWriter { return &JUnitWriter{w: w} }
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+	SystemOut  string          `xml:"system-out,omitempty"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// Write writes the test suite. Text goes through encoding/xml, which
+// escapes markup and replaces characters XML 1.0 forbids.
+func (j *JUnitWriter) Write(_ context.Context, r *Report) error {
+	suite := junitSuite{
+		Name: "privscan " + oneLine(r.Target),
+		Time: "0",
+	}
+	if d := r.FinishedAt.Sub(r.StartedAt); !r.StartedAt.IsZero() && d > 0 {
+		suite.Time = fmt.Sprintf("%.3f", d.Seconds())
+	}
+	if !r.StartedAt.IsZero() {
+		suite.Timestamp = r.StartedAt.UTC().Format("2006-01-02T15:04:05")
+	}
+	suite.Properties = []junitProperty{
+		{"target", oneLine(r.Target)},
+		{"tool", r.Tool.Name + " " + r.Tool.Version},
+		{"browser", oneLine(r.Browser.Product)},
+		{"profiles", strings.Join(r.Profiles, ",")},
+		{"policy_found", yesNo(policyFound(r))},
+		{"interrupted", yesNo(r.Interrupted)},
+	}
+	failed := map[string]bool{}
+	for _, f := range sortedFindings(r.Findings) {
+		failed[f.Code] = true
+		var text strings.Builder
+		if f.Detail != "" {
+			text.WriteString(oneLine(f.Detail) + "\n")
+		}
+		if k := findingKey(f); k != "" {
+			fmt.Fprintf(&text, "subject: %s\n", oneLine(k))
+		}
+		for _, e := range f.Evidence {
+			fmt.Fprintf(&text, "evidence: %s\n", oneLine(evidenceLine(e)))
+		}
+		if f.PolicyQuote != nil {
+			fmt.Fprintf(&text, "policy says: %q\n", oneLine(*f.PolicyQuote))
+		}
+		fmt.Fprintf(&text, "id: %s", f.ID)
+		suite.Cases = append(suite.Cases, junitCase{
+			Name:      fmt.Sprintf("[%s] %s", f.Severity, oneLine(f.Title)),
+			Classname: "privscan." + f.Code,
+			Time:      "0",
+			Failure: &junitFailure{
+				Message: oneLine(f.Title),
+				Type:    f.Severity.String(),
+				Text:    text.String(),
+			},
+		})
+		suite.Failures++
+	}
+	codes := slices.Clone(Codes)
+	for _, c := range codes {
+		if failed[c] {
+			continue
+		}
+		tc := junitCase{Name: checkName(c), Classname: "privscan." + c, Time: "0"}
+		if why := checkSkipped(c, policyFound(r)); why != "" {
+			tc.Skipped = &junitSkipped{Message: why}
+			suite.Skipped++
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	suite.Tests = len(suite.Cases)
+	if n := pageErrors(r); n > 0 || len(r.Errors) > 0 {
+		var out strings.Builder
+		for _, p := range r.Pages {
+			if p.Error != nil {
+				fmt.Fprintf(&out, "page error [%s] %s: %s\n", p.Profile, oneLine(p.URL), oneLine(*p.Error))
+			}
+		}
+		for _, e := range r.Errors {
+			fmt.Fprintf(&out, "scan note: %s\n", oneLine(e))
+		}
+		suite.SystemOut = out.String()
+	}
+	doc := junitSuites{Name: "privscan", Tests: suite.Tests, Failures: suite.Failures, Time: suite.Time, Suites: []junitSuite{suite}}
+	if _, err := io.WriteString(j.w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(j.w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(j.w, "\n")
+	return err
+}
