@@ -206,7 +206,10 @@ func (b *Browser) start() error {
 		}
 		allocCtx, allocStop = chromedp.NewExecAllocator(b.parent, flags...)
 	}
-	ctx, stop := chromedp.NewContext(allocCtx)
+	// chromedp reports protocol hiccups (events of a crashed tab, …) on the
+	// standard logger; they are debug detail for us.
+	logf := func(format string, args ...any) { b.logger.Debug(fmt.Sprintf(format, args...)) }
+	ctx, stop := chromedp.NewContext(allocCtx, chromedp.WithErrorf(logf), chromedp.WithLogf(logf))
 	// No timeout here: the first Run binds the browser's life to ctx.
 	if err := chromedp.Do(ctx); err != nil {
 		stop()

@@ -18,7 +18,7 @@ func TestRobustnessFixtures(t *testing.T) {
 	home := site(t, "chaos").Home
 	r := scanSite(t, home, func(o *scan.Options) {
 		o.Profiles = []crawler.Profile{crawler.Baseline}
-		o.PageTimeout = 8 * time.Second
+		o.PageTimeout = 20 * time.Second
 		o.MaxPages = 30
 		o.Observations = true
 	})

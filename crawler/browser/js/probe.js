@@ -61,15 +61,27 @@
     const cls = typeof el.className === "string" ? el.className.trim().split(/\s+/).filter(Boolean).slice(0, 2) : [];
     return el.tagName.toLowerCase() + (cls.length ? "." + cls.join(".") : "");
   };
-  const all = document.body ? document.body.querySelectorAll("*") : [];
-  let checked = 0;
-  for (const el of all) {
-    if (++checked > 20000 || out.overlays.length >= 10) break;
+  // Banners sit near the top of the tree or announce themselves by role or
+  // name; checking those instead of every element keeps huge pages cheap.
+  const candidates = new Set();
+  const walk = (el, depth) => {
+    for (const c of el.children) {
+      candidates.add(c);
+      if (depth < 3 && candidates.size < 3000) walk(c, depth + 1);
+    }
+  };
+  if (document.body) walk(document.body, 0);
+  for (const el of document.querySelectorAll('[role=dialog], [role=alertdialog], [aria-modal=true], dialog, [id*=cookie i], [class*=cookie i], [id*=consent i], [class*=consent i], [id*=gdpr i], [class*=gdpr i], [id*=privacy i], [class*=privacy i], [id*=banner i], [class*=banner i], [id*=cmp i], [class*=cmp i]')) {
+    if (candidates.size >= 6000) break;
+    candidates.add(el);
+  }
+  for (const el of candidates) {
+    if (out.overlays.length >= 10) break;
     const pos = getComputedStyle(el).position;
     const dialog = el.getAttribute("role") === "dialog" || el.getAttribute("aria-modal") === "true" || el.tagName === "DIALOG";
     if (pos !== "fixed" && pos !== "sticky" && !dialog) continue;
     if (!visible(el)) continue;
-    if (out.overlays.some((o) => o._el.contains(el))) continue;
+    if (out.overlays.some((o) => o._el.contains(el) || el.contains(o._el))) continue;
     const buttons = [];
     for (const b of el.querySelectorAll("button, a, [role=button], input[type=button], input[type=submit]")) {
       const t = (b.innerText || b.value || b.getAttribute("aria-label") || "").trim().replace(/\s+/g, " ");
