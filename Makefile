@@ -25,10 +25,11 @@ vet:
 test: chromium vet
 	$(GO) test -count=1 -timeout 20m ./...
 
-## demo: scan the fixture internet's demo site and write the report
+## demo: scan the fixture internet's demo site; print the findings and write
+## demo-report.html (the client report), demo-report.json and demo-report.pdf
 demo: chromium build
-	$(BIN) demo --output demo-report.json
-	$(BIN) demo --format table --quiet
+	$(BIN) demo -o demo-report.html -o demo-report.json -o demo-report.pdf -o demo-report.txt
+	@cat demo-report.txt
 
 ## bench: page visits per second at concurrency 1, 2, 4 and peak browser memory
 bench: chromium

@@ -40,7 +40,8 @@ type Options struct {
 	// ProbeGlobals are the dotted JavaScript paths whose presence and value
 	// each visit records (from the detector catalogue).
 	ProbeGlobals []string
-	// Screenshots captures a viewport screenshot of each visit.
+	// Screenshots captures a viewport screenshot of every visit (Visit);
+	// VisitWith chooses per visit.
 	Screenshots bool
 	// MaxHTML caps the rendered DOM kept per visit, in bytes.
 	MaxHTML int

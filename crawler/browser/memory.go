@@ -3,6 +3,7 @@ package browser
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,4 +85,11 @@ func pssOf(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// Context returns the browser's chromedp context, for callers that open tabs
+// of their own in it (PDF printing).
+func (b *Browser) Context() context.Context {
+	ctx, _, _ := b.current()
+	return ctx
 }

@@ -208,6 +208,11 @@ func closeDialogs(ctx context.Context, dialogs <-chan string) {
 // recorded on the visit. It returns an error only when ctx ends before a tab
 // was free.
 func (s *Session) Visit(ctx context.Context, url string) (*crawler.Visit, error) {
+	return s.VisitWith(ctx, url, s.b.opts.Screenshots)
+}
+
+// VisitWith is Visit with a choice of capturing a viewport screenshot.
+func (s *Session) VisitWith(ctx context.Context, url string, screenshot bool) (*crawler.Visit, error) {
 	var t *tab
 	select {
 	case t = <-s.tabs:
@@ -237,7 +242,7 @@ func (s *Session) Visit(ctx context.Context, url string) (*crawler.Visit, error)
 		}
 		break
 	}
-	s.visit(ctx, t, v)
+	s.visit(ctx, t, v, screenshot)
 	if v.ErrorKind == crawler.PageErrorCrash {
 		t.dead = true
 		if !s.b.alive() {
@@ -255,7 +260,7 @@ func (s *Session) currentGen() int {
 	return gen
 }
 
-func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit) {
+func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit, screenshot bool) {
 	opts := s.b.opts
 	if s.PageTimeout > 0 {
 		opts.PageTimeout = s.PageTimeout
@@ -310,6 +315,7 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit) {
 		return
 	}
 	collectStart := time.Now()
+	opts.Screenshots = screenshot
 	s.collect(cctx, t, v, opts)
 	s.b.logger.Debug("visit", "url", v.URL, "profile", s.profile, "load", v.Load, "collect", time.Since(collectStart))
 }

@@ -317,7 +317,7 @@ func (a *auditor) trackingBeforeConsent() {
 	}
 	cmp := "a consent banner"
 	if a.r.Consent.CMP != nil {
-		cmp = "a " + *a.r.Consent.CMP + " consent banner"
+		cmp = "a " + cmpName(*a.r.Consent.CMP) + " consent banner"
 	}
 	flagged := map[string]bool{}
 	for _, t := range a.r.Trackers {
@@ -356,4 +356,15 @@ func (a *auditor) trackingBeforeConsent() {
 			Detail:   fmt.Sprintf("The site shows %s, yet the %s cookie %s was set before the visitor answered it.", cmp, c.Category, c.Name),
 			Evidence: cookieEvidence(c)}, "cookie:"+cookieKey(c))
 	}
+}
+
+// cmpName is a consent platform's name as people write it.
+func cmpName(slug string) string {
+	names := map[string]string{"onetrust": "OneTrust", "cookiebot": "Cookiebot", "didomi": "Didomi", "usercentrics": "Usercentrics",
+		"cookieyes": "CookieYes", "complianz": "Complianz", "trustarc": "TrustArc", "quantcast": "Quantcast Choice",
+		"quantcast-choice": "Quantcast Choice", "borlabs": "Borlabs Cookie", "hubspot": "HubSpot", "generic": "generic"}
+	if n, ok := names[slug]; ok {
+		return n
+	}
+	return slug
 }

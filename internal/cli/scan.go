@@ -16,22 +16,29 @@ import (
 	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
+	"github.com/privscan/privscan/report/pdfprint"
 )
 
 func version() string { return scan.Version }
 
 // scanFlags are the flags shared by scan and demo.
 type scanFlags struct {
-	opts     scan.Options
-	profiles string
-	format   string
-	output   string
-	failOn   string
-	verbose  bool
-	quiet    bool
-	noColor  bool
-	rules    stringList
-	ignore   string
+	opts       scan.Options
+	profiles   string
+	format     string
+	outputs    stringList
+	cookiesCSV string
+	brandName  string
+	brandLogo  string
+	brandColor string
+	noShots    bool
+	writerOpts report.WriterOptions
+	failOn     string
+	verbose    bool
+	quiet      bool
+	noColor    bool
+	rules      stringList
+	ignore     string
 }
 
 // stringList is a repeatable string flag.
@@ -54,9 +61,14 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.opts.IgnoreRobots, "ignore-robots", false, "do not honour robots.txt")
 	fs.BoolVar(&f.opts.ShowValues, "show-values", false, "keep cookie values in the report (redacted by default)")
 	fs.BoolVar(&f.opts.Observations, "observations", false, "include every visit's raw records (requests, cookie writes, signal reads) in the JSON report")
-	fs.StringVar(&f.format, "format", "", "output format: json or table (default: from --output's extension, else table on a terminal and json otherwise)")
-	fs.StringVar(&f.output, "output", "", "write the report to this file (default: standard output)")
-	fs.StringVar(&f.output, "o", "", "shorthand for --output")
+	fs.StringVar(&f.format, "format", "", "output format: table, json, html, pdf, markdown, csv or junit (default: from --output's extension, else table on a terminal and json otherwise)")
+	fs.Var(&f.outputs, "output", "write the report to this file (repeatable: -o report.html -o report.json, each in the format of its extension; default: standard output)")
+	fs.Var(&f.outputs, "o", "shorthand for --output")
+	fs.StringVar(&f.cookiesCSV, "cookies-csv", "", "also write the cookie inventory as CSV to this file")
+	fs.StringVar(&f.brandName, "brand-name", "", "agency name on the HTML/PDF report")
+	fs.StringVar(&f.brandLogo, "brand-logo", "", "agency logo (PNG, JPEG, GIF, WebP or SVG file) on the HTML/PDF report")
+	fs.StringVar(&f.brandColor, "brand-color", "", "accent colour of the HTML/PDF report, #rgb or #rrggbb")
+	fs.BoolVar(&f.noShots, "no-screenshots", false, "do not capture the home page screenshot for the HTML/PDF report")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists: high, medium, low or info")
 	fs.Var(&f.rules, "rules", "extra vendor rules file (YAML, same schema as the built-in catalogue); repeatable")
 	fs.StringVar(&f.opts.Policy, "policy", "", "read the privacy policy from this URL or local file instead of finding it")
@@ -86,19 +98,45 @@ func (f *scanFlags) finish(env Env) error {
 			return usageError("--fail-on: %v", err)
 		}
 	}
-	if f.format == "" {
-		f.format = string(report.FormatFromPath(f.output))
-	}
-	if f.format == "" {
-		if f.output == "" && env.StdoutTTY {
-			f.format = string(report.FormatTable)
-		} else {
-			f.format = string(report.FormatJSON)
+	if f.format != "" {
+		format, err := report.ParseFormat(f.format)
+		if err != nil {
+			return usageError("--format: %v", err)
+		}
+		f.format = string(format)
+		if len(f.outputs) > 1 {
+			return usageError("--format applies to one output; with several, each output's extension gives its format")
 		}
 	}
-	if _, err := report.NewWriter(report.Format(f.format), io.Discard, report.WriterOptions{}); err != nil {
-		return usageError("--format: %v", err)
+	for _, out := range f.outputs {
+		if f.format == "" && report.FormatFromPath(out) == "" && len(f.outputs) > 1 {
+			return usageError("cannot tell the format of %s from its extension", out)
+		}
 	}
+	if f.format == "" && len(f.outputs) <= 1 {
+		if len(f.outputs) == 1 {
+			f.format = string(report.FormatFromPath(f.outputs[0]))
+		}
+		if f.format == "" {
+			if len(f.outputs) == 0 && env.StdoutTTY {
+				f.format = string(report.FormatTable)
+			} else {
+				f.format = string(report.FormatJSON)
+			}
+		}
+	}
+	f.writerOpts = report.WriterOptions{BrandName: f.brandName, BrandColor: f.brandColor}
+	if f.brandLogo != "" {
+		logo, err := os.ReadFile(f.brandLogo)
+		if err != nil {
+			return usageError("--brand-logo: %v", err)
+		}
+		f.writerOpts.BrandLogo = logo
+	}
+	if err := f.writerOpts.Validate(); err != nil {
+		return usageError("%v", err)
+	}
+	f.opts.Screenshots = !f.noShots && f.wantsScreenshots()
 	for _, path := range f.rules {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -119,6 +157,20 @@ func (f *scanFlags) finish(env Env) error {
 	}
 	f.opts.Logger = newLogger(env, f.verbose)
 	return nil
+}
+
+// wantsScreenshots reports whether an output shows screenshots.
+func (f *scanFlags) wantsScreenshots() bool {
+	formats := []string{f.format}
+	for _, o := range f.outputs {
+		formats = append(formats, string(report.FormatFromPath(o)))
+	}
+	for _, fm := range formats {
+		if fm == string(report.FormatHTML) || fm == string(report.FormatPDF) {
+			return true
+		}
+	}
+	return false
 }
 
 func runScan(ctx context.Context, args []string, env Env) error {
@@ -174,7 +226,8 @@ func scanAndWrite(ctx context.Context, u *url.URL, f scanFlags, env Env) error {
 	if r == nil {
 		return &ExitError{Code: ExitFailure, Err: scanErr}
 	}
-	if err := writeReport(ctx, r, f, env); err != nil {
+	printer := &pdfprint.ChromiumPrinter{Browser: s.Browser().Context()}
+	if err := writeReport(context.WithoutCancel(ctx), r, f, env, printer); err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	if r.Interrupted {
@@ -202,45 +255,69 @@ func failOn(r *report.Report, threshold string) error {
 	return nil
 }
 
-func writeReport(ctx context.Context, r *report.Report, f scanFlags, env Env) error {
-	var out io.Writer = env.Stdout
-	color := env.StdoutTTY && !f.noColor
-	if f.output != "" {
-		if dir := filepath.Dir(f.output); dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-		}
-		// Write to a temporary file first so an interrupted write never
-		// leaves a truncated report behind.
-		tmp, err := os.CreateTemp(filepath.Dir(f.output), ".privscan-*")
+func writeReport(ctx context.Context, r *report.Report, f scanFlags, env Env, printer report.PDFPrinter) error {
+	opts := f.writerOpts
+	opts.Printer = printer
+	if len(f.outputs) == 0 {
+		opts.Color = env.StdoutTTY && !f.noColor
+		w, err := report.NewWriter(report.Format(f.format), env.Stdout, opts)
 		if err != nil {
-			return err
-		}
-		defer os.Remove(tmp.Name())
-		w, err := report.NewWriter(report.Format(f.format), tmp, report.WriterOptions{})
-		if err != nil {
-			tmp.Close()
 			return err
 		}
 		if err := w.Write(ctx, r); err != nil {
-			tmp.Close()
 			return err
 		}
-		if err := tmp.Close(); err != nil {
-			return err
+	}
+	for _, out := range f.outputs {
+		format := report.Format(f.format)
+		if format == "" {
+			format = report.FormatFromPath(out)
 		}
-		if err := os.Rename(tmp.Name(), f.output); err != nil {
-			return err
+		if err := writeFile(out, func(w io.Writer) error {
+			wr, err := report.NewWriter(format, w, opts)
+			if err != nil {
+				return err
+			}
+			return wr.Write(ctx, r)
+		}); err != nil {
+			return fmt.Errorf("%s: %w", out, err)
 		}
 		if !f.quiet {
-			fmt.Fprintf(env.Stderr, "report written to %s\n", f.output)
+			fmt.Fprintf(env.Stderr, "report written to %s\n", out)
 		}
-		return nil
 	}
-	w, err := report.NewWriter(report.Format(f.format), out, report.WriterOptions{Color: color})
+	if f.cookiesCSV != "" {
+		if err := writeFile(f.cookiesCSV, func(w io.Writer) error {
+			return report.NewCookiesCSVWriter(w).Write(ctx, r)
+		}); err != nil {
+			return fmt.Errorf("%s: %w", f.cookiesCSV, err)
+		}
+	}
+	return nil
+}
+
+// writeFile writes through a temporary file and renames it into place, so
+// an interrupted write never leaves a truncated report behind.
+func writeFile(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".privscan-*")
 	if err != nil {
 		return err
 	}
-	return w.Write(ctx, r)
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

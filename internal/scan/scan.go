@@ -316,6 +316,12 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		r.Errors = append(r.Errors, fmt.Sprintf("the browser was restarted %d time(s) after crashing", n))
 	}
 	obs.Pages = pages
+	for _, v := range obs.Visits {
+		if len(v.Screenshot) > 0 {
+			r.Screenshots = append(r.Screenshots, report.Screenshot{Page: v.URL, Profile: string(v.Profile), PNG: v.Screenshot,
+				Caption: "The home page as a first-time visitor sees it, before any consent choice (" + string(v.Profile) + " profile)"})
+		}
+	}
 	if base := obs.Sessions[crawler.Baseline]; base != nil {
 		obs.Visit = base.Visit
 	} else {
@@ -358,8 +364,8 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 	for _, p := range pages {
 		seen[p.URL] = true
 	}
-	visitOne := func(p discover.Page) {
-		v, err := sess.Visit(ctx, p.URL)
+	visitOne := func(p discover.Page, screenshot bool) {
+		v, err := sess.VisitWith(ctx, p.URL, screenshot)
 		if err != nil {
 			return
 		}
@@ -397,7 +403,7 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 	}
 	if len(pages) > 0 && ctx.Err() == nil {
 		next = 1
-		visitOne(pages[0])
+		visitOne(pages[0], grow && s.opts.Screenshots)
 	}
 	var wg sync.WaitGroup
 	for range s.opts.Concurrency {
@@ -416,7 +422,7 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 				next++
 				running++
 				mu.Unlock()
-				visitOne(p)
+				visitOne(p, false)
 				mu.Lock()
 				running--
 				mu.Unlock()
