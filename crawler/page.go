@@ -14,12 +14,17 @@ const (
 	Baseline Profile = "baseline"
 	GPC      Profile = "gpc"
 	DNT      Profile = "dnt"
+	// Reject and Accept send no signal; their browser context first
+	// operates the site's consent banner ("reject all" / "accept all") and
+	// keeps that consent state for every page.
+	Reject Profile = "reject"
+	Accept Profile = "accept"
 )
 
 // Valid reports whether p is a profile this crawler knows how to emulate.
 func (p Profile) Valid() bool {
 	switch p {
-	case Baseline, GPC, DNT:
+	case Baseline, GPC, DNT, Reject, Accept:
 		return true
 	}
 	return false
