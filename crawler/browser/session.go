@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,6 +47,7 @@ type Session struct {
 	tabs    chan *tab
 	gen     int
 	bctxID  cdp.BrowserContextID
+	mu      sync.Mutex // guards created and the browser context fields
 	created []*tab
 	// PageTimeout overrides the browser's page timeout when positive.
 	PageTimeout time.Duration
@@ -75,8 +77,19 @@ func (b *Browser) NewSession(ctx context.Context, profile crawler.Profile, n int
 	if err := s.newContext(ctx); err != nil {
 		return nil, err
 	}
-	for range n {
-		s.tabs <- nil // tabs are opened lazily
+	// The first visit opens its tab itself; the others are opened in the
+	// background meanwhile, so they are ready when the first page (visited
+	// alone) is done.
+	s.tabs <- nil
+	for range n - 1 {
+		go func() {
+			t, err := s.openTab()
+			if err != nil {
+				s.b.logger.Debug("open tab", "err", err)
+				t = nil
+			}
+			s.tabs <- t
+		}()
 	}
 	return s, nil
 }
@@ -117,8 +130,11 @@ func (s *Session) Close() {
 		_, _ = chromedp.CallBrowser(c, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: s.bctxID})
 		cancel()
 	}
+	s.mu.Lock()
+	created := slices.Clone(s.created)
+	s.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, t := range s.created {
+	for _, t := range created {
 		wg.Go(t.cancel)
 	}
 	wg.Wait()
@@ -132,20 +148,24 @@ func (s *Session) openTab() (*tab, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
 	if gen != s.gen {
 		// The browser was restarted: the old browser context is gone.
 		if err := s.newContext(context.Background()); err != nil {
+			s.mu.Unlock()
 			return nil, err
 		}
 		s.Restarted = true
 	}
+	bctxID, sgen := s.bctxID, s.gen
+	s.mu.Unlock()
 	rec := newRecorder()
-	tctx, cancel := chromedp.NewContext(bctx, chromedp.WithExistingBrowserContext(s.bctxID), chromedp.WithListener(rec.listen))
+	tctx, cancel := chromedp.NewContext(bctx, chromedp.WithExistingBrowserContext(bctxID), chromedp.WithListener(rec.listen))
 	if err := chromedp.Do(tctx); err != nil {
 		cancel()
 		return nil, fmt.Errorf("open tab: %w", err)
 	}
-	t := &tab{ctx: tctx, cancel: cancel, rec: rec, gen: s.gen}
+	t := &tab{ctx: tctx, cancel: cancel, rec: rec, gen: sgen}
 	t.frame = cdp.FrameID(chromedp.FromContext(tctx).Target.TargetID)
 	setup := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		headers := network.Headers{}
@@ -184,7 +204,9 @@ func (s *Session) openTab() (*tab, error) {
 		return nil, fmt.Errorf("prepare tab: %w", err)
 	}
 	go closeDialogs(tctx, rec.dialogs)
+	s.mu.Lock()
 	s.created = append(s.created, t)
+	s.mu.Unlock()
 	return t, nil
 }
 
@@ -386,7 +408,10 @@ func (s *Session) collectCookies(ctx context.Context, v *crawler.Visit) {
 // cookies included. It must be read on the browser with the context's id:
 // the same call on a tab returns the default context's jar (harness.md).
 func (s *Session) Cookies(ctx context.Context) ([]crawler.Cookie, error) {
-	res, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: s.bctxID})
+	s.mu.Lock()
+	id := s.bctxID
+	s.mu.Unlock()
+	res, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: id})
 	if err != nil {
 		return nil, err
 	}
