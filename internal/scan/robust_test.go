@@ -146,3 +146,29 @@ func TestBadTargets(t *testing.T) {
 		t.Errorf("unreachable target: report %v, err %v", r != nil, err)
 	}
 }
+
+// TestAwkwardPolicies reads policies that are not plain UTF-8 HTML: a
+// windows-1252 page and a PDF, given with --policy.
+func TestAwkwardPolicies(t *testing.T) {
+	home := site(t, "chaos").Home
+	for _, path := range []string{"non-utf8-policy", "policy.pdf"} {
+		t.Run(path, func(t *testing.T) {
+			r := scanSite(t, home, func(o *scan.Options) {
+				o.Profiles = []crawler.Profile{crawler.Baseline}
+				o.MaxPages = 1
+				o.Depth = 0
+				o.Policy = home + path
+			})
+			p := r.Policy
+			if p == nil || !p.Found {
+				t.Fatalf("policy not read: %+v", p)
+			}
+			if !p.Mentions["cookies"] {
+				t.Errorf("the policy's cookie statements were not understood: %+v", p.Mentions)
+			}
+			if p.Title == nil || strings.ContainsRune(*p.Title, '\uFFFD') {
+				t.Errorf("title %v: decoding failed", p.Title)
+			}
+		})
+	}
+}
