@@ -36,6 +36,14 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 	return Plugins{
 		ProbeGlobals: probe,
 		Analyze: func(ctx context.Context, obs *Observations, r *report.Report) error {
+			interrupted := ctx.Err() != nil
+			if interrupted {
+				// Classify what was collected; a short, uncancelled budget
+				// for gpc.json keeps an interrupted scan's report useful.
+				c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				defer cancel()
+				ctx = c
+			}
 			res := set.Run(ctx, obs.Home.String(), obs.Visits, obs.Client)
 			r.Trackers = res.Trackers
 			r.ThirdParties = res.ThirdParties
@@ -45,6 +53,12 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 			for i := range r.Cookies {
 				c := &r.Cookies[i]
 				detectors.Apply(c, set.ClassifyCookie(c.Name, c.Domain))
+			}
+			if interrupted {
+				// Findings from a partial crawl would be wrong (a vendor on
+				// an unvisited page is not "disclosed but not observed").
+				r.Errors = append(r.Errors, "the scan was interrupted: trackers and cookies cover the pages visited; the policy was not analysed and no findings were computed")
+				return nil
 			}
 			a := stage.run(ctx, obs)
 			pol, err := PolicyToReport(a, a.URL)

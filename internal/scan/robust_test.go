@@ -128,6 +128,9 @@ func TestInterruptedScanKeepsWhatItHas(t *testing.T) {
 	if r.FinishedAt.IsZero() {
 		t.Error("no finish time")
 	}
+	if len(r.Trackers) == 0 || len(r.Findings) != 0 || len(r.Errors) == 0 {
+		t.Errorf("interrupted report: %d trackers, %d findings, notes %q; want trackers, no findings, a note", len(r.Trackers), len(r.Findings), r.Errors)
+	}
 }
 
 func TestBadTargets(t *testing.T) {

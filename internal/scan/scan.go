@@ -333,7 +333,8 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		}
 	}
 	r.Interrupted = ctx.Err() != nil
-	if s.plugins.Analyze != nil && !r.Interrupted {
+	r.Pages = pagesOf(obs.Visits) // the audit counts them
+	if s.plugins.Analyze != nil {
 		if err := s.plugins.Analyze(ctx, obs, r); err != nil {
 			r.Errors = append(r.Errors, "analysis: "+err.Error())
 		}
