@@ -175,8 +175,10 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 			if abs == "" {
 				return
 			}
+			// A script element in the DOM is not proof that it ran: consent
+			// managers park scripts as type="text/plain" until consent.
 			for _, m := range c.MatchURL(KindScript, abs) {
-				hit("script", m, abs)
+				hit("script", m, staticScriptPrefix+abs)
 			}
 			return
 		}
@@ -185,7 +187,7 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 			return
 		}
 		for _, m := range c.MatchInline(text) {
-			hit("script", m, "inline <script> "+snippet(text, m))
+			hit("script", m, inlineScriptPrefix+snippet(text, m))
 		}
 	})
 	for _, m := range c.MatchDOM(doc) {
@@ -260,7 +262,7 @@ func ProfileOrder(a, b string) int {
 func finish(acc map[*Vendor]*tracker) []report.Tracker {
 	out := make([]report.Tracker, 0, len(acc))
 	for _, t := range acc {
-		profiles := keys(t.profiles)
+		profiles := activeProfiles(t)
 		slices.SortFunc(profiles, ProfileOrder)
 		ev := t.evidence
 		slices.SortStableFunc(ev, func(a, b report.Evidence) int {
@@ -278,6 +280,36 @@ func finish(acc map[*Vendor]*tracker) []report.Tracker {
 	}
 	slices.SortFunc(out, func(a, b report.Tracker) int { return strings.Compare(a.Vendor, b.Vendor) })
 	return out
+}
+
+// Evidence detail prefixes of scripts seen in the DOM rather than loaded.
+const (
+	inlineScriptPrefix = "inline <script> "
+	staticScriptPrefix = "<script src> "
+)
+
+// activeProfiles are the profiles in which the vendor did something: sent a
+// request, set a cookie or ran its code (a global exists). Code that is only
+// in the page (an inline snippet a consent or signal check skipped, a
+// noscript pixel) does not make a vendor present in a profile, unless that
+// is all there is of it anywhere.
+func activeProfiles(t *tracker) []string {
+	active := map[string]bool{}
+	for _, e := range t.evidence {
+		switch e.Kind {
+		case "request", "cookie", "global":
+			active[e.Profile] = true
+		case "script":
+			// Loaded scripts count; scripts only present in the DOM do not.
+			if !strings.Contains(e.Detail, inlineScriptPrefix) && !strings.Contains(e.Detail, staticScriptPrefix) {
+				active[e.Profile] = true
+			}
+		}
+	}
+	if len(active) == 0 {
+		return keys(t.profiles)
+	}
+	return keys(active)
 }
 
 func keys(m map[string]bool) []string {
