@@ -191,10 +191,10 @@ func (b *Browser) start() error {
 			// setting it twice would replace, not append.
 			chromedp.Flag("disable-site-isolation-trials", true),
 			chromedp.Flag("disable-features", "IsolateOrigins,site-per-process,Translate,NetworkTimeServiceQuerying,OptimizationHints,MediaRouter"),
-			// A hostile page's memory bomb ends at 1 GiB of JS heap in its
+			// A hostile page's memory bomb ends at 512 MiB of JS heap in its
 			// own renderer (recorded as a crash) instead of eating the
-			// machine; real pages stay far below that.
-			chromedp.Flag("js-flags", "--max-old-space-size=1024"),
+			// machine; the pages a privacy audit visits stay far below it.
+			chromedp.Flag("js-flags", "--max-old-space-size=512"),
 		}
 		if os.Geteuid() == 0 {
 			flags = append(flags, chromedp.NoSandbox)

@@ -32,8 +32,6 @@ func TestRobustnessFixtures(t *testing.T) {
 		"/popup":           "",
 		"/redirect-loop":   crawler.PageErrorRedirect,
 		"/long-poll":       crawler.PageErrorTimeout,
-		"/huge-dom":        "",
-		"/crash":           crawler.PageErrorCrash,
 		"/404":             crawler.PageErrorHTTP,
 		"/slow":            "",
 		"/non-utf8-policy": "",
@@ -48,6 +46,16 @@ func TestRobustnessFixtures(t *testing.T) {
 		if got != kind {
 			t.Errorf("%s: error kind %q, want %q", path, got, kind)
 		}
+	}
+	// How fast a 5 MB DOM renders and how fast a memory bomb reaches the
+	// heap limit depend on the machine's load; either way the visit must be
+	// recorded and the scan go on. TestCrashedTabIsReplaced asserts the
+	// crash itself.
+	if k, ok := kinds["/huge-dom"]; !ok || (k != "" && k != crawler.PageErrorTimeout) {
+		t.Errorf("/huge-dom: visited %v, error kind %q", ok, k)
+	}
+	if k, ok := kinds["/crash"]; !ok || (k != crawler.PageErrorCrash && k != crawler.PageErrorTimeout) {
+		t.Errorf("/crash: visited %v, error kind %q", ok, k)
 	}
 	if k, ok := kinds["/download"]; !ok || (k != "" && k != crawler.PageErrorDownload) {
 		t.Errorf("/download: visited %v, error kind %q", ok, k)
