@@ -318,14 +318,14 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 	}
 	for _, c := range codes {
 		v.Checks = append(v.Checks, htmlCheck{Code: c, Name: checkName(c), Findings: counts[c], Worst: worst[c],
-			Status: checkSkipped(c, v.PolicyFound)})
+			Status: checkSkippedIn(r, c)})
 	}
 
 	for _, t := range r.Trackers {
 		row := htmlMatrixRow{Tracker: t, Marketing: t.Category == "marketing" || t.Category == "advertising"}
 		for _, p := range r.Profiles {
 			seen := hasString(t.Profiles, p)
-			row.Cells = append(row.Cells, htmlCell{Seen: seen, Signal: seen && row.Marketing && (p == "gpc" || p == "dnt")})
+			row.Cells = append(row.Cells, htmlCell{Seen: seen, Signal: seen && row.Marketing && (p == "gpc" || p == "dnt" || p == "reject")})
 		}
 		if pv, ok := v.Stances[t.Vendor]; ok {
 			row.Stance, row.StanceQuote = pv.Stance, pv.Quote

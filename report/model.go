@@ -171,7 +171,60 @@ type Consent struct {
 	CMP      *string    `json:"cmp"`
 	Banner   bool       `json:"banner"`
 	Evidence []Evidence `json:"evidence,omitempty"`
+	// Journeys are the consent journeys of the reject and accept profiles:
+	// how the banner was answered on the home page before those profiles
+	// visited the pages (absent when neither profile ran).
+	Journeys []ConsentJourney `json:"journeys,omitempty"`
 }
+
+// ConsentJourney is one answer given to the site's consent banner in a
+// fresh browser context, whose state the profile's later visits keep.
+type ConsentJourney struct {
+	// Profile is "reject" or "accept".
+	Profile string `json:"profile"`
+	// Page is where the banner was answered (the home page).
+	Page string `json:"page"`
+	// CMP is the consent platform operated (e.g. "onetrust"), null for a
+	// banner of no known platform.
+	CMP *string `json:"cmp"`
+	// Method is how: "selector" (the platform's own control, found by a
+	// known selector), "api" (its documented JavaScript API) or
+	// "heuristic" (a control of an unknown banner, by its label); empty
+	// when the banner could not be operated.
+	Method string `json:"method"`
+	// Clicked is the label of the control clicked (or the API call).
+	Clicked string `json:"clicked"`
+	// SecondLayer is true when a settings layer had to be opened to find
+	// the choice.
+	SecondLayer bool `json:"second_layer"`
+	// RejectOnFirstLayer says whether the first layer offered a reject
+	// option (null when not checked: accept journeys, or no banner shown).
+	// false is a dark pattern (EDPB cookie banner taskforce, 2023).
+	RejectOnFirstLayer *bool `json:"reject_on_first_layer"`
+	// BannerClosed is true when the banner was gone after the click.
+	BannerClosed bool `json:"banner_closed"`
+	// Steps describe what was done, in order.
+	Steps []string `json:"steps,omitempty"`
+	// Error says why the banner could not be operated; the profile's
+	// visits then ran without a consent choice and no journey finding is
+	// made from them.
+	Error string `json:"error,omitempty"`
+	// BannerReturned lists the later pages of the profile where a consent
+	// banner was visible again.
+	BannerReturned []string `json:"banner_returned,omitempty"`
+	// VendorsAfterChoice are the catalogued vendors active on the page
+	// right after the choice (from the click until it settled); with
+	// VendorsLater, the vendors active on the profile's later pages.
+	VendorsAfterChoice []string `json:"vendors_after_choice"`
+	VendorsLater       []string `json:"vendors_later"`
+	// ScreenshotBefore and ScreenshotAfter are PNG captures of the page
+	// before and after the choice (base64 in JSON).
+	ScreenshotBefore []byte `json:"screenshot_before,omitempty"`
+	ScreenshotAfter  []byte `json:"screenshot_after,omitempty"`
+}
+
+// Operated reports whether the journey made its choice.
+func (j ConsentJourney) Operated() bool { return j.Error == "" && j.Method != "" }
 
 // Policy is what the site's privacy policy says.
 type Policy struct {

@@ -207,7 +207,7 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 				switch {
 				case !hasString(tr.Profiles, p):
 					row = append(row, t.style(ansiDim, "✗"))
-				case marketing && (p == "gpc" || p == "dnt"):
+				case marketing && (p == "gpc" || p == "dnt" || p == "reject"):
 					row = append(row, t.style(ansiRed, "✓"))
 				default:
 					row = append(row, "✓")
@@ -270,6 +270,9 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 		banner += " (CMP: " + cut(*r.Consent.CMP, 40) + ")"
 	}
 	t.printf("  consent    %s\n", banner)
+	for _, j := range r.Consent.Journeys {
+		t.printf("  %-10s %s\n", j.Profile, cut(journeyLine(j), width-14))
+	}
 	if g := r.Signals.GPCJSON; g != nil && g.Status != 404 && g.Status != 410 {
 		state := "invalid"
 		if g.Valid {

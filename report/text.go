@@ -18,6 +18,8 @@ import (
 var Codes = []string{
 	"policy-not-found",
 	"tracking-before-consent",
+	"tracking-after-reject",
+	"consent-not-recorded",
 	"gpc-not-honored",
 	"dnt-not-honored",
 	"undisclosed-vendor",
@@ -34,6 +36,10 @@ var codeInfo = map[string]struct{ Check, Explain string }{
 		"We could not find or open a privacy policy. Visitors cannot learn what data is collected or why."},
 	"tracking-before-consent": {"No tracking before consent",
 		"Analytics or advertising ran before the visitor answered the cookie banner. Consent must come first."},
+	"tracking-after-reject": {"No tracking after the visitor rejects cookies",
+		"Analytics or advertising kept running after the visitor clicked the banner's own \"reject all\" control."},
+	"consent-not-recorded": {"The reject choice is remembered",
+		"After the visitor rejected cookies, the next pages showed the banner again or started trackers that had stopped: the choice was not kept."},
 	"gpc-not-honored": {"Global Privacy Control is honoured",
 		"The policy promises to respect the Global Privacy Control opt-out signal, but advertising or marketing services kept running when the browser sent it."},
 	"dnt-not-honored": {"Do Not Track is honoured",
@@ -69,6 +75,42 @@ func checkSkipped(code string, policyFound bool) string {
 		return "No policy found"
 	}
 	return "Not checked: no policy"
+}
+
+// checkSkippedIn is checkSkipped for a report: the consent-journey checks
+// need a reject journey that operated the banner, not a policy.
+func checkSkippedIn(r *Report, code string) string {
+	if code == "tracking-after-reject" || code == "consent-not-recorded" {
+		for _, j := range r.Consent.Journeys {
+			if j.Profile == "reject" && j.Operated() {
+				return ""
+			}
+		}
+		return "Not checked: no reject journey"
+	}
+	return checkSkipped(code, policyFound(r))
+}
+
+// journeyLine describes a consent journey in one line.
+func journeyLine(j ConsentJourney) string {
+	if !j.Operated() {
+		return "could not operate the banner: " + j.Error
+	}
+	s := fmt.Sprintf("clicked “%s” (%s", j.Clicked, j.Method)
+	if j.Method == "api" {
+		s = fmt.Sprintf("called %s (api", j.Clicked)
+	}
+	if j.CMP != nil {
+		s += ", " + *j.CMP
+	}
+	if j.SecondLayer {
+		s += ", second layer"
+	}
+	s += ")"
+	if j.RejectOnFirstLayer != nil && !*j.RejectOnFirstLayer {
+		s += "; no reject option on the first layer"
+	}
+	return s
 }
 
 // explain returns the plain-language meaning of code ("" when unknown).

@@ -15,6 +15,12 @@
 //     medium otherwise.
 //   - Tracking before consent on a site with a banner: high for advertising,
 //     medium for analytics and marketing cookies, low otherwise.
+//   - Tracking after "reject all" (the reject profile's consent journey):
+//     high for an advertising vendor, medium for an analytics or
+//     marketing-automation vendor or an analytics/marketing cookie.
+//   - The reject choice not recorded on later pages: high when an
+//     advertising vendor comes back, medium for analytics or marketing
+//     automation, low when only the banner comes back.
 //   - No policy found: high when the site runs advertising or analytics
 //     trackers, medium otherwise.
 //   - An undeclared cookie or a lifetime longer than declared: medium for
@@ -52,7 +58,8 @@ const (
 
 // Codes lists every finding code, in documentation order.
 var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodeUndisclosedCookie,
-	CodeCookieLifetimeMismatch, CodeGPCNotHonored, CodeDNTNotHonored, CodeDNTUndisclosed, CodeTrackingBeforeConsent}
+	CodeCookieLifetimeMismatch, CodeGPCNotHonored, CodeDNTNotHonored, CodeDNTUndisclosed, CodeTrackingBeforeConsent,
+	CodeTrackingAfterReject, CodeConsentNotRecorded}
 
 // Vendor categories, as the detector catalogue names them.
 const (
@@ -135,6 +142,7 @@ func ptr(s string) *string { return &s }
 func (a *auditor) run() {
 	p := a.r.Policy
 	a.trackingBeforeConsent()
+	a.consentJourneys()
 	if p == nil || !p.Found {
 		a.policyNotFound()
 		return

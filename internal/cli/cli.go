@@ -76,6 +76,11 @@ Usage:
   privscan policy <url|file> [flags] analyse a privacy policy on its own
   privscan demo [flags]              scan the fixture internet's demo site
   privscan fixtures serve            run the fixture internet and print how to reach it
+  privscan scan --targets FILE       scan many sites, one report each plus a summary (--out-dir)
+  privscan diff OLD NEW [flags]      compare two reports (JSON files, or scan ids with --db)
+  privscan monitor add|list|remove|run-now   manage scheduled scans (stored in --db)
+  privscan worker [flags]            run the scheduler and scan workers of the job queue
+  privscan serve [flags]             the dashboard: sites, findings over time, reports, diffs
   privscan version                   print the version
 
 Run 'privscan <command> -h' for a command's flags.
@@ -97,6 +102,14 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return runDemo(ctx, args[1:], env)
 	case "fixtures":
 		return runFixtures(ctx, args[1:], env)
+	case "diff":
+		return runDiff(ctx, args[1:], env)
+	case "monitor":
+		return runMonitor(ctx, args[1:], env)
+	case "worker":
+		return runWorker(ctx, args[1:], env)
+	case "serve":
+		return runServe(ctx, args[1:], env)
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "privscan", version())
 		return nil

@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if chosen == nil {
 		return usageError("unknown fixture site %q", *site)
 	}
-	if err := f.finish(env); err != nil {
+	if err := f.finish(env, fs); err != nil {
 		return err
 	}
 	net, err := fixtures.StartDefault(ctx, f.opts.Logger)

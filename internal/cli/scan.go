@@ -52,7 +52,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.opts.MaxPages, "max-pages", def.MaxPages, "at most this many pages per profile")
 	fs.IntVar(&f.opts.Depth, "depth", def.Depth, "follow links this many clicks from the home page")
 	fs.IntVar(&f.opts.Concurrency, "concurrency", def.Concurrency, "browser tabs visiting pages at once")
-	fs.StringVar(&f.profiles, "profiles", "baseline,gpc,dnt", "comma-separated profiles: baseline, gpc, dnt")
+	fs.StringVar(&f.profiles, "profiles", "baseline,gpc,dnt", "comma-separated profiles: baseline, gpc, dnt, reject, accept (reject and accept are added by themselves when a consent banner shows and this flag is not given)")
 	fs.DurationVar(&f.opts.PageTimeout, "page-timeout", def.PageTimeout, "cap on one page visit, settle wait included")
 	fs.StringVar(&f.opts.HostRules, "host-rules", "", `Chrome host-resolver-rules, e.g. "MAP * 127.0.0.1:8443, EXCLUDE localhost" (scan a staging server as the live domain)`)
 	fs.BoolVar(&f.opts.Insecure, "insecure", false, "accept self-signed and invalid TLS certificates")
@@ -78,12 +78,17 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in table output")
 }
 
-func (f *scanFlags) finish(env Env) error {
+func (f *scanFlags) finish(env Env, fs *flag.FlagSet) error {
+	fs.Visit(func(fl *flag.Flag) {
+		if fl.Name == "profiles" {
+			f.opts.ProfilesExplicit = true
+		}
+	})
 	f.opts.Profiles = nil
 	for _, p := range splitList(f.profiles) {
 		prof := crawler.Profile(p)
 		if !prof.Valid() {
-			return usageError("unknown profile %q in --profiles (want baseline, gpc or dnt)", p)
+			return usageError("unknown profile %q in --profiles (want baseline, gpc, dnt, reject or accept)", p)
 		}
 		f.opts.Profiles = append(f.opts.Profiles, prof)
 	}
@@ -174,6 +179,9 @@ func (f *scanFlags) wantsScreenshots() bool {
 }
 
 func runScan(ctx context.Context, args []string, env Env) error {
+	if hasTargetsFlag(args) {
+		return runBatch(ctx, args, env)
+	}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	var f scanFlags
@@ -192,7 +200,7 @@ func runScan(ctx context.Context, args []string, env Env) error {
 	if len(pos) != 1 {
 		return usageError("scan takes exactly one URL (got %d)", len(pos))
 	}
-	if err := f.finish(env); err != nil {
+	if err := f.finish(env, fs); err != nil {
 		return err
 	}
 	target, err := scan.ParseTarget(pos[0])

@@ -173,24 +173,41 @@ type profileCookie struct {
 func transientCookies(visits []*crawler.Visit, finalJars map[crawler.Profile][]crawler.Cookie) map[profileCookie]bool {
 	out := map[profileCookie]bool{}
 	last := map[profileCookie]crawler.CookieWrite{}
+	lastAnywhere := map[string]crawler.CookieWrite{}
 	for _, v := range visits {
 		for _, w := range v.CookieWrites {
 			k := profileCookie{v.Profile, w.Name}
 			if prev, ok := last[k]; !ok || !w.At.Before(prev.At) {
 				last[k] = w
 			}
+			if prev, ok := lastAnywhere[w.Name]; !ok || !w.At.Before(prev.At) {
+				lastAnywhere[w.Name] = w
+			}
 		}
 	}
-	for k, w := range last {
-		jar, ok := finalJars[k.profile]
-		if !ok {
-			continue
-		}
-		if _, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At); session || lifetime > 0 {
-			continue
-		}
-		if !slices.ContainsFunc(jar, func(c crawler.Cookie) bool { return c.Name == k.name }) {
-			out[k] = true
+	deletion := func(w crawler.CookieWrite) bool {
+		_, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At)
+		return !session && lifetime <= 0
+	}
+	for _, v := range visits {
+		for _, c := range v.Cookies {
+			k := profileCookie{v.Profile, c.Name}
+			if out[k] {
+				continue
+			}
+			jar, ok := finalJars[v.Profile]
+			if !ok || slices.ContainsFunc(jar, func(j crawler.Cookie) bool { return j.Name == c.Name }) {
+				continue
+			}
+			// Deleted by its last write in this profile, or never written
+			// in this profile and last seen deleted elsewhere (a probe set
+			// and removed by a page outside the recorded visits).
+			w, inProfile := last[k]
+			if inProfile && deletion(w) {
+				out[k] = true
+			} else if wa, ok := lastAnywhere[c.Name]; !inProfile && ok && deletion(wa) {
+				out[k] = true
+			}
 		}
 	}
 	return out

@@ -53,6 +53,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Progress, when set, is told about each finished visit.
 	Progress func(Progress)
+	// ProfilesExplicit is set when the user chose Profiles: the reject and
+	// accept consent journeys are then not added automatically (they are
+	// when Profiles is the default list and the baseline visits show a
+	// consent banner).
+	ProfilesExplicit bool
 }
 
 // Progress reports a finished page visit.
@@ -194,7 +199,7 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 	}
 	for _, p := range opts.Profiles {
 		if !p.Valid() {
-			return nil, &UsageError{fmt.Errorf("unknown profile %q (want baseline, gpc or dnt)", p)}
+			return nil, &UsageError{fmt.Errorf("unknown profile %q (want baseline, gpc, dnt, reject or accept)", p)}
 		}
 	}
 	rules, err := hostrules.Parse(opts.HostRules)
@@ -282,7 +287,11 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 	pages := slices.Clone(disc.Pages)
 	restartsBefore := s.browser.Restarts()
 
-	for i, profile := range s.opts.Profiles {
+	profiles := slices.Clone(s.opts.Profiles)
+	var journeys []*journeyRun
+	consentHint := ""
+	for i := 0; i < len(profiles); i++ {
+		profile := profiles[i]
 		if ctx.Err() != nil {
 			break
 		}
@@ -294,6 +303,16 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		sess.PageTimeout = s.opts.PageTimeout
 		defer sess.Close()
 		obs.Sessions[profile] = sess
+		if isJourney(profile) && len(pages) > 0 {
+			jr := s.runJourney(ctx, sess, pages[0].URL, consentHint)
+			journeys = append(journeys, jr)
+			if !jr.j.Done() {
+				r.Errors = append(r.Errors, journeyFailed(jr))
+				r.Profiles = slices.DeleteFunc(r.Profiles, func(p string) bool { return p == string(profile) })
+				delete(obs.Sessions, profile)
+				continue
+			}
+		}
 		// The first profile may grow the page list from links that only
 		// exist in the rendered DOM; the others visit the same list.
 		grow := i == 0
@@ -310,6 +329,14 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		s.logger.Debug("profile done", "profile", profile, "visits", len(visits), "since_start", time.Since(r.StartedAt))
 		if sess.Restarted {
 			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: the browser crashed and was restarted; cookies set before the crash were lost", profile))
+		}
+		if profile == crawler.Baseline {
+			shown, cmp := bannerShown(visits, profile)
+			consentHint = cmp
+			if shown && s.autoConsent() && !slices.Contains(profiles, crawler.Reject) {
+				profiles = append(profiles, crawler.Reject, crawler.Accept)
+				r.Profiles = append(r.Profiles, string(crawler.Reject), string(crawler.Accept))
+			}
 		}
 	}
 	if n := s.browser.Restarts() - restartsBefore; n > 0 {
@@ -340,6 +367,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		}
 	}
 	r.Interrupted = ctx.Err() != nil
+	s.finishJourneys(ctx, r, obs, journeys)
 	r.FinishedAt = time.Now().UTC()
 	finish(r, obs, s.opts)
 	if r.Interrupted {

@@ -1,0 +1,543 @@
+// Package consent operates consent banners in a live page: it finds the
+// banner of a known consent-management platform (CMP) or, failing that, a
+// visible dialog that talks about cookies, and clicks its own "reject all"
+// or "accept all" control — opening the second layer ("Settings", "Manage
+// options") when the first has no reject option — or calls the platform's
+// documented JavaScript API. It records what it did as a Journey.
+//
+// The CMP rules are data (rules.json, embedded): for each platform the
+// selectors that detect it and show its first layer, its first- and
+// second-layer controls, and its API calls. Rule selectors are tried
+// first, as a visitor would click; the API is the fallback. Unknown banners
+// get the heuristic: visible fixed, sticky or dialog elements whose text
+// is about cookies or consent, and a control whose label Classify reads as
+// reject / accept / settings / save in en, de, nl, da, fr, es, it, sv, no
+// or pl. Links to other pages ("Privacy policy", "Learn more") are never
+// clicked.
+//
+// Operate runs on a chromedp tab context, e.g. the one
+// browser.Session.VisitAndInteract hands its callback.
+package consent
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Choice is the answer given to a banner.
+type Choice string
+
+// The two answers.
+const (
+	Reject Choice = "reject"
+	Accept Choice = "accept"
+)
+
+// Method is how the banner was operated.
+type Method string
+
+// The methods, in the order they are tried.
+const (
+	// MethodSelector clicked a control found by the CMP's rule selectors.
+	MethodSelector Method = "selector"
+	// MethodAPI called the CMP's documented JavaScript API.
+	MethodAPI Method = "api"
+	// MethodHeuristic clicked a control of an unknown banner by its label.
+	MethodHeuristic Method = "heuristic"
+)
+
+// Journey records one banner operation.
+type Journey struct {
+	Choice Choice `json:"choice"`
+	// CMP is the rule's slug (e.g. "onetrust"); empty for a banner of no
+	// known platform.
+	CMP    string `json:"cmp,omitempty"`
+	Method Method `json:"method,omitempty"`
+	// Clicked is the label of the control clicked last (or the API call).
+	Clicked string `json:"clicked,omitempty"`
+	// SecondLayer is true when a settings layer had to be opened first.
+	SecondLayer bool `json:"second_layer"`
+	// RejectOnFirstLayer says whether the banner's first layer offered a
+	// reject control; nil when not checked (accept journeys, or no banner
+	// shown).
+	RejectOnFirstLayer *bool `json:"reject_on_first_layer,omitempty"`
+	// BannerClosed is true when the banner was no longer visible after
+	// the click.
+	BannerClosed bool `json:"banner_closed"`
+	// Steps describe each action, for the report.
+	Steps []string `json:"steps,omitempty"`
+	// Error says why the banner could not be operated; empty on success.
+	Error string `json:"error,omitempty"`
+}
+
+// Done reports whether the choice was made.
+func (j Journey) Done() bool { return j.Error == "" && j.Method != "" }
+
+// API is a documented JavaScript call, made only when Guard is true.
+type API struct {
+	Guard string `json:"guard"`
+	Call  string `json:"call"`
+}
+
+// Rule says how to operate one CMP.
+type Rule struct {
+	Slug         string          `json:"slug"`
+	Name         string          `json:"name"`
+	Detect       []string        `json:"detect"`
+	Globals      []string        `json:"globals"`
+	Banner       []string        `json:"banner"`
+	Reject       []string        `json:"reject"`
+	Accept       []string        `json:"accept"`
+	Settings     []string        `json:"settings"`
+	RejectSecond []string        `json:"reject_second"`
+	Save         []string        `json:"save"`
+	API          map[Choice]*API `json:"api,omitempty"`
+}
+
+//go:embed rules.json
+var rulesJSON []byte
+
+//go:embed page.js
+var pageJS string
+
+var (
+	rulesOnce sync.Once
+	rules     []Rule
+	rulesErr  error
+)
+
+// Rules returns the embedded CMP rules.
+func Rules() ([]Rule, error) {
+	rulesOnce.Do(func() {
+		var doc struct {
+			Rules []Rule `json:"rules"`
+		}
+		if err := json.Unmarshal(rulesJSON, &doc); err != nil {
+			rulesErr = fmt.Errorf("consent rules: %w", err)
+			return
+		}
+		for i := range doc.Rules {
+			r := &doc.Rules[i]
+			for _, l := range []*[]string{&r.Detect, &r.Globals, &r.Banner, &r.Reject, &r.Accept, &r.Settings, &r.RejectSecond, &r.Save} {
+				if *l == nil {
+					*l = []string{}
+				}
+			}
+		}
+		rules = doc.Rules
+	})
+	return rules, rulesErr
+}
+
+// Options tune Operate.
+type Options struct {
+	// Hint is the CMP slug the scan detected, tried first.
+	Hint string
+	// Wait is how long to wait for a banner to appear (default 6 s).
+	Wait time.Duration
+	// SecondLayerWait is how long to wait for a second layer to open
+	// (default 4 s).
+	SecondLayerWait time.Duration
+}
+
+// Operate finds the page's consent banner and answers it with choice. ctx
+// must be a chromedp tab context. It never returns an unsuccessful journey
+// silently: Error says what went wrong.
+func Operate(ctx context.Context, choice Choice, opts Options) Journey {
+	if opts.Wait <= 0 {
+		opts.Wait = 6 * time.Second
+	}
+	if opts.SecondLayerWait <= 0 {
+		opts.SecondLayerWait = 4 * time.Second
+	}
+	j := Journey{Choice: choice}
+	rs, err := Rules()
+	if err != nil {
+		j.Error = err.Error()
+		return j
+	}
+	p := &pager{ctx: ctx}
+	rule, shown, banners, err := p.waitForBanner(rs, opts)
+	if err != nil {
+		j.Error = err.Error()
+		return j
+	}
+	if rule != nil {
+		j.CMP = rule.Slug
+		if p.operateRule(&j, rule, shown, choice, opts) {
+			return j
+		}
+		if !shown {
+			j.Error = fmt.Sprintf("%s is on the page but its banner is not shown and its API is not available", rule.Name)
+			return j
+		}
+		banners, _ = p.banners()
+	}
+	p.heuristic(&j, banners, choice, opts)
+	return j
+}
+
+// pager runs page.js commands on a tab.
+type pager struct{ ctx context.Context }
+
+func (p *pager) run(cmd string, arg any, out any) error {
+	a, err := json.Marshal(arg)
+	if err != nil {
+		return err
+	}
+	c, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+	defer cancel()
+	raw, err := chromedp.Run(c, chromedp.Evaluate[string](pageJS+"("+jsString(cmd)+", "+string(a)+")"))
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal([]byte(raw), out)
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func (p *pager) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-p.ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+type detected struct {
+	Slug  string `json:"slug"`
+	Shown bool   `json:"shown"`
+}
+
+type detectArg struct {
+	Slug    string   `json:"slug"`
+	Detect  []string `json:"detect"`
+	Globals []string `json:"globals"`
+	Banner  []string `json:"banner"`
+}
+
+// banner is a candidate banner of the heuristic.
+type banner struct {
+	ID       int       `json:"id"`
+	Text     string    `json:"text"`
+	Controls []Control `json:"controls"`
+}
+
+// relevant reports whether a candidate looks like a consent banner: it
+// talks about cookies or consent and has a consent control.
+func (b banner) relevant() bool {
+	if !IsBannerText(b.Text) {
+		return false
+	}
+	return slices.ContainsFunc(b.Controls, func(c Control) bool {
+		k := Classify(c)
+		return k == RejectAll || k == AcceptAll || k == Settings
+	})
+}
+
+// waitForBanner polls until a CMP banner or a heuristic banner is visible,
+// or opts.Wait passed. Without a visible banner, a CMP that is present
+// (its API may still work) is returned with shown false.
+func (p *pager) waitForBanner(rs []Rule, opts Options) (*Rule, bool, []banner, error) {
+	args := make([]detectArg, len(rs))
+	for i, r := range rs {
+		args[i] = detectArg{Slug: r.Slug, Detect: r.Detect, Globals: r.Globals, Banner: r.Banner}
+	}
+	byslug := func(slug string) *Rule {
+		for i := range rs {
+			if rs[i].Slug == slug {
+				return &rs[i]
+			}
+		}
+		return nil
+	}
+	deadline := time.Now().Add(opts.Wait)
+	var present []detected
+	var lastErr error
+	for {
+		var found []detected
+		if err := p.run("detect", args, &found); err != nil {
+			lastErr = err
+		} else {
+			present = found
+			slices.SortStableFunc(found, func(a, b detected) int {
+				// The hinted CMP first, then shown before present.
+				return rank(a, opts.Hint) - rank(b, opts.Hint)
+			})
+			if len(found) > 0 && found[0].Shown {
+				return byslug(found[0].Slug), true, nil, nil
+			}
+			bs, err := p.banners()
+			if err == nil && slices.ContainsFunc(bs, banner.relevant) {
+				return nil, false, bs, nil
+			}
+		}
+		if time.Now().After(deadline) || !p.sleep(300*time.Millisecond) {
+			break
+		}
+	}
+	if p.ctx.Err() != nil {
+		return nil, false, nil, fmt.Errorf("interrupted while waiting for the banner: %w", p.ctx.Err())
+	}
+	if len(present) > 0 {
+		return byslug(present[0].Slug), false, nil, nil
+	}
+	if lastErr != nil {
+		return nil, false, nil, fmt.Errorf("no consent banner found (%v)", lastErr)
+	}
+	return nil, false, nil, errors.New("no consent banner found")
+}
+
+func rank(d detected, hint string) int {
+	r := 0
+	if !d.Shown {
+		r += 2
+	}
+	if d.Slug != hint {
+		r++
+	}
+	return r
+}
+
+func (p *pager) banners() ([]banner, error) {
+	var bs []banner
+	err := p.run("banners", nil, &bs)
+	return bs, err
+}
+
+// find returns the first visible element matching one of sels whose label
+// is not one of the unwanted kinds.
+func (p *pager) find(sels []string, unwanted ...Kind) *Control {
+	for _, s := range sels {
+		var c *Control
+		if err := p.run("find", []string{s}, &c); err != nil || c == nil {
+			continue
+		}
+		if c.Nav || slices.Contains(unwanted, Classify(*c)) {
+			continue
+		}
+		return c
+	}
+	return nil
+}
+
+func (p *pager) click(c *Control) bool {
+	var ok bool
+	err := p.run("click", c.ID, &ok)
+	return err == nil && ok
+}
+
+func label(c *Control, fallback string) string {
+	if t := strings.TrimSpace(c.Text); t != "" {
+		return t
+	}
+	return fallback
+}
+
+// closedWithin polls whether shown() turned false.
+func (p *pager) closedWithin(d time.Duration, shown func() (bool, error)) bool {
+	deadline := time.Now().Add(d)
+	for {
+		vis, err := shown()
+		if err == nil && !vis {
+			return true
+		}
+		if err != nil {
+			// The page navigated away (a banner that reloads): the old
+			// banner is gone with it.
+			return true
+		}
+		if time.Now().After(deadline) || !p.sleep(200*time.Millisecond) {
+			return false
+		}
+	}
+}
+
+func (p *pager) ruleShown(r *Rule) func() (bool, error) {
+	return func() (bool, error) {
+		var vis bool
+		err := p.run("shown", r.Banner, &vis)
+		return vis, err
+	}
+}
+
+// operateRule answers with the CMP's own controls or API. It returns
+// false when neither worked.
+func (p *pager) operateRule(j *Journey, r *Rule, shown bool, choice Choice, opts Options) bool {
+	if shown {
+		var c *Control
+		if choice == Reject {
+			c = p.find(r.Reject, AcceptAll, Settings, Save)
+			rof := c != nil
+			j.RejectOnFirstLayer = &rof
+		} else {
+			c = p.find(r.Accept, RejectAll, Settings)
+		}
+		if c != nil && p.click(c) {
+			j.Method, j.Clicked = MethodSelector, label(c, c.Tag)
+			j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (%s)", j.Clicked, r.Name+" first layer"))
+			j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
+			return true
+		}
+		if choice == Reject && len(r.Settings) > 0 {
+			if s := p.find(r.Settings, AcceptAll, RejectAll); s != nil && p.click(s) {
+				j.Steps = append(j.Steps, fmt.Sprintf("opened the second layer with %q", label(s, s.Tag)))
+				deadline := time.Now().Add(opts.SecondLayerWait)
+				for {
+					if c := p.find(r.RejectSecond, AcceptAll); c != nil && p.click(c) {
+						j.Method, j.Clicked, j.SecondLayer = MethodSelector, label(c, c.Tag), true
+						j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (%s second layer)", j.Clicked, r.Name))
+						j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
+						return true
+					}
+					if c := p.find(r.Save, AcceptAll); c != nil {
+						var n int
+						_ = p.run("uncheck", nil, &n)
+						if p.click(c) {
+							j.Method, j.Clicked, j.SecondLayer = MethodSelector, label(c, c.Tag), true
+							j.Steps = append(j.Steps, fmt.Sprintf("unticked %d optional purpose(s) and clicked %q (%s second layer)", n, j.Clicked, r.Name))
+							j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
+							return true
+						}
+					}
+					if time.Now().After(deadline) || !p.sleep(250*time.Millisecond) {
+						break
+					}
+				}
+				j.Steps = append(j.Steps, "the second layer had no reject or save control")
+			}
+		}
+	}
+	if api := r.API[choice]; api != nil {
+		var ok bool
+		expr := "(() => { if (!(" + api.Guard + ")) return false; " + api.Call + "; return true; })()"
+		c, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		ok, err := chromedp.Run(c, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			j.Method, j.Clicked = MethodAPI, api.Call
+			j.Steps = append(j.Steps, "called "+api.Call)
+			j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
+			return true
+		}
+		if err != nil {
+			j.Steps = append(j.Steps, fmt.Sprintf("%s failed: %v", api.Call, err))
+		}
+	}
+	return false
+}
+
+// heuristic answers an unknown banner by the labels of its controls.
+func (p *pager) heuristic(j *Journey, bs []banner, choice Choice, opts Options) {
+	var rel []banner
+	for _, b := range bs {
+		if b.relevant() {
+			rel = append(rel, b)
+		}
+	}
+	if len(rel) == 0 {
+		if j.Error == "" {
+			j.Error = "no consent banner found"
+			if j.CMP != "" {
+				j.Error = "the " + j.CMP + " banner had no " + string(choice) + " control the scanner could operate"
+			}
+		}
+		return
+	}
+	want := AcceptAll
+	if choice == Reject {
+		want = RejectAll
+	}
+	pick := func(bs []banner, k Kind) (*banner, *Control) {
+		for i := range bs {
+			for k2 := range bs[i].Controls {
+				if Classify(bs[i].Controls[k2]) == k {
+					return &bs[i], &bs[i].Controls[k2]
+				}
+			}
+		}
+		return nil, nil
+	}
+	shownFn := func(b *banner) func() (bool, error) {
+		return func() (bool, error) {
+			var vis bool
+			err := p.run("tagShown", b.ID, &vis)
+			return vis, err
+		}
+	}
+	b, c := pick(rel, want)
+	if choice == Reject && j.RejectOnFirstLayer == nil {
+		rof := c != nil
+		j.RejectOnFirstLayer = &rof
+	}
+	if c != nil && p.click(c) {
+		j.Method, j.Clicked = MethodHeuristic, label(c, c.Tag)
+		j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (first layer)", j.Clicked))
+		j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b))
+		return
+	}
+	if choice == Reject {
+		if b, s := pick(rel, Settings); s != nil && p.click(s) {
+			j.Steps = append(j.Steps, fmt.Sprintf("opened the second layer with %q", label(s, s.Tag)))
+			first := b
+			deadline := time.Now().Add(opts.SecondLayerWait)
+			for p.sleep(300 * time.Millisecond) {
+				bs, err := p.banners()
+				if err == nil {
+					var rel2 []banner
+					for _, b := range bs {
+						if b.relevant() || slices.ContainsFunc(b.Controls, func(c Control) bool { return Classify(c) == Save }) {
+							rel2 = append(rel2, b)
+						}
+					}
+					if b2, c := pick(rel2, RejectAll); c != nil && p.click(c) {
+						j.Method, j.Clicked, j.SecondLayer = MethodHeuristic, label(c, c.Tag), true
+						j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (second layer)", j.Clicked))
+						j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b2)) && p.closedWithin(time.Second, shownFn(first))
+						return
+					}
+					if b2, c := pick(rel2, Save); c != nil {
+						var n int
+						_ = p.run("uncheck", b2.ID, &n)
+						if p.click(c) {
+							j.Method, j.Clicked, j.SecondLayer = MethodHeuristic, label(c, c.Tag), true
+							j.Steps = append(j.Steps, fmt.Sprintf("unticked %d optional purpose(s) and clicked %q (second layer)", n, j.Clicked))
+							j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b2)) && p.closedWithin(time.Second, shownFn(first))
+							return
+						}
+					}
+				}
+				if time.Now().After(deadline) {
+					break
+				}
+			}
+			j.Error = "the banner's second layer had no reject or save control"
+			return
+		}
+	}
+	var labels []string
+	for _, b := range rel {
+		for _, c := range b.Controls {
+			labels = append(labels, fmt.Sprintf("%q", c.Text))
+		}
+	}
+	j.Error = fmt.Sprintf("the banner has no %s control the scanner recognises (controls: %s)", choice, strings.Join(labels, ", "))
+}

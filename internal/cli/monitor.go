@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/privscan/privscan/internal/monitor"
+	"github.com/privscan/privscan/internal/scan"
+	"github.com/privscan/privscan/internal/store"
+)
+
+const monitorUsage = `Usage:
+  privscan monitor add URL --every 24h [scan flags]   scan URL on a schedule (first run at once)
+  privscan monitor list                                 list monitors
+  privscan monitor remove ID|URL                        stop monitoring
+  privscan monitor run-now ID|URL                       queue a scan now (any URL works)
+Every subcommand takes --db (default $PRIVSCAN_DB, else privscan.db). 'privscan worker' runs the scans.
+`
+
+// monitorScanFlags are the per-site scan settings a monitor stores.
+type monitorScanFlags struct {
+	maxPages, depth, concurrency int
+	profiles, pageTimeout        string
+	ignoreRobots                 bool
+	policy                       string
+}
+
+func (m *monitorScanFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&m.maxPages, "max-pages", 0, "at most this many pages per profile (default: scan's default)")
+	fs.IntVar(&m.depth, "depth", 0, "follow links this many clicks from the home page")
+	fs.IntVar(&m.concurrency, "concurrency", 0, "browser tabs visiting pages at once")
+	fs.StringVar(&m.profiles, "profiles", "", "comma-separated profiles: baseline, gpc, dnt (default all)")
+	fs.StringVar(&m.pageTimeout, "page-timeout", "", "cap on one page visit")
+	fs.BoolVar(&m.ignoreRobots, "ignore-robots", false, "do not honour robots.txt")
+	fs.StringVar(&m.policy, "policy", "", "read the privacy policy from this URL instead of finding it")
+}
+
+func (m *monitorScanFlags) options() (monitor.Options, error) {
+	o := monitor.Options{MaxPages: m.maxPages, Depth: m.depth, Concurrency: m.concurrency, Profiles: splitList(m.profiles),
+		PageTimeout: m.pageTimeout, IgnoreRobots: m.ignoreRobots, Policy: m.policy}
+	if _, err := o.Apply(scan.DefaultOptions()); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+func runMonitor(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(env.Stderr, monitorUsage)
+		if len(args) == 0 {
+			return &ExitError{Code: ExitFailure}
+		}
+		return nil
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("monitor "+sub, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	dbAddr := fs.String("db", defaultDB(env), "database: SQLite file or postgres:// URL")
+	var sf monitorScanFlags
+	every := 24 * time.Hour
+	if sub == "add" || sub == "run-now" {
+		sf.register(fs)
+	}
+	if sub == "add" {
+		fs.DurationVar(&every, "every", every, "scan interval")
+	}
+	fs.Usage = func() { fmt.Fprint(env.Stderr, monitorUsage); fs.PrintDefaults() }
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &ExitError{Code: ExitFailure}
+	}
+	want := map[string]int{"add": 1, "list": 0, "remove": 1, "run-now": 1}
+	n, ok := want[sub]
+	if !ok {
+		fmt.Fprint(env.Stderr, monitorUsage)
+		return usageError("unknown monitor command %q", sub)
+	}
+	if len(pos) != n {
+		return usageError("monitor %s takes %d argument(s), got %d", sub, n, len(pos))
+	}
+	db, err := store.Open(ctx, *dbAddr)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	defer db.Close()
+	switch sub {
+	case "add":
+		if every < time.Minute {
+			return usageError("--every must be at least 1m")
+		}
+		u, err := scan.ParseTarget(pos[0])
+		if err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		opts, err := sf.options()
+		if err != nil {
+			return usageError("%v", err)
+		}
+		m, err := db.AddMonitor(ctx, store.Monitor{URL: u.String(), Every: every, Options: opts.Marshal()})
+		if err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		fmt.Fprintf(env.Stdout, "monitor %d: %s every %s (first scan when a worker next ticks)\n", m.ID, m.URL, m.Every)
+	case "list":
+		ms, err := db.Monitors(ctx)
+		if err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tURL\tEVERY\tNEXT RUN\tOPTIONS")
+		for _, m := range ms {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", m.ID, m.URL, m.Every, m.NextRunAt.Local().Format(time.DateTime), compactJSON(m.Options))
+		}
+		tw.Flush()
+	case "remove":
+		if err := db.RemoveMonitor(ctx, pos[0]); err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		fmt.Fprintf(env.Stdout, "monitor %s removed\n", pos[0])
+	case "run-now":
+		args := monitor.ScanArgs{URL: pos[0]}
+		if m, err := db.Monitor(ctx, pos[0]); err == nil {
+			args.URL, args.MonitorID = m.URL, m.ID
+			_ = json.Unmarshal(m.Options, &args.Options)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return &ExitError{Code: ExitFailure, Err: err}
+		} else if args.Options, err = sf.options(); err != nil {
+			return usageError("%v", err)
+		}
+		q, err := monitor.Open(ctx, db, monitor.Config{})
+		if err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		id, inserted, err := q.Enqueue(ctx, args)
+		if err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		if inserted {
+			fmt.Fprintf(env.Stdout, "queued job %d: scan %s\n", id, args.URL)
+		} else {
+			fmt.Fprintf(env.Stdout, "a scan of %s is already queued or running (job %d)\n", args.URL, id)
+		}
+	}
+	return nil
+}
+
+func compactJSON(b []byte) string {
+	if len(b) == 0 || string(b) == "{}" {
+		return "-"
+	}
+	return string(b)
+}

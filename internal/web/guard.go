@@ -1,0 +1,66 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+)
+
+// Resolver looks up a host's addresses (net.DefaultResolver fits).
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// CheckTarget refuses a URL whose host is, or resolves to, a private,
+// loopback, link-local, multicast or unspecified address: the dashboard must
+// not be a way to scan the network it runs in (SSRF). Every resolved address
+// is checked.
+func CheckTarget(ctx context.Context, r Resolver, u *url.URL) error {
+	host := u.Hostname()
+	var addrs []netip.Addr
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else {
+		if r == nil {
+			r = net.DefaultResolver
+		}
+		addrs, err = r.LookupNetIP(ctx, "ip", host)
+		if err != nil {
+			return fmt.Errorf("cannot resolve %s: %w", host, err)
+		}
+		if len(addrs) == 0 {
+			return fmt.Errorf("%s has no address", host)
+		}
+	}
+	for _, a := range addrs {
+		a = a.Unmap()
+		if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+			a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() || isSpecial(a) {
+			return fmt.Errorf("%s resolves to %s, a private or local address (start serve with --allow-private to allow it)", host, a)
+		}
+	}
+	return nil
+}
+
+// special are ranges that are not globally routable beyond what netip
+// classifies: carrier-grade NAT, the "this network" block and IPv6 ULA-like
+// documentation space.
+var special = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+}
+
+func isSpecial(a netip.Addr) bool {
+	for _, p := range special {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
