@@ -6,7 +6,7 @@ BIN     ?= bin/privscan
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo bench chromium vet clean
+.PHONY: all build test test-reliability demo bench chromium vet clean
 
 all: build
 
@@ -32,6 +32,13 @@ test: chromium vet
 demo: chromium build
 	$(BIN) demo -o demo-report.html -o demo-report.json -o demo-report.pdf -o demo-report.txt
 	@cat demo-report.txt
+
+## test-reliability: the multi-process worker tests (kill a worker mid-scan,
+## restart PostgreSQL, ten sites across three workers); needs PostgreSQL
+test-reliability: chromium
+	PRIVSCAN_TEST_POSTGRES="$$(bash scripts/ensure-postgres.sh)" \
+	PRIVSCAN_TEST_POSTGRES_RESTART="bash $(CURDIR)/scripts/ensure-postgres.sh restart" \
+	PRIVSCAN_RELIABILITY=1 $(GO) test -count=1 -timeout 90m -run 'KillWorker|TenSites|PostgresRestart' -v ./internal/monitor/
 
 ## bench: page visits per second at concurrency 1, 2, 4 and peak browser memory
 ## (PSS over the browser's processes), then the per-page classification cost

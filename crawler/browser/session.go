@@ -75,7 +75,17 @@ func (b *Browser) NewSession(ctx context.Context, profile crawler.Profile, n int
 	}
 	s := &Session{b: b, profile: profile, n: n, tabs: make(chan *tab, n)}
 	if err := s.newContext(ctx); err != nil {
-		return nil, err
+		// A browser that died since the last visit is restarted once.
+		if ctx.Err() != nil || b.alive() {
+			return nil, err
+		}
+		_, gen, _ := b.current()
+		if rerr := b.restart(gen); rerr != nil {
+			return nil, fmt.Errorf("%w (restart failed: %v)", err, rerr)
+		}
+		if err := s.newContext(ctx); err != nil {
+			return nil, err
+		}
 	}
 	// The first visit opens its tab itself; the others are opened in the
 	// background meanwhile, so they are ready when the first page (visited
