@@ -185,6 +185,14 @@ func transientCookies(visits []*crawler.Visit, finalJars map[crawler.Profile][]c
 			}
 		}
 	}
+	headerSet := map[string]bool{}
+	for _, v := range visits {
+		for _, q := range v.Requests {
+			for _, sc := range q.SetCookies {
+				headerSet[sc.Name] = true
+			}
+		}
+	}
 	deletion := func(w crawler.CookieWrite) bool {
 		_, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At)
 		return !session && lifetime <= 0
@@ -203,9 +211,15 @@ func transientCookies(visits []*crawler.Visit, finalJars map[crawler.Profile][]c
 			// in this profile and last seen deleted elsewhere (a probe set
 			// and removed by a page outside the recorded visits).
 			w, inProfile := last[k]
-			if inProfile && deletion(w) {
+			wa, anywhere := lastAnywhere[c.Name]
+			switch {
+			case inProfile && deletion(w):
 				out[k] = true
-			} else if wa, ok := lastAnywhere[c.Name]; !inProfile && ok && deletion(wa) {
+			case !inProfile && anywhere && deletion(wa):
+				out[k] = true
+			case c.Session && !anywhere && !headerSet[c.Name]:
+				// A session cookie gone by the end that no recorded response
+				// or script set: nothing attributable to report.
 				out[k] = true
 			}
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
@@ -169,7 +170,14 @@ func TestSiteBehaviour(t *testing.T) {
 	for _, name := range []string{"dotcloud", "dynamicweb", "dynatron", "fair-signals", "mesosphere", "peerzone", "variants"} {
 		t.Run(name, func(t *testing.T) {
 			s := site(t, name)
-			r := scanSite(t, s.Home, func(o *scan.Options) { o.Observations = true; o.MaxPages = 25 })
+			// The three signal profiles only: the consent journeys have their
+			// own tests (consent_test.go).
+			r := scanSite(t, s.Home, func(o *scan.Options) {
+				o.Observations = true
+				o.MaxPages = 25
+				o.Profiles = []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT}
+				o.ProfilesExplicit = true
+			})
 			golden(t, "sites/"+name, summarizeSite(r))
 		})
 	}
