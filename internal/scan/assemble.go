@@ -113,6 +113,13 @@ func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Pro
 			if transient[profileCookie{v.Profile, c.Name}] {
 				continue
 			}
+			// Gone by the end and not set by anything this visit recorded:
+			// another tab's short-lived cookie caught in passing.
+			if jar, ok := finalJars[v.Profile]; ok && !slices.ContainsFunc(jar, func(j crawler.Cookie) bool { return j.Name == c.Name && j.Domain == c.Domain }) {
+				if _, _, _, by := findSetter(v, c); by == "" {
+					continue
+				}
+			}
 			rc, ok := byKey[k]
 			if !ok {
 				rc = &report.Cookie{Name: c.Name, Domain: c.Domain, Path: c.Path, Party: Party(home, c.Domain),
