@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/internal/testenv"
 	"github.com/privscan/privscan/report"
 	"github.com/privscan/privscan/report/reporttest"
 )
@@ -24,12 +25,7 @@ import (
 func chrome(t *testing.T) context.Context {
 	t.Helper()
 	path, err := browser.FindChrome("")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set and Chromium is missing: %v", err)
-		}
-		t.Skipf("Chromium not found: %v", err)
-	}
+	testenv.Need(t, err)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.NoFirstRun,

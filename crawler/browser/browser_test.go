@@ -6,25 +6,21 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/internal/testenv"
 )
 
 // requireChrome fails the test in CI when Chromium is missing, and skips it
 // elsewhere.
 func requireChrome(t testing.TB) {
 	t.Helper()
-	if _, err := FindChrome(""); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs Chromium: %v", err)
-		}
-		t.Skip(err)
-	}
+	_, err := FindChrome("")
+	testenv.Need(t, err)
 }
 
 const testPage = `<!doctype html><html><head><title>Smoke &amp; test</title></head><body>

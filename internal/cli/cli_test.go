@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/internal/testenv"
 	"github.com/privscan/privscan/report"
 )
 
@@ -77,12 +78,8 @@ func TestPolicyCommand(t *testing.T) {
 
 func requireChrome(t *testing.T) {
 	t.Helper()
-	if _, err := browser.FindChrome(""); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs Chromium: %v", err)
-		}
-		t.Skip(err)
-	}
+	_, err := browser.FindChrome("")
+	testenv.Need(t, err)
 }
 
 // TestFailOnAndIgnore runs the demo scan twice through the command line:

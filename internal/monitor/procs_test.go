@@ -19,6 +19,7 @@ import (
 	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/monitor"
 	"github.com/privscan/privscan/internal/store"
+	"github.com/privscan/privscan/internal/testenv"
 )
 
 // The multi-process tests run real `privscan worker` processes against the
@@ -36,12 +37,8 @@ var (
 
 func requireChrome(t testing.TB) {
 	t.Helper()
-	if _, err := browser.FindChrome(""); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs Chromium: %v", err)
-		}
-		t.Skip(err)
-	}
+	_, err := browser.FindChrome("")
+	testenv.Need(t, err)
 }
 
 // privscanBinary builds the privscan binary once per test run.

@@ -13,6 +13,7 @@ import (
 	"github.com/privscan/privscan/crawler/browser"
 	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
+	"github.com/privscan/privscan/internal/testenv"
 	"github.com/privscan/privscan/report"
 )
 
@@ -50,12 +51,8 @@ func TestMain(m *testing.M) {
 // elsewhere.
 func requireChrome(t testing.TB) {
 	t.Helper()
-	if _, err := browser.FindChrome(""); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs Chromium: %v", err)
-		}
-		t.Skip(err)
-	}
+	_, err := browser.FindChrome("")
+	testenv.Need(t, err)
 }
 
 func getWorld(t testing.TB) *world {

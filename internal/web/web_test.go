@@ -18,6 +18,7 @@ import (
 	"github.com/privscan/privscan/crawler/browser"
 	"github.com/privscan/privscan/internal/store"
 	"github.com/privscan/privscan/internal/store/storetest"
+	"github.com/privscan/privscan/internal/testenv"
 	"github.com/privscan/privscan/internal/web"
 	"github.com/privscan/privscan/report"
 )
@@ -142,12 +143,7 @@ func TestAuth(t *testing.T) {
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := browser.FindChrome("")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set and Chromium is missing: %v", err)
-		}
-		t.Skipf("Chromium not found: %v", err)
-	}
+	testenv.Need(t, err)
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Headless, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
 		chromedp.Flag("disable-background-networking", true)}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/internal/testenv"
 	"github.com/privscan/privscan/report"
 	"github.com/privscan/privscan/report/pdfprint"
 	"github.com/privscan/privscan/report/reporttest"
@@ -28,12 +29,8 @@ var _ = flag.Bool("update", false, "no golden files here")
 // checks the PDF: the magic, several A4 pages, and the findings' titles
 // and the footer in its text (extracted in pure Go).
 func TestPDFReport(t *testing.T) {
-	if _, err := browser.FindChrome(""); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set and Chromium is missing: %v", err)
-		}
-		t.Skipf("Chromium not found: %v", err)
-	}
+	_, err := browser.FindChrome("")
+	testenv.Need(t, err)
 	var out bytes.Buffer
 	w, err := report.NewWriter(report.FormatPDF, &out, report.WriterOptions{
 		BrandName: "Acme Audits", BrandColor: "#0b6e4f", Printer: &pdfprint.ChromiumPrinter{},
@@ -89,9 +86,8 @@ func TestPDFReport(t *testing.T) {
 }
 
 func TestPrinterHonoursContext(t *testing.T) {
-	if _, err := browser.FindChrome(""); err != nil {
-		t.Skip("Chromium not found")
-	}
+	_, err := browser.FindChrome("")
+	testenv.Need(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := (&pdfprint.ChromiumPrinter{}).PrintPDF(ctx, []byte("<p>x</p>")); err == nil {

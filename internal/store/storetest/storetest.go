@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/privscan/privscan/internal/store"
+	"github.com/privscan/privscan/internal/testenv"
 )
 
 // EnvPostgres names the variable holding the test server's DSN.
@@ -58,10 +60,7 @@ func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(EnvPostgres)
 	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs PostgreSQL: set %s (scripts/ensure-postgres.sh prints it)", EnvPostgres)
-		}
-		t.Skipf("no PostgreSQL: set %s (scripts/ensure-postgres.sh prints it)", EnvPostgres)
+		testenv.Need(t, fmt.Errorf("no PostgreSQL: set %s (scripts/ensure-postgres.sh prints it)", EnvPostgres))
 	}
 	return dsn
 }
@@ -107,10 +106,7 @@ func RestartPostgres(t testing.TB) {
 	t.Helper()
 	cmd := os.Getenv(EnvRestart)
 	if cmd == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs %s to restart PostgreSQL", EnvRestart)
-		}
-		t.Skipf("set %s to a command that restarts the test PostgreSQL", EnvRestart)
+		testenv.Need(t, fmt.Errorf("set %s to a command that restarts the test PostgreSQL", EnvRestart))
 	}
 	out, err := exec.Command("bash", "-c", cmd).CombinedOutput()
 	if err != nil {
