@@ -1,31 +1,17 @@
 package detectors
 
 import (
-	"net"
 	"slices"
 	"strings"
-
-	"golang.org/x/net/publicsuffix"
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/detectors/catalogue"
 	"github.com/privscan/privscan/report"
 )
 
-// RegistrableDomain returns the eTLD+1 of a host ("js.hs-scripts.com" →
-// "hs-scripts.com"), or the host itself for IP addresses, localhost and
-// other names without a public suffix.
-func RegistrableDomain(host string) string {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	if net.ParseIP(strings.Trim(host, "[]")) != nil {
-		return host
-	}
-	d, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil {
-		return host
-	}
-	return d
-}
+// RegistrableDomain returns the eTLD+1 of a host (see
+// crawler.RegistrableDomain).
+func RegistrableDomain(host string) string { return crawler.RegistrableDomain(host) }
 
 // ThirdParties lists every third-party registrable domain the visits sent
 // requests to, sorted by domain, with request counts, the profiles that

@@ -4,18 +4,12 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/privscan/privscan/crawler"
 )
 
-var profileOrder = map[string]int{"baseline": 0, "gpc": 1, "dnt": 2, "reject": 3, "accept": 4}
-
-func compareProfiles(a, b string) int {
-	pa, oka := profileOrder[a]
-	pb, okb := profileOrder[b]
-	if oka && okb {
-		return cmp.Compare(pa, pb)
-	}
-	return strings.Compare(a, b)
-}
+// compareProfiles orders profile names as every report lists them.
+func compareProfiles(a, b string) int { return crawler.CompareProfiles(a, b) }
 
 // Sort puts every array of the report in its deterministic order, so that
 // two reports of the same site diff cleanly.

@@ -23,7 +23,8 @@ import (
 
 	"github.com/gocolly/colly/v2"
 	"github.com/temoto/robotstxt"
-	"golang.org/x/net/publicsuffix"
+
+	"github.com/privscan/privscan/crawler"
 )
 
 // Options configure discovery.
@@ -108,17 +109,9 @@ func Classify(u *url.URL, text string) Kind {
 	return KindOther
 }
 
-// SameSite reports whether a and b share a registrable domain (for IP
-// addresses and single labels: the same host).
-func SameSite(a, b string) bool {
-	a, b = strings.ToLower(a), strings.ToLower(b)
-	if a == b {
-		return true
-	}
-	ra, err1 := publicsuffix.EffectiveTLDPlusOne(a)
-	rb, err2 := publicsuffix.EffectiveTLDPlusOne(b)
-	return err1 == nil && err2 == nil && ra == rb
-}
+// SameSite reports whether a and b share a registrable domain (see
+// crawler.SameSite).
+func SameSite(a, b string) bool { return crawler.SameSite(a, b) }
 
 // Normalize drops fragments and default ports and cleans the path, so that
 // one page has one URL.

@@ -227,37 +227,15 @@ func snippet(text string, m Match) string {
 // cookieLineDomain returns the Domain attribute of a Set-Cookie line or a
 // document.cookie assignment, or host when there is none.
 func cookieLineDomain(line, host string) string {
-	parts := strings.Split(line, ";")
-	for _, p := range parts[1:] {
-		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(strings.TrimSpace(k), "domain") {
-			if v = strings.TrimSpace(v); v != "" {
-				return strings.ToLower(v)
-			}
-		}
+	if d := crawler.CookieAttribute(line, "domain"); d != "" {
+		return strings.ToLower(d)
 	}
 	return host
 }
 
-// ProfileOrder sorts profile names: baseline, gpc, dnt, then the rest by
-// name.
-func ProfileOrder(a, b string) int {
-	rank := func(p string) int {
-		switch crawler.Profile(p) {
-		case crawler.Baseline:
-			return 0
-		case crawler.GPC:
-			return 1
-		case crawler.DNT:
-			return 2
-		}
-		return 3
-	}
-	if c := rank(a) - rank(b); c != 0 {
-		return c
-	}
-	return strings.Compare(a, b)
-}
+// ProfileOrder sorts profile names as reports show them (see
+// crawler.CompareProfiles).
+func ProfileOrder(a, b string) int { return crawler.CompareProfiles(a, b) }
 
 func finish(acc map[*Vendor]*tracker) []report.Tracker {
 	out := make([]report.Tracker, 0, len(acc))

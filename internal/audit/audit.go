@@ -38,8 +38,7 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/net/publicsuffix"
-
+	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/report"
 )
 
@@ -122,11 +121,7 @@ func siteKey(target string) string {
 	if err != nil {
 		return target
 	}
-	host := strings.ToLower(u.Hostname())
-	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
-		return d
-	}
-	return host
+	return crawler.RegistrableDomain(u.Hostname())
 }
 
 func (a *auditor) add(f report.Finding, key string) {

@@ -8,8 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/publicsuffix"
-
 	"github.com/privscan/privscan/crawler"
 )
 
@@ -224,15 +222,7 @@ func matchWord(t string, words []policyWord, wordStart bool) (policyWord, bool) 
 }
 
 // sameSite compares registrable domains (eTLD+1).
-func sameSite(a, b *url.URL) bool {
-	ha, hb := strings.ToLower(a.Hostname()), strings.ToLower(b.Hostname())
-	if ha == hb {
-		return true
-	}
-	ea, err1 := publicsuffix.EffectiveTLDPlusOne(ha)
-	eb, err2 := publicsuffix.EffectiveTLDPlusOne(hb)
-	return err1 == nil && err2 == nil && ea == eb
-}
+func sameSite(a, b *url.URL) bool { return crawler.SameSite(a.Hostname(), b.Hostname()) }
 
 // CommonPaths returns paths to try, in order, when no link to a policy is
 // found on the site.

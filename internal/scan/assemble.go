@@ -4,12 +4,10 @@ import (
 	"math"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/privscan/privscan/crawler"
-	"github.com/privscan/privscan/crawler/discover"
 	"github.com/privscan/privscan/report"
 )
 
@@ -71,7 +69,7 @@ func pagesOf(visits []*crawler.Visit) []report.Page {
 // Party says whether a cookie domain belongs to the site (first party) or
 // not, by registrable domain.
 func Party(home *url.URL, cookieDomain string) string {
-	if home != nil && discover.SameSite(strings.TrimPrefix(cookieDomain, "."), home.Hostname()) {
+	if home != nil && crawler.SameSite(cookieDomain, home.Hostname()) {
 		return "first"
 	}
 	return "third"
@@ -164,7 +162,7 @@ func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Pro
 	out := make([]report.Cookie, 0, len(order))
 	for _, k := range order {
 		rc := byKey[k]
-		sortProfiles(rc.Profiles)
+		slices.SortStableFunc(rc.Profiles, crawler.CompareProfiles)
 		out = append(out, *rc)
 	}
 	return out
@@ -256,7 +254,7 @@ func findSetter(v *crawler.Visit, c crawler.Cookie) (setter, line string, at tim
 		if w.Name != c.Name {
 			continue
 		}
-		if d := attr(w.Raw, "domain"); d != "" && !strings.EqualFold(strings.TrimPrefix(d, "."), strings.TrimPrefix(c.Domain, ".")) {
+		if d := crawler.CookieAttribute(w.Raw, "domain"); d != "" && !strings.EqualFold(strings.TrimPrefix(d, "."), strings.TrimPrefix(c.Domain, ".")) {
 			continue
 		}
 		if _, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At); !session && lifetime <= 0 {
@@ -271,23 +269,6 @@ func findSetter(v *crawler.Visit, c crawler.Cookie) (setter, line string, at tim
 	return "", "", time.Time{}, ""
 }
 
-func attr(line, name string) string {
-	parts := strings.Split(line, ";")
-	for _, p := range parts[1:] {
-		k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(strings.TrimSpace(k), name) {
-			return strings.TrimSpace(val)
-		}
-	}
-	return ""
-}
-
-var profileRank = map[string]int{"baseline": 0, "gpc": 1, "dnt": 2, "reject": 3, "accept": 4}
-
-func sortProfiles(p []string) {
-	sort.SliceStable(p, func(i, j int) bool { return profileRank[p[i]] < profileRank[p[j]] })
-}
-
 // observationsOf turns visits into the report's raw observations, with
 // cookie values redacted unless asked otherwise.
 func observationsOf(home *url.URL, visits []*crawler.Visit, showValues bool) []report.Observation {
@@ -299,7 +280,7 @@ func observationsOf(home *url.URL, visits []*crawler.Visit, showValues bool) []r
 			rq := report.ObservedRequest{URL: q.URL, Method: q.Method, Type: q.ResourceType, Status: q.Status,
 				Initiator: q.Initiator, Failed: q.Failed, Error: q.ErrorText}
 			if u, err := url.Parse(q.URL); err == nil && home != nil {
-				rq.ThirdParty = !discover.SameSite(u.Hostname(), home.Hostname())
+				rq.ThirdParty = !crawler.SameSite(u.Hostname(), home.Hostname())
 			}
 			rq.SignalHeaders = map[string]string{}
 			for _, h := range []string{"sec-gpc", "dnt"} {

@@ -124,7 +124,7 @@ func (s *Scanner) finishJourneys(ctx context.Context, r *report.Report, obs *Obs
 	if err != nil {
 		r.Errors = append(r.Errors, "consent journeys: "+err.Error())
 	}
-	slices.SortStableFunc(runs, func(a, b *journeyRun) int { return profileRank[string(a.profile)] - profileRank[string(b.profile)] })
+	slices.SortStableFunc(runs, func(a, b *journeyRun) int { return crawler.CompareProfiles(string(a.profile), string(b.profile)) })
 	r.Consent.Journeys = nil
 	for _, jr := range runs {
 		j := jr.j

@@ -406,7 +406,7 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 			var extra []discover.Page
 			for _, l := range v.Links {
 				u, err := url.Parse(l.URL)
-				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !discover.SameSite(u.Hostname(), disc.Home.Hostname()) ||
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !crawler.SameSite(u.Hostname(), disc.Home.Hostname()) ||
 					discover.Skippable(u) || !disc.Allowed(u) {
 					continue
 				}
