@@ -7,15 +7,28 @@ import (
 	"time"
 )
 
+// CookieName returns the name of a Set-Cookie line or a document.cookie
+// assignment.
+func CookieName(line string) string {
+	nameValue, _, _ := strings.Cut(line, ";")
+	name, _, _ := strings.Cut(nameValue, "=")
+	return strings.TrimSpace(name)
+}
+
+// IsDeletion reports whether a cookie line (set at at) deletes its cookie:
+// a zero or negative Max-Age, or an Expires in the past.
+func IsDeletion(line string, at time.Time) bool {
+	_, lifetime, session := DeclaredLifetime(line, at)
+	return !session && lifetime <= 0
+}
+
 // DeclaredLifetime parses a Set-Cookie line or a document.cookie assignment
 // and returns the cookie's name and the lifetime it asked for, measured from
 // at. session is true when neither Max-Age nor Expires is given. Max-Age wins
 // over Expires, as in RFC 6265. A zero or negative lifetime means deletion.
 func DeclaredLifetime(line string, at time.Time) (name string, lifetime time.Duration, session bool) {
 	parts := strings.Split(line, ";")
-	nameValue := strings.TrimSpace(parts[0])
-	name, _, _ = strings.Cut(nameValue, "=")
-	name = strings.TrimSpace(name)
+	name = CookieName(line)
 	var expires time.Time
 	maxAge, haveMaxAge := int64(0), false
 	for _, attr := range parts[1:] {

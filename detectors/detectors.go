@@ -1,9 +1,12 @@
 package detectors
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -92,6 +95,17 @@ func (s *Set) Run(ctx context.Context, site string, visits []*crawler.Visit, cli
 	}
 }
 
+// ProbeGlobals returns the JavaScript paths every visit must record for
+// these detectors: the vendor catalogue's and the consent platforms'.
+func (s *Set) ProbeGlobals() []string {
+	paths := s.Catalogue.ProbeGlobals()
+	for _, c := range consent.CMPs {
+		paths = append(paths, c.Globals...)
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths)
+}
+
 // ClassifyCookie classifies one cookie (see cookies.DB.Classify).
 func (s *Set) ClassifyCookie(name, domain string) cookies.Class {
 	return s.Cookies.Classify(name, domain)
@@ -124,12 +138,12 @@ func (s *Set) classifyAll(site string, visits []*crawler.Visit) map[CookieKey]co
 		for _, r := range v.Requests {
 			host, _, _ := catalogue.SplitURL(r.URL)
 			for _, sc := range r.SetCookies {
-				add(sc.Name, lineDomain(sc.Line, host))
+				add(sc.Name, cmp.Or(strings.ToLower(crawler.CookieAttribute(sc.Line, "domain")), host))
 			}
 		}
-		pageHost, _, _ := catalogue.SplitURL(firstNonEmpty(v.FinalURL, v.URL, site))
+		pageHost, _, _ := catalogue.SplitURL(cmp.Or(v.FinalURL, v.URL, site))
 		for _, w := range v.CookieWrites {
-			add(w.Name, lineDomain(w.Raw, pageHost))
+			add(w.Name, cmp.Or(strings.ToLower(crawler.CookieAttribute(w.Raw, "domain")), pageHost))
 		}
 	}
 	return out

@@ -9,10 +9,6 @@ import (
 	"github.com/privscan/privscan/report"
 )
 
-// RegistrableDomain returns the eTLD+1 of a host (see
-// crawler.RegistrableDomain).
-func RegistrableDomain(host string) string { return crawler.RegistrableDomain(host) }
-
 // ThirdParties lists every third-party registrable domain the visits sent
 // requests to, sorted by domain, with request counts, the profiles that
 // contacted it, whether any response tried to set a cookie (stored or
@@ -24,15 +20,15 @@ func ThirdParties(site string, visits []*crawler.Visit, cat *catalogue.Catalogue
 	first := map[string]bool{}
 	siteHost, _, ok := catalogue.SplitURL(site)
 	if ok {
-		first[RegistrableDomain(siteHost)] = true
+		first[crawler.RegistrableDomain(siteHost)] = true
 	}
 	for _, v := range visits {
 		if v == nil {
 			continue
 		}
-		if h, _, ok := catalogue.SplitURL(v.URL); ok && first[RegistrableDomain(h)] {
+		if h, _, ok := catalogue.SplitURL(v.URL); ok && first[crawler.RegistrableDomain(h)] {
 			if fh, _, ok := catalogue.SplitURL(v.FinalURL); ok {
-				first[RegistrableDomain(fh)] = true
+				first[crawler.RegistrableDomain(fh)] = true
 			}
 		}
 	}
@@ -42,6 +38,14 @@ func ThirdParties(site string, visits []*crawler.Visit, cat *catalogue.Catalogue
 		votes    map[string]int
 	}
 	byDomain := map[string]*acc{}
+	// A crawl repeats hosts and URLs (every page, every profile): look each
+	// up once.
+	domainOf := map[string]string{}
+	type urlKey struct {
+		url    string
+		script bool
+	}
+	vendorsOf := map[urlKey][]string{}
 	for _, v := range visits {
 		if v == nil {
 			continue
@@ -51,7 +55,11 @@ func ThirdParties(site string, visits []*crawler.Visit, cat *catalogue.Catalogue
 			if !ok {
 				continue
 			}
-			d := RegistrableDomain(host)
+			d, known := domainOf[host]
+			if !known {
+				d = crawler.RegistrableDomain(host)
+				domainOf[host] = d
+			}
 			if first[d] {
 				continue
 			}
@@ -66,12 +74,20 @@ func ThirdParties(site string, visits []*crawler.Visit, cat *catalogue.Catalogue
 				a.tp.SetCookies = true
 			}
 			if cat != nil {
-				ms := cat.MatchURL(catalogue.KindRequest, r.URL)
-				if strings.EqualFold(r.ResourceType, "script") {
-					ms = append(ms, cat.MatchURL(catalogue.KindScript, r.URL)...)
+				k := urlKey{r.URL, strings.EqualFold(r.ResourceType, "script")}
+				slugs, known := vendorsOf[k]
+				if !known {
+					ms := cat.MatchURL(catalogue.KindRequest, r.URL)
+					if k.script {
+						ms = append(ms, cat.MatchURL(catalogue.KindScript, r.URL)...)
+					}
+					for _, m := range ms {
+						slugs = append(slugs, m.Matcher.Vendor.Slug)
+					}
+					vendorsOf[k] = slugs
 				}
-				for _, m := range ms {
-					a.votes[m.Matcher.Vendor.Slug]++
+				for _, slug := range slugs {
+					a.votes[slug]++
 				}
 			}
 		}
@@ -100,25 +116,4 @@ func ThirdParties(site string, visits []*crawler.Visit, cat *catalogue.Catalogue
 	}
 	slices.SortFunc(out, func(a, b report.ThirdParty) int { return strings.Compare(a.Domain, b.Domain) })
 	return out
-}
-
-// lineDomain returns the Domain attribute of a cookie line, or host.
-func lineDomain(line, host string) string {
-	parts := strings.Split(line, ";")
-	for _, p := range parts[1:] {
-		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(strings.TrimSpace(k), "domain") && strings.TrimSpace(v) != "" {
-			return strings.ToLower(strings.TrimSpace(v))
-		}
-	}
-	return host
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

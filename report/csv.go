@@ -61,10 +61,7 @@ func (c *CookiesCSVWriter) Write(_ context.Context, r *Report) error {
 	for _, k := range r.Cookies {
 		policy := ""
 		if pc, ok := declaredCookie(r.Policy, k.Name); ok {
-			policy = pc.DurationText
-			if policy == "" {
-				policy = lifetime(pc.Session, pc.LifetimeDays)
-			}
+			policy = policyDuration(pc)
 		}
 		if err := cw.Write(csvRow(k.Name, k.Domain, k.Path, k.Party, deref(k.Vendor), k.Category, yesNo(k.Session),
 			days(k.LifetimeDays), days(k.DeclaredLifetimeDays), policy, yesNo(k.Secure), yesNo(k.HTTPOnly), k.SameSite,

@@ -93,7 +93,7 @@ func htmlTemplate() (*template.Template, error) {
 			"yesno":     yesNo,
 			"deref":     deref,
 			"href":      safeHref,
-			"short":     func(n int, s string) string { return truncate(oneLine(s), n) },
+			"short":     func(n int, s string) string { return truncate(OneLine(s), n) },
 			"join":      strings.Join,
 			"checkName": checkName,
 			"explain":   explain,
@@ -165,6 +165,8 @@ type htmlView struct {
 	DNTReads     []string
 	Screenshots  []htmlShot
 	ProfileProse string
+
+	names map[string]string // vendor slug → display name (vendorNames)
 }
 
 type htmlBrand struct {
@@ -198,7 +200,7 @@ type htmlCheck struct {
 type htmlMatrixRow struct {
 	Tracker
 	Cells       []htmlCell
-	Stance      string // uses | denies | "" (not named)
+	Stance      string // trackerPolicy: named | denied | not named | no policy
 	StanceQuote string
 	Marketing   bool
 }
@@ -234,7 +236,7 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 		GPCReads:    signalReads(r, "globalPrivacyControl"),
 		DNTReads:    signalReads(r, "doNotTrack"),
 	}
-	v.Brand = htmlBrand{Name: oneLine(opts.BrandName), Color: opts.BrandColor}
+	v.Brand = htmlBrand{Name: OneLine(opts.BrandName), Color: opts.BrandColor}
 	if v.Brand.Color == "" {
 		v.Brand.Color = "#1f4e79"
 	}
@@ -250,27 +252,22 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 	}
 	v.ProfileProse = profileProse(r.Profiles)
 	v.Total = v.Summary.total()
-	v.Risk = "none"
-	if sev, ok := v.Summary.worst(); ok {
-		v.Risk = sev.String()
-	}
+	v.Risk, v.RiskLabel = v.Summary.risk()
 	v.Verdict = verdict(v.Risk, v.PolicyFound)
-	v.RiskLabel = "No issues"
 	if v.Risk == "none" && !v.PolicyFound {
 		v.Risk, v.RiskLabel = "incomplete", "Not assessed"
-	}
-	if sev, ok := v.Summary.worst(); ok {
-		v.RiskLabel = severityLabel(sev) + " risk"
 	}
 	v.FirstParty, v.ThirdParty = partyCount(r)
 
 	names := vendorNames(r)
+	v.names = names // for VendorName in the template
 	counts := map[string]int{}
 	worst := map[string]Severity{}
 	n := 0
+	findings := sortedFindings(r.Findings)
 	for _, sev := range severitiesDesc {
 		g := htmlGroup{Severity: sev}
-		for _, f := range sortedFindings(r.Findings) {
+		for _, f := range findings {
 			if f.Severity != sev {
 				continue
 			}
@@ -322,15 +319,11 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 	}
 
 	for _, t := range r.Trackers {
-		row := htmlMatrixRow{Tracker: t, Marketing: t.Category == "marketing" || t.Category == "advertising"}
+		row := htmlMatrixRow{Tracker: t, Marketing: isMarketing(t),
+			Stance: trackerPolicy(r, v.Stances, t.Vendor), StanceQuote: v.Stances[t.Vendor].Quote}
 		for _, p := range r.Profiles {
-			seen := hasString(t.Profiles, p)
-			row.Cells = append(row.Cells, htmlCell{Seen: seen, Signal: seen && row.Marketing && (p == "gpc" || p == "dnt" || p == "reject")})
-		}
-		if pv, ok := v.Stances[t.Vendor]; ok {
-			row.Stance, row.StanceQuote = pv.Stance, pv.Quote
-		} else if !v.PolicyFound {
-			row.Stance = "no-policy"
+			seen := slices.Contains(t.Profiles, p)
+			row.Cells = append(row.Cells, htmlCell{Seen: seen, Signal: seen && row.Marketing && optOutProfile(p)})
 		}
 		v.Matrix = append(v.Matrix, row)
 	}
@@ -339,11 +332,7 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 	for _, c := range cookies {
 		hc := htmlCookie{Cookie: c}
 		if pc, ok := declaredCookie(r.Policy, c.Name); ok {
-			hc.Declared = true
-			hc.PolicyDuration = pc.DurationText
-			if hc.PolicyDuration == "" {
-				hc.PolicyDuration = lifetime(pc.Session, pc.LifetimeDays)
-			}
+			hc.Declared, hc.PolicyDuration = true, policyDuration(pc)
 		}
 		v.Cookies = append(v.Cookies, hc)
 	}
@@ -359,10 +348,8 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 // VendorName returns the display name of a vendor slug (from the
 // trackers), or the slug.
 func (v *htmlView) VendorName(slug string) string {
-	for _, t := range v.R.Trackers {
-		if t.Vendor == slug && t.Name != "" {
-			return t.Name
-		}
+	if name, ok := v.names[slug]; ok {
+		return name
 	}
 	return slug
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -181,6 +182,10 @@ func TestHTMLInChromium(t *testing.T) {
 
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
+	// The document itself is recorded, so the listener saw the network.
+	if !slices.Contains(ev.requests, docURL) {
+		t.Errorf("no request for the document recorded; requests: %q", ev.requests)
+	}
 	for _, u := range ev.requests {
 		if u != docURL && !strings.HasPrefix(u, "data:") {
 			t.Errorf("the report made a request: %s", u)

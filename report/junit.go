@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -70,7 +69,7 @@ type junitFailure struct {
 // escapes markup and replaces characters XML 1.0 forbids.
 func (j *JUnitWriter) Write(_ context.Context, r *Report) error {
 	suite := junitSuite{
-		Name: "privscan " + oneLine(r.Target),
+		Name: "privscan " + OneLine(r.Target),
 		Time: "0",
 	}
 	if d := r.FinishedAt.Sub(r.StartedAt); !r.StartedAt.IsZero() && d > 0 {
@@ -80,9 +79,9 @@ func (j *JUnitWriter) Write(_ context.Context, r *Report) error {
 		suite.Timestamp = r.StartedAt.UTC().Format("2006-01-02T15:04:05")
 	}
 	suite.Properties = []junitProperty{
-		{"target", oneLine(r.Target)},
+		{"target", OneLine(r.Target)},
 		{"tool", r.Tool.Name + " " + r.Tool.Version},
-		{"browser", oneLine(r.Browser.Product)},
+		{"browser", OneLine(r.Browser.Product)},
 		{"profiles", strings.Join(r.Profiles, ",")},
 		{"policy_found", yesNo(policyFound(r))},
 		{"interrupted", yesNo(r.Interrupted)},
@@ -92,32 +91,31 @@ func (j *JUnitWriter) Write(_ context.Context, r *Report) error {
 		failed[f.Code] = true
 		var text strings.Builder
 		if f.Detail != "" {
-			text.WriteString(oneLine(f.Detail) + "\n")
+			text.WriteString(OneLine(f.Detail) + "\n")
 		}
 		if k := findingKey(f); k != "" {
-			fmt.Fprintf(&text, "subject: %s\n", oneLine(k))
+			fmt.Fprintf(&text, "subject: %s\n", OneLine(k))
 		}
 		for _, e := range f.Evidence {
-			fmt.Fprintf(&text, "evidence: %s\n", oneLine(evidenceLine(e)))
+			fmt.Fprintf(&text, "evidence: %s\n", OneLine(evidenceLine(e)))
 		}
 		if f.PolicyQuote != nil {
-			fmt.Fprintf(&text, "policy says: %q\n", oneLine(*f.PolicyQuote))
+			fmt.Fprintf(&text, "policy says: %q\n", OneLine(*f.PolicyQuote))
 		}
 		fmt.Fprintf(&text, "id: %s", f.ID)
 		suite.Cases = append(suite.Cases, junitCase{
-			Name:      fmt.Sprintf("[%s] %s", f.Severity, oneLine(f.Title)),
+			Name:      fmt.Sprintf("[%s] %s", f.Severity, OneLine(f.Title)),
 			Classname: "privscan." + f.Code,
 			Time:      "0",
 			Failure: &junitFailure{
-				Message: oneLine(f.Title),
+				Message: OneLine(f.Title),
 				Type:    f.Severity.String(),
 				Text:    text.String(),
 			},
 		})
 		suite.Failures++
 	}
-	codes := slices.Clone(Codes)
-	for _, c := range codes {
+	for _, c := range Codes {
 		if failed[c] {
 			continue
 		}
@@ -133,11 +131,11 @@ func (j *JUnitWriter) Write(_ context.Context, r *Report) error {
 		var out strings.Builder
 		for _, p := range r.Pages {
 			if p.Error != nil {
-				fmt.Fprintf(&out, "page error [%s] %s: %s\n", p.Profile, oneLine(p.URL), oneLine(*p.Error))
+				fmt.Fprintf(&out, "page error [%s] %s: %s\n", p.Profile, OneLine(p.URL), OneLine(*p.Error))
 			}
 		}
 		for _, e := range r.Errors {
-			fmt.Fprintf(&out, "scan note: %s\n", oneLine(e))
+			fmt.Fprintf(&out, "scan note: %s\n", OneLine(e))
 		}
 		suite.SystemOut = out.String()
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -24,20 +25,13 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 	b := bufio.NewWriter(m.w)
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	s := summaryOf(r)
-	risk := "No issues"
-	if sev, ok := s.worst(); ok {
-		risk = severityLabel(sev) + " risk"
-	}
-	worst := "none"
-	if sev, ok := s.worst(); ok {
-		worst = sev.String()
-	}
+	risk, riskLabel := s.risk()
 
 	p("# Privacy audit: %s\n\n", md(r.Target))
 	if r.Interrupted {
 		p("> **Partial results:** the scan was interrupted before it finished.\n\n")
 	}
-	p("**%s.** %s\n\n", risk, verdict(worst, policyFound(r)))
+	p("**%s.** %s\n\n", riskLabel, verdict(risk, policyFound(r)))
 	policy := "not found"
 	if policyFound(r) && r.Policy.URL != nil {
 		policy = md(*r.Policy.URL)
@@ -100,25 +94,16 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 		for _, t := range r.Trackers {
 			p("| %s | %s | %s |", mdCell(t.Name), mdCell(t.Category), mdCell(strings.Join(t.IDs, ", ")))
 			for _, pr := range r.Profiles {
-				if hasString(t.Profiles, pr) {
+				if slices.Contains(t.Profiles, pr) {
 					p(" ✓ |")
 				} else {
 					p(" ✗ |")
 				}
 			}
-			switch stances[t.Vendor].Stance {
-			case "":
-				if !policyFound(r) {
-					p(" no policy |\n")
-				} else {
-					p(" not named |\n")
-				}
-			case "uses":
-				p(" named |\n")
-			case "denies":
-				p(" **denied** |\n")
-			default:
-				p(" not named |\n")
+			if status := trackerPolicy(r, stances, t.Vendor); status == policyDenied {
+				p(" **%s** |\n", status)
+			} else {
+				p(" %s |\n", status)
 			}
 		}
 		p("\n")
@@ -245,7 +230,7 @@ var (
 // | so it is safe in table cells, and @ and # so it mentions nobody and
 // links no issue), and a defused list/heading marker at the start.
 func md(s string) string {
-	s = mdEscaper.Replace(oneLine(s))
+	s = mdEscaper.Replace(OneLine(s))
 	if s != "" && strings.ContainsRune("+-=", rune(s[0])) {
 		s = `\` + s
 	}
@@ -261,4 +246,4 @@ func mdCell(s string) string {
 }
 
 // mdCode makes s safe inside a single-backtick code span.
-func mdCode(s string) string { return strings.ReplaceAll(oneLine(s), "`", "'") }
+func mdCode(s string) string { return strings.ReplaceAll(OneLine(s), "`", "'") }

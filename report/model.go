@@ -340,15 +340,20 @@ func ParseSeverity(name string) (Severity, error) {
 func (s *Summary) Count(findings []Finding) {
 	*s = Summary{}
 	for _, f := range findings {
-		switch f.Severity {
-		case High:
-			s.High++
-		case Medium:
-			s.Medium++
-		case Low:
-			s.Low++
-		default:
-			s.Info++
-		}
+		*s.counter(f.Severity)++
 	}
+}
+
+// counter returns the count of severity sev; an unknown severity counts as
+// Info.
+func (s *Summary) counter(sev Severity) *int {
+	switch sev {
+	case High:
+		return &s.High
+	case Medium:
+		return &s.Medium
+	case Low:
+		return &s.Low
+	}
+	return &s.Info
 }

@@ -14,27 +14,22 @@ func compareProfiles(a, b string) int { return crawler.CompareProfiles(a, b) }
 // Sort puts every array of the report in its deterministic order, so that
 // two reports of the same site diff cleanly.
 func Sort(r *Report) {
-	slices.SortStableFunc(r.Pages, func(a, b Page) int {
-		if c := compareProfiles(a.Profile, b.Profile); c != 0 {
-			return c
-		}
-		return 0 // visit order within a profile is meaningful: keep it
-	})
+	// Stable: visit order within a profile is meaningful.
+	slices.SortStableFunc(r.Pages, func(a, b Page) int { return compareProfiles(a.Profile, b.Profile) })
 	slices.SortFunc(r.Trackers, func(a, b Tracker) int { return strings.Compare(a.Vendor, b.Vendor) })
 	for i := range r.Trackers {
 		slices.SortStableFunc(r.Trackers[i].Profiles, compareProfiles)
 	}
-	slices.SortFunc(r.Cookies, func(a, b Cookie) int {
-		return cmp.Or(strings.Compare(a.Party, b.Party), strings.Compare(a.Domain, b.Domain),
-			strings.Compare(a.Name, b.Name), strings.Compare(a.Path, b.Path))
-	})
+	slices.SortFunc(r.Cookies, cookieOrder)
 	slices.SortFunc(r.ThirdParties, func(a, b ThirdParty) int { return strings.Compare(a.Domain, b.Domain) })
-	sortFindings(r.Findings)
-	sortFindings(r.Suppressed)
+	SortFindings(r.Findings)
+	SortFindings(r.Suppressed)
 	slices.SortStableFunc(r.Observations, func(a, b Observation) int { return compareProfiles(a.Profile, b.Profile) })
 }
 
-func sortFindings(f []Finding) {
+// SortFindings orders findings: most severe first, then by code, vendor,
+// cookie and id.
+func SortFindings(f []Finding) {
 	slices.SortFunc(f, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(b.Severity, a.Severity), strings.Compare(a.Code, b.Code),
 			strings.Compare(deref(a.Vendor), deref(b.Vendor)), strings.Compare(deref(a.Cookie), deref(b.Cookie)),

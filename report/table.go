@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -131,7 +132,7 @@ func (t *tableRun) table(rowLines bool, headers []string, rows [][]string) {
 }
 
 // cut cleans page-derived text for a cell and caps it at n runes.
-func cut(s string, n int) string { return truncate(oneLine(s), n) }
+func cut(s string, n int) string { return truncate(OneLine(s), n) }
 
 // Write renders r.
 func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
@@ -202,29 +203,19 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 		var rows [][]string
 		for _, tr := range r.Trackers {
 			row := []string{cut(tr.Name, 40), cut(strings.Join(tr.IDs, ", "), 40)}
-			marketing := tr.Category == "marketing" || tr.Category == "advertising"
+			marketing := isMarketing(tr)
 			for _, p := range r.Profiles {
 				switch {
-				case !hasString(tr.Profiles, p):
+				case !slices.Contains(tr.Profiles, p):
 					row = append(row, t.style(ansiDim, "✗"))
-				case marketing && (p == "gpc" || p == "dnt" || p == "reject"):
+				case marketing && optOutProfile(p):
 					row = append(row, t.style(ansiRed, "✓"))
 				default:
 					row = append(row, "✓")
 				}
 			}
-			switch stances[tr.Vendor].Stance {
-			case "":
-				if !policyFound(r) {
-					row = append(row, t.style(ansiDim, "no policy"))
-				} else {
-					row = append(row, t.style(ansiYellow, "not named"))
-				}
-			case "uses":
-				row = append(row, t.style(ansiGreen, "named"))
-			case "denies":
-				row = append(row, t.style(ansiRed, "denied"))
-			}
+			status := trackerPolicy(r, stances, tr.Vendor)
+			row = append(row, t.style(policyStyles[status], status))
 			rows = append(rows, row)
 		}
 		t.table(false, headers, rows)
@@ -357,6 +348,11 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 		return t.err
 	}
 	return bw.Flush()
+}
+
+// policyStyles colour the trackers' policy statuses.
+var policyStyles = map[string]string{
+	policyNamed: ansiGreen, policyDenied: ansiRed, policyNotNamed: ansiYellow, policyNone: ansiDim,
 }
 
 func quoteSuffix(q *string, width int) string {

@@ -220,11 +220,10 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// oneLine collapses runs of white space (and controls) into single spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(stripControls(s)), " ") }
-
-// hasString reports whether list holds s.
-func hasString(list []string, s string) bool { return slices.Contains(list, s) }
+// OneLine makes page-derived text safe for one terminal or text line:
+// control characters, terminal escape sequences and bidi overrides become
+// spaces, and runs of white space one space.
+func OneLine(s string) string { return strings.Join(strings.Fields(stripControls(s)), " ") }
 
 // findingKey is the vendor or cookie a finding is about.
 func findingKey(f Finding) string {
@@ -241,7 +240,7 @@ func findingKey(f Finding) string {
 func findingPages(f Finding) []string {
 	var pages []string
 	for _, e := range f.Evidence {
-		if e.Page != "" && !hasString(pages, e.Page) {
+		if e.Page != "" && !slices.Contains(pages, e.Page) {
 			pages = append(pages, e.Page)
 		}
 	}
@@ -266,7 +265,7 @@ func evidenceLine(e Evidence) string {
 // gives), so writers never reorder the caller's report.
 func sortedFindings(f []Finding) []Finding {
 	out := slices.Clone(f)
-	sortFindings(out)
+	SortFindings(out)
 	return out
 }
 
@@ -280,41 +279,79 @@ func summaryOf(r *Report) Summary {
 	return s
 }
 
-// count returns the number of findings of severity sev.
-func (s Summary) count(sev Severity) int {
-	switch sev {
-	case High:
-		return s.High
-	case Medium:
-		return s.Medium
-	case Low:
-		return s.Low
-	}
-	return s.Info
-}
-
 // total is the number of findings.
 func (s Summary) total() int { return s.High + s.Medium + s.Low + s.Info }
 
 // worst is the worst severity with a finding, and false when none.
 func (s Summary) worst() (Severity, bool) {
 	for _, sev := range severitiesDesc {
-		if s.count(sev) > 0 {
+		if *s.counter(sev) > 0 {
 			return sev, true
 		}
 	}
 	return Info, false
 }
 
-// vendorNames maps vendor slugs to display names from the trackers.
+// risk is the worst severity with a finding ("none" when there is none)
+// and its headline label ("High risk", "No issues").
+func (s Summary) risk() (risk, label string) {
+	if sev, ok := s.worst(); ok {
+		return sev.String(), severityLabel(sev) + " risk"
+	}
+	return "none", "No issues"
+}
+
+// vendorNames maps vendor slugs to display names from the trackers (the
+// first tracker of a vendor with a name).
 func vendorNames(r *Report) map[string]string {
 	m := make(map[string]string, len(r.Trackers))
 	for _, t := range r.Trackers {
-		if t.Name != "" {
+		if _, ok := m[t.Vendor]; !ok && t.Name != "" {
 			m[t.Vendor] = t.Name
 		}
 	}
 	return m
+}
+
+// isMarketing reports whether a tracker is an advertising or marketing
+// service, which the opt-out profiles should have stopped.
+func isMarketing(t Tracker) bool { return t.Category == "marketing" || t.Category == "advertising" }
+
+// optOutProfile reports whether a profile asks the site not to track.
+func optOutProfile(p string) bool { return p == "gpc" || p == "dnt" || p == "reject" }
+
+// Tracker policy statuses: what the policy says of a tracker's vendor.
+const (
+	policyNamed    = "named"
+	policyDenied   = "denied"
+	policyNotNamed = "not named"
+	policyNone     = "no policy"
+)
+
+// trackerPolicy is what the policy says of a vendor, from policyStances:
+// policyNamed, policyDenied, policyNotNamed, or policyNone when the vendor
+// is not in it and no policy was found.
+func trackerPolicy(r *Report, stances map[string]PolicyVendor, vendor string) string {
+	switch stances[vendor].Stance {
+	case "uses":
+		return policyNamed
+	case "denies":
+		return policyDenied
+	case "":
+		if !policyFound(r) {
+			return policyNone
+		}
+	}
+	return policyNotNamed
+}
+
+// policyDuration is the lifetime a policy declares for a cookie: its text,
+// or the parsed lifetime when there is no text.
+func policyDuration(pc PolicyCookie) string {
+	if pc.DurationText != "" {
+		return pc.DurationText
+	}
+	return lifetime(pc.Session, pc.LifetimeDays)
 }
 
 // policyStances maps vendor slugs to the policy's stance on them.

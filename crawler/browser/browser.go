@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -102,8 +103,11 @@ type Browser struct {
 	userAgent string
 	downloads *downloadLog
 	restarts  int
-	parent    context.Context
-	closed    bool
+	// probeSrc and htmlSrc are the collection scripts, built once from the
+	// options rather than at every visit.
+	probeSrc, htmlSrc string
+	parent            context.Context
+	closed            bool
 }
 
 // Launch starts Chromium (or attaches to RemoteURL). The browser lives until
@@ -129,7 +133,14 @@ func Launch(parent context.Context, opts Options) (*Browser, error) {
 		}
 		opts.ExecPath = path
 	}
-	b := &Browser{opts: opts, logger: logger, parent: parent, downloads: newDownloadLog()}
+	globals, _ := json.Marshal(opts.ProbeGlobals)
+	if len(opts.ProbeGlobals) == 0 {
+		globals = []byte("[]")
+	}
+	b := &Browser{opts: opts, logger: logger, parent: parent, downloads: newDownloadLog(),
+		probeSrc: strings.ReplaceAll(probeJS, "%GLOBALS%", string(globals)),
+		htmlSrc: fmt.Sprintf(`(() => { const h = document.documentElement ? document.documentElement.outerHTML : ""; return h.length > %d ? h.slice(0, %d) : h; })()`,
+			opts.MaxHTML, opts.MaxHTML)}
 	if err := b.start(); err != nil {
 		return nil, err
 	}
@@ -288,6 +299,15 @@ func (b *Browser) alive() bool {
 	defer cancel()
 	_, err = chromedp.CallBrowser(c, browser.GetVersion, cdp.Empty{})
 	return err == nil
+}
+
+// revive restarts the browser when it no longer answers.
+func (b *Browser) revive() error {
+	if b.alive() {
+		return nil
+	}
+	_, gen, _ := b.current()
+	return b.restart(gen)
 }
 
 // restart replaces a dead browser of generation gen. It is a no-op when

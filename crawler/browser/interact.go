@@ -45,21 +45,15 @@ func (s *Session) VisitAndInteract(ctx context.Context, url string, fn func(ctx 
 	}
 	defer func() { s.tabs <- t }()
 	before = &crawler.Visit{URL: url, Profile: s.profile, StartedAt: time.Now()}
-	if t == nil || t.dead || t.gen != s.currentGen() {
-		if t != nil {
-			t.cancel()
-		}
-		var oerr error
-		t, oerr = s.openTab()
-		if oerr != nil {
-			t = nil
-			before.Error, before.ErrorKind = oerr.Error(), crawler.PageErrorBrowser
-			return before, nil, nil, nil
-		}
+	var oerr error
+	if t, oerr = s.usableTab(t); oerr != nil {
+		before.Error, before.ErrorKind = oerr.Error(), crawler.PageErrorBrowser
+		return before, nil, nil, nil
 	}
 	s.visit(ctx, t, before, true)
 	if before.ErrorKind == crawler.PageErrorCrash {
 		t.dead = true
+		_ = s.b.revive()
 		return before, nil, nil, nil
 	}
 	if before.Error != "" && before.ErrorKind != crawler.PageErrorHTTP && before.ErrorKind != crawler.PageErrorTimeout {
@@ -71,6 +65,7 @@ func (s *Session) VisitAndInteract(ctx context.Context, url string, fn func(ctx 
 	after, fnErr = s.interact(ctx, t, before, fn)
 	if after.ErrorKind == crawler.PageErrorCrash {
 		t.dead = true
+		_ = s.b.revive()
 		return before, after, fnErr, nil
 	}
 	// Stop the page: its scripts would otherwise go on writing cookies
@@ -79,6 +74,27 @@ func (s *Session) VisitAndInteract(ctx context.Context, url string, fn func(ctx 
 	_, _ = chromedp.Call(c, page.Navigate, page.NavigateParams{URL: "about:blank"})
 	cancel()
 	return before, after, fnErr, nil
+}
+
+// usableTab returns t, or a new tab when t is missing, dead or of a
+// browser that has since been restarted. When no tab opens because the
+// browser died, the browser is restarted once, as VisitWith does. It
+// returns nil with the error when no tab could be opened.
+func (s *Session) usableTab(t *tab) (*tab, error) {
+	if t != nil && !t.dead && t.gen == s.currentGen() {
+		return t, nil
+	}
+	if t != nil {
+		t.cancel()
+	}
+	t, err := s.openTab()
+	if err != nil && !s.b.alive() && s.b.revive() == nil {
+		t, err = s.openTab()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 func (s *Session) interact(parent context.Context, t *tab, before *crawler.Visit, fn func(ctx context.Context) error) (*crawler.Visit, error) {
@@ -91,7 +107,7 @@ func (s *Session) interact(parent context.Context, t *tab, before *crawler.Visit
 	defer cancel()
 	stopParent := context.AfterFunc(parent, cancel)
 	defer stopParent()
-	t.rec.begin(after, t.frame, cancel)
+	t.rec.begin(after, cancel)
 	// The marker tells settleAfter whether fn navigated the tab.
 	mc, mcancel := context.WithTimeout(ctx, 2*time.Second)
 	_, _ = chromedp.Run(mc, chromedp.Evaluate[bool](`window.__privscanInteract = true`))

@@ -3,12 +3,10 @@ package browser
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -35,10 +33,8 @@ type recorder struct {
 	lastNet  time.Time
 	loaded   bool
 	crashed  bool
-	frame    cdp.FrameID
 	onCrash  func()
 	dialogs  chan string
-	active   bool
 }
 
 type inflightReq struct {
@@ -52,7 +48,7 @@ func newRecorder() *recorder {
 
 // begin starts recording a new visit; onCrash is called (from the read
 // loop) if the tab crashes.
-func (r *recorder) begin(v *crawler.Visit, frame cdp.FrameID, onCrash func()) {
+func (r *recorder) begin(v *crawler.Visit, onCrash func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.visit = v
@@ -62,9 +58,7 @@ func (r *recorder) begin(v *crawler.Visit, frame cdp.FrameID, onCrash func()) {
 	r.lastNet = time.Now()
 	r.loaded = false
 	r.crashed = false
-	r.frame = frame
 	r.onCrash = onCrash
-	r.active = true
 }
 
 // end stops recording and moves the joined requests into the visit.
@@ -77,7 +71,6 @@ func (r *recorder) end() {
 	for _, id := range r.order {
 		r.visit.Requests = append(r.visit.Requests, *r.requests[id])
 	}
-	r.active = false
 	r.visit = nil
 	r.onCrash = nil
 }
@@ -118,7 +111,7 @@ func (r *recorder) req(id network.RequestID) *crawler.Request {
 func (r *recorder) listen(ev any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.active {
+	if r.visit == nil {
 		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
 			// A dialog outside a visit still has to be closed.
 			select {
@@ -204,8 +197,7 @@ func (r *recorder) listen(ev any) {
 				if strings.TrimSpace(line) == "" {
 					continue
 				}
-				name, _, _ := crawler.DeclaredLifetime(line, now)
-				sc := crawler.SetCookie{Line: line, Name: name}
+				sc := crawler.SetCookie{Line: line, Name: crawler.CookieName(line)}
 				if reasons, ok := blocked[line]; ok {
 					sc.Blocked, sc.Reasons = true, reasons
 				}
@@ -270,8 +262,7 @@ func (r *recorder) binding(payload string, now time.Time) {
 		if len(v.CookieWrites) >= 2000 {
 			return
 		}
-		name, _, _ := crawler.DeclaredLifetime(msg.Raw, now)
-		v.CookieWrites = append(v.CookieWrites, crawler.CookieWrite{Raw: msg.Raw, Name: name, Script: truncate(msg.Script, 2048), At: now})
+		v.CookieWrites = append(v.CookieWrites, crawler.CookieWrite{Raw: msg.Raw, Name: crawler.CookieName(msg.Raw), Script: truncate(msg.Script, 2048), At: now})
 	case "read":
 		if msg.P != "globalPrivacyControl" && msg.P != "doNotTrack" {
 			return
@@ -346,14 +337,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
-}
-
-// sortedKeys is used for deterministic output in tests and logs.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

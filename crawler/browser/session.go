@@ -43,7 +43,6 @@ const beaconGrace = 2 * time.Second
 type Session struct {
 	b       *Browser
 	profile crawler.Profile
-	n       int
 	tabs    chan *tab
 	gen     int
 	bctxID  cdp.BrowserContextID
@@ -73,14 +72,13 @@ func (b *Browser) NewSession(ctx context.Context, profile crawler.Profile, n int
 	if n < 1 {
 		n = 1
 	}
-	s := &Session{b: b, profile: profile, n: n, tabs: make(chan *tab, n)}
+	s := &Session{b: b, profile: profile, tabs: make(chan *tab, n)}
 	if err := s.newContext(ctx); err != nil {
 		// A browser that died since the last visit is restarted once.
-		if ctx.Err() != nil || b.alive() {
+		if ctx.Err() != nil {
 			return nil, err
 		}
-		_, gen, _ := b.current()
-		if rerr := b.restart(gen); rerr != nil {
+		if rerr := b.revive(); rerr != nil {
 			return nil, fmt.Errorf("%w (restart failed: %v)", err, rerr)
 		}
 		if err := s.newContext(ctx); err != nil {
@@ -253,33 +251,15 @@ func (s *Session) VisitWith(ctx context.Context, url string, screenshot bool) (*
 	}
 	v := &crawler.Visit{URL: url, Profile: s.profile, StartedAt: time.Now()}
 	defer func() { s.tabs <- t }()
-	for attempt := 0; ; attempt++ {
-		if t == nil || t.dead || t.gen != s.currentGen() {
-			if t != nil {
-				t.cancel()
-			}
-			var err error
-			t, err = s.openTab()
-			if err != nil {
-				t = nil
-				if attempt == 0 && !s.b.alive() {
-					_, gen, _ := s.b.current()
-					if rerr := s.b.restart(gen); rerr == nil {
-						continue
-					}
-				}
-				v.Error, v.ErrorKind = err.Error(), crawler.PageErrorBrowser
-				return v, nil
-			}
-		}
-		break
+	t, err := s.usableTab(t)
+	if err != nil {
+		v.Error, v.ErrorKind = err.Error(), crawler.PageErrorBrowser
+		return v, nil
 	}
 	s.visit(ctx, t, v, screenshot)
 	if v.ErrorKind == crawler.PageErrorCrash {
 		t.dead = true
-		if !s.b.alive() {
-			_ = s.b.restart(t.gen)
-		}
+		_ = s.b.revive()
 	}
 	if ctx.Err() != nil && v.Error == "" {
 		v.Error, v.ErrorKind = "scan interrupted", crawler.PageErrorCancelled
@@ -301,7 +281,7 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit, screen
 	defer cancel()
 	stopParent := context.AfterFunc(parent, cancel)
 	defer stopParent()
-	t.rec.begin(v, t.frame, cancel)
+	t.rec.begin(v, cancel)
 	start := time.Now()
 
 	nav, navErr := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: v.URL})
@@ -459,12 +439,8 @@ func (s *Session) collect(ctx context.Context, t *tab, v *crawler.Visit, opts Op
 		stop := context.AfterFunc(ctx, cancel)
 		return c, func() { stop(); cancel() }
 	}
-	globals, _ := json.Marshal(opts.ProbeGlobals)
-	if opts.ProbeGlobals == nil {
-		globals = []byte("[]")
-	}
 	c, cancel := run(5 * time.Second)
-	raw, err := chromedp.Run(c, chromedp.Evaluate[string](strings.ReplaceAll(probeJS, "%GLOBALS%", string(globals))))
+	raw, err := chromedp.Run(c, chromedp.Evaluate[string](s.b.probeSrc))
 	cancel()
 	if err != nil {
 		s.b.logger.Debug("probe failed", "url", v.URL, "err", err)
@@ -493,8 +469,7 @@ func (s *Session) collect(ctx context.Context, t *tab, v *crawler.Visit, opts Op
 		}
 	}
 	c, cancel = run(5 * time.Second)
-	html, err := chromedp.Run(c, chromedp.Evaluate[string](
-		fmt.Sprintf(`(() => { const h = document.documentElement ? document.documentElement.outerHTML : ""; return h.length > %d ? h.slice(0, %d) : h; })()`, opts.MaxHTML, opts.MaxHTML)))
+	html, err := chromedp.Run(c, chromedp.Evaluate[string](s.b.htmlSrc))
 	cancel()
 	if err == nil {
 		v.HTML = html

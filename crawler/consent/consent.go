@@ -345,24 +345,30 @@ func (p *pager) click(c *Control) bool {
 	return err == nil && ok
 }
 
-func label(c *Control, fallback string) string {
+// clicked records on j that c made the choice; pre and where complete the
+// step ("<pre>clicked "Reject all" (<where>)").
+func (j *Journey) clicked(m Method, c *Control, secondLayer bool, pre, where string) {
+	j.Method, j.Clicked, j.SecondLayer = m, c.label(), secondLayer
+	j.Steps = append(j.Steps, fmt.Sprintf("%sclicked %q (%s)", pre, j.Clicked, where))
+}
+
+// label is the control's text, else its tag name.
+func (c *Control) label() string {
 	if t := strings.TrimSpace(c.Text); t != "" {
 		return t
 	}
-	return fallback
+	return c.Tag
 }
+
+func unticked(n int) string { return fmt.Sprintf("unticked %d optional purpose(s) and ", n) }
 
 // closedWithin polls whether shown() turned false.
 func (p *pager) closedWithin(d time.Duration, shown func() (bool, error)) bool {
 	deadline := time.Now().Add(d)
 	for {
-		vis, err := shown()
-		if err == nil && !vis {
-			return true
-		}
-		if err != nil {
-			// The page navigated away (a banner that reloads): the old
-			// banner is gone with it.
+		// An error means the page navigated away (a banner that
+		// reloads): the old banner is gone with it.
+		if vis, err := shown(); err != nil || !vis {
 			return true
 		}
 		if time.Now().After(deadline) || !p.sleep(200*time.Millisecond) {
@@ -392,19 +398,17 @@ func (p *pager) operateRule(j *Journey, r *Rule, shown bool, choice Choice, opts
 			c = p.find(r.Accept, RejectAll, Settings)
 		}
 		if c != nil && p.click(c) {
-			j.Method, j.Clicked = MethodSelector, label(c, c.Tag)
-			j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (%s)", j.Clicked, r.Name+" first layer"))
+			j.clicked(MethodSelector, c, false, "", r.Name+" first layer")
 			j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
 			return true
 		}
 		if choice == Reject && len(r.Settings) > 0 {
 			if s := p.find(r.Settings, AcceptAll, RejectAll); s != nil && p.click(s) {
-				j.Steps = append(j.Steps, fmt.Sprintf("opened the second layer with %q", label(s, s.Tag)))
+				j.Steps = append(j.Steps, fmt.Sprintf("opened the second layer with %q", s.label()))
 				deadline := time.Now().Add(opts.SecondLayerWait)
 				for {
 					if c := p.find(r.RejectSecond, AcceptAll); c != nil && p.click(c) {
-						j.Method, j.Clicked, j.SecondLayer = MethodSelector, label(c, c.Tag), true
-						j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (%s second layer)", j.Clicked, r.Name))
+						j.clicked(MethodSelector, c, true, "", r.Name+" second layer")
 						j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
 						return true
 					}
@@ -412,8 +416,7 @@ func (p *pager) operateRule(j *Journey, r *Rule, shown bool, choice Choice, opts
 						var n int
 						_ = p.run("uncheck", nil, &n)
 						if p.click(c) {
-							j.Method, j.Clicked, j.SecondLayer = MethodSelector, label(c, c.Tag), true
-							j.Steps = append(j.Steps, fmt.Sprintf("unticked %d optional purpose(s) and clicked %q (%s second layer)", n, j.Clicked, r.Name))
+							j.clicked(MethodSelector, c, true, unticked(n), r.Name+" second layer")
 							j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
 							return true
 						}
@@ -427,7 +430,6 @@ func (p *pager) operateRule(j *Journey, r *Rule, shown bool, choice Choice, opts
 		}
 	}
 	if api := r.API[choice]; api != nil {
-		var ok bool
 		expr := "(() => { if (!(" + api.Guard + ")) return false; " + api.Call + "; return true; })()"
 		c, cancel := context.WithTimeout(p.ctx, 5*time.Second)
 		ok, err := chromedp.Run(c, chromedp.Evaluate[bool](expr))
@@ -489,14 +491,13 @@ func (p *pager) heuristic(j *Journey, bs []banner, choice Choice, opts Options) 
 		j.RejectOnFirstLayer = &rof
 	}
 	if c != nil && p.click(c) {
-		j.Method, j.Clicked = MethodHeuristic, label(c, c.Tag)
-		j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (first layer)", j.Clicked))
+		j.clicked(MethodHeuristic, c, false, "", "first layer")
 		j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b))
 		return
 	}
 	if choice == Reject {
 		if b, s := pick(rel, Settings); s != nil && p.click(s) {
-			j.Steps = append(j.Steps, fmt.Sprintf("opened the second layer with %q", label(s, s.Tag)))
+			j.Steps = append(j.Steps, fmt.Sprintf("opened the second layer with %q", s.label()))
 			first := b
 			deadline := time.Now().Add(opts.SecondLayerWait)
 			for p.sleep(300 * time.Millisecond) {
@@ -509,8 +510,7 @@ func (p *pager) heuristic(j *Journey, bs []banner, choice Choice, opts Options) 
 						}
 					}
 					if b2, c := pick(rel2, RejectAll); c != nil && p.click(c) {
-						j.Method, j.Clicked, j.SecondLayer = MethodHeuristic, label(c, c.Tag), true
-						j.Steps = append(j.Steps, fmt.Sprintf("clicked %q (second layer)", j.Clicked))
+						j.clicked(MethodHeuristic, c, true, "", "second layer")
 						j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b2)) && p.closedWithin(time.Second, shownFn(first))
 						return
 					}
@@ -518,8 +518,7 @@ func (p *pager) heuristic(j *Journey, bs []banner, choice Choice, opts Options) 
 						var n int
 						_ = p.run("uncheck", b2.ID, &n)
 						if p.click(c) {
-							j.Method, j.Clicked, j.SecondLayer = MethodHeuristic, label(c, c.Tag), true
-							j.Steps = append(j.Steps, fmt.Sprintf("unticked %d optional purpose(s) and clicked %q (second layer)", n, j.Clicked))
+							j.clicked(MethodHeuristic, c, true, unticked(n), "second layer")
 							j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b2)) && p.closedWithin(time.Second, shownFn(first))
 							return
 						}

@@ -3,7 +3,11 @@
 // text. Elements are looked up in the document and in open shadow roots.
 (function (cmd, arg) {
   "use strict";
+  // The document and its open shadow roots, found once per command: a
+  // command looks up many selectors, and each walk visits every element.
+  let rootList = null;
   const roots = () => {
+    if (rootList) return rootList;
     const out = [document];
     const walk = (node, depth) => {
       if (depth > 6 || out.length > 50) return;
@@ -12,6 +16,7 @@
       }
     };
     walk(document, 0);
+    rootList = out;
     return out;
   };
   const all = (sel) => {

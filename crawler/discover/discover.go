@@ -89,7 +89,7 @@ var ErrUnreachable = errors.New("target unreachable")
 
 var (
 	policyWords = regexp.MustCompile(`(?i)privacy|privacidad|privacit|cookie|datenschutz|privacyverklaring|privatliv|persondata|personvern|integritet|prywatno|confidentialit|gdpr|dsgvo|legal`)
-	formWords   = regexp.MustCompile(`(?i)contact|kontakt|contacto|contatt|sign-?up|signup|register|registr|subscribe|newsletter|demo|quote|trial|get-started|apply|book|checkout|form`)
+	formWords   = regexp.MustCompile(`(?i)contact|kontakt|contacto|contatt|sign[- ]?up|register|registr|subscribe|newsletter|demo|quote|trial|get[- ]started|apply|book|checkout|form`)
 )
 
 // Classify ranks a URL and its link text.

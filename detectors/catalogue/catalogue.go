@@ -78,6 +78,10 @@ type Vendor struct {
 	PolicyTerms []string
 	// Parents are the companies behind the vendor (Google LLC, ...).
 	Parents []string
+	// ParentContext are lower-case word stems that make a parent-only
+	// mention ("Google") specific to this vendor ("analytic" for Google
+	// Analytics); with none, a parent alone never names the vendor.
+	ParentContext []string
 	// Domains are registrable domains the vendor owns outright; requests to
 	// them are attributed to the vendor in the third-party list.
 	Domains []string
@@ -85,7 +89,6 @@ type Vendor struct {
 	// vendor, so that cookie classification can map OCD rows to the slug.
 	OCDPlatforms []string
 	Matchers     []*Matcher
-	order        int
 }
 
 // Matcher is one compiled signal of a vendor.
@@ -120,24 +123,29 @@ type Matcher struct {
 // VendorTerms is what the policy analyser needs to find a vendor in a
 // policy's text.
 type VendorTerms struct {
-	Vendor  string
-	Name    string
-	Terms   []string
-	Parents []string
+	Vendor        string
+	Name          string
+	Terms         []string
+	Parents       []string
+	ParentContext []string
 }
+
+// legalSuffix matches company-form words that name no company on their own.
+var legalSuffix = regexp.MustCompile(`(?i)^(?:inc|ltd|llc|plc|gmbh|ag|b\.?v|n\.?v|s\.?a|a/s|ab|as|oy|corp(?:oration)?|co|company|limited|unlimited company)\.?$`)
 
 // raw types: the YAML shape, decoded strictly and compiled by compile.
 
 type rawVendor struct {
-	Slug         string       `yaml:"slug"`
-	Name         string       `yaml:"name"`
-	Category     string       `yaml:"category"`
-	Description  string       `yaml:"description"`
-	PolicyTerms  []string     `yaml:"policy_terms"`
-	Parents      []string     `yaml:"parents"`
-	Domains      []string     `yaml:"domains"`
-	OCDPlatforms []string     `yaml:"ocd_platforms"`
-	Matchers     []rawMatcher `yaml:"matchers"`
+	Slug          string       `yaml:"slug"`
+	Name          string       `yaml:"name"`
+	Category      string       `yaml:"category"`
+	Description   string       `yaml:"description"`
+	PolicyTerms   []string     `yaml:"policy_terms"`
+	Parents       []string     `yaml:"parents"`
+	ParentContext []string     `yaml:"parent_context"`
+	Domains       []string     `yaml:"domains"`
+	OCDPlatforms  []string     `yaml:"ocd_platforms"`
+	Matchers      []rawMatcher `yaml:"matchers"`
 }
 
 type rawMatcher struct {
@@ -276,6 +284,14 @@ func compile(raws []rawVendor, sources []string, checkExamples bool) (*Catalogue
 		if !slices.Contains(Categories, rv.Category) {
 			fail("unknown category %q (want one of %s)", rv.Category, strings.Join(Categories, ", "))
 		}
+		// An unquoted "Meta Platforms, Inc." in a YAML flow list splits into
+		// "Meta Platforms" and "Inc.": a lone legal suffix would then name
+		// the vendor wherever any company is mentioned.
+		for _, name := range slices.Concat(rv.PolicyTerms, rv.Parents) {
+			if legalSuffix.MatchString(strings.TrimSpace(name)) {
+				fail("policy term or parent %q is only a legal suffix (quote names that contain a comma)", name)
+			}
+		}
 		if len(rv.PolicyTerms) == 0 {
 			fail("policy_terms is empty")
 		}
@@ -284,8 +300,8 @@ func compile(raws []rawVendor, sources []string, checkExamples bool) (*Catalogue
 		}
 		v := &Vendor{
 			Slug: rv.Slug, Name: rv.Name, Category: rv.Category, Description: rv.Description,
-			PolicyTerms: rv.PolicyTerms, Parents: rv.Parents, Domains: rv.Domains,
-			OCDPlatforms: rv.OCDPlatforms, order: i,
+			PolicyTerms: rv.PolicyTerms, Parents: rv.Parents, ParentContext: rv.ParentContext, Domains: rv.Domains,
+			OCDPlatforms: rv.OCDPlatforms,
 		}
 		for _, d := range rv.Domains {
 			if !hostRe.MatchString(d) || strings.HasPrefix(d, "*.") {
@@ -518,7 +534,7 @@ func (c *Catalogue) PolicyTerms() []VendorTerms {
 	for _, v := range c.vendors {
 		out = append(out, VendorTerms{
 			Vendor: v.Slug, Name: v.Name,
-			Terms: slices.Clone(v.PolicyTerms), Parents: slices.Clone(v.Parents),
+			Terms: slices.Clone(v.PolicyTerms), Parents: slices.Clone(v.Parents), ParentContext: slices.Clone(v.ParentContext),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Vendor < out[j].Vendor })

@@ -27,14 +27,7 @@ const maxDetail = 240
 // bounded evidence. site is the scan target; it is only used to resolve
 // relative URLs when a visit has none of its own.
 func (c *Catalogue) Detect(site string, visits []*crawler.Visit) []report.Tracker {
-	acc := map[*Vendor]*tracker{}
-	for _, v := range visits {
-		if v == nil {
-			continue
-		}
-		c.detectVisit(acc, site, v, nil)
-	}
-	return finish(acc)
+	return c.DetectParsed(site, visits, nil)
 }
 
 // DetectParsed is Detect for callers that already parsed each visit's HTML
@@ -266,22 +259,29 @@ const (
 	staticScriptPrefix = "<script src> "
 )
 
-// activeProfiles are the profiles in which the vendor did something: sent a
-// request, set a cookie or ran its code (a global exists). Code that is only
-// in the page (an inline snippet a consent or signal check skipped, a
-// noscript pixel) does not make a vendor present in a profile, unless that
-// is all there is of it anywhere.
+// ActiveEvidence reports whether an observation shows the vendor doing
+// something: a request, a cookie, a global its code defined, or a script
+// that loaded. Code only present in the page (an inline snippet a consent or
+// signal check skipped, a script parked as text/plain, a noscript pixel)
+// does not.
+func ActiveEvidence(e report.Evidence) bool {
+	switch e.Kind {
+	case "request", "cookie", "global":
+		return true
+	case "script":
+		return !strings.Contains(e.Detail, inlineScriptPrefix) && !strings.Contains(e.Detail, staticScriptPrefix)
+	}
+	return false
+}
+
+// activeProfiles are the profiles in which the vendor was active (see
+// ActiveEvidence); a vendor that is only present in pages counts in the
+// profiles it was seen in, since that is all there is of it.
 func activeProfiles(t *tracker) []string {
 	active := map[string]bool{}
 	for _, e := range t.evidence {
-		switch e.Kind {
-		case "request", "cookie", "global":
+		if ActiveEvidence(e) {
 			active[e.Profile] = true
-		case "script":
-			// Loaded scripts count; scripts only present in the DOM do not.
-			if !strings.Contains(e.Detail, inlineScriptPrefix) && !strings.Contains(e.Detail, staticScriptPrefix) {
-				active[e.Profile] = true
-			}
 		}
 	}
 	if len(active) == 0 {

@@ -305,19 +305,14 @@ func (m *Matcher) matchDOM(doc *goquery.Document) (Match, bool) {
 func (m *Matcher) test(ex rawExample) ([]string, bool) {
 	switch m.Kind {
 	case KindRequest, KindScript:
-		_, target, ok := SplitURL(ex.Input)
+		host, target, ok := SplitURL(ex.Input)
 		if !ok {
 			return nil, false
 		}
-		if len(m.hosts) > 0 {
-			var arr [16]*Matcher
-			idx := newURLIndex()
-			idx.add(m)
-			host, _, _ := SplitURL(ex.Input)
-			if len(idx.candidates(arr[:0], m.Kind, host, target)) == 0 {
-				return nil, false
-			}
-		} else if !strings.Contains(target, m.contains) {
+		// The same host and literal pre-filter as MatchURL.
+		idx := newURLIndex()
+		idx.add(m)
+		if len(idx.candidates(nil, m.Kind, host, target)) == 0 {
 			return nil, false
 		}
 		return m.matchString(target)

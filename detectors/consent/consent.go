@@ -22,6 +22,7 @@ import (
 	"github.com/andybalholm/cascadia"
 
 	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/detectors/catalogue"
 	"github.com/privscan/privscan/detectors/internal/dom"
 	"github.com/privscan/privscan/report"
 )
@@ -37,7 +38,8 @@ type CMP struct {
 	Tokens []string
 	// Globals are JavaScript paths the CMP defines.
 	Globals []string
-	// Scripts match request or script URLs (without scheme).
+	// Scripts match request or script URLs as catalogue.SplitURL gives
+	// them: lower-case host (no port), path and query.
 	Scripts *regexp.Regexp
 	// Cookies are names (or prefixes ending in '*') of consent-state
 	// cookies specific to this CMP; WeakCookies are names other software
@@ -197,10 +199,16 @@ func (d *Detector) Run(visits []*crawler.Visit, docs []*goquery.Document) report
 		if doc == nil {
 			doc = dom.Parse(v.HTML)
 		}
+		// Request URLs as the Scripts patterns see them, split once per
+		// visit rather than once per CMP.
+		targets := make([]string, len(v.Requests))
+		for j, r := range v.Requests {
+			_, targets[j], _ = catalogue.SplitURL(r.URL)
+		}
 		for i, c := range d.cmps {
 			if doc != nil {
 				for j, sel := range c.sels {
-					if len(cascadia.QueryAll(doc.Nodes[0], sel)) > 0 {
+					if cascadia.Query(doc.Nodes[0], sel) != nil {
 						bump(i, "dom", c.Selectors[j], wDOM)
 						add("dom", v, c.Name+": element "+c.Selectors[j])
 						break
@@ -214,10 +222,10 @@ func (d *Detector) Run(visits []*crawler.Visit, docs []*goquery.Document) report
 				}
 			}
 			if c.Scripts != nil {
-				for _, r := range v.Requests {
-					if t := stripScheme(r.URL); t != "" && c.Scripts.MatchString(t) {
+				for j, t := range targets {
+					if t != "" && c.Scripts.MatchString(t) {
 						bump(i, "script", "", wScript)
-						add("script", v, c.Name+": "+r.URL)
+						add("script", v, c.Name+": "+v.Requests[j].URL)
 						break
 					}
 				}
@@ -282,22 +290,6 @@ func nameIn(name string, list []string) bool {
 	return false
 }
 
-func stripScheme(u string) string {
-	for _, p := range []string{"https://", "http://"} {
-		if len(u) > len(p) && strings.EqualFold(u[:len(p)], p) {
-			return strings.ToLower(u[len(p):len(p)+hostLen(u[len(p):])]) + u[len(p)+hostLen(u[len(p):]):]
-		}
-	}
-	return ""
-}
-
-func hostLen(s string) int {
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		return i
-	}
-	return len(s)
-}
-
 func clip(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > n {
@@ -305,9 +297,6 @@ func clip(s string, n int) string {
 	}
 	return s
 }
-
-// Languages lists the languages the banner heuristic understands.
-var Languages = []string{"en", "de", "nl", "da", "fr", "es", "it", "sv", "no", "pl"}
 
 // consentWords are words a banner's text uses for cookies or consent
 // (en, de, nl, da, fr, es, it, sv, no, pl).

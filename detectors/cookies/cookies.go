@@ -52,6 +52,10 @@ type row struct {
 	domains                                 []string // empty: any domain
 	wildcard                                bool
 	override                                *Override
+	// vendor is the catalogue vendor of the platform (nil when none) and
+	// slug the vendor slug reported for the row, both resolved at Load.
+	vendor *catalogue.Vendor
+	slug   string
 }
 
 // Load reads the embedded Open Cookie Database, applies the override table
@@ -86,6 +90,12 @@ func Load(cat *catalogue.Catalogue) (*DB, error) {
 		rw := &row{
 			id: rec[0], platform: strings.TrimSpace(rec[1]), category: mapCategory(rec[2]), name: name,
 			retention: strings.TrimSpace(rec[6]), domains: parseDomains(rec[4]), wildcard: strings.TrimSpace(rec[9]) == "1",
+		}
+		rw.slug = Kebab(rw.platform)
+		if cat != nil {
+			if rw.vendor = cat.VendorForPlatform(rw.platform); rw.vendor != nil {
+				rw.slug = rw.vendor.Slug
+			}
 		}
 		byID[rw.id] = rw
 		db.rows++
@@ -168,7 +178,7 @@ func (rw *row) domainOK(domain string) bool {
 	return false
 }
 
-func (rw *row) class(cat *catalogue.Catalogue) Class {
+func (rw *row) class() Class {
 	c := Class{Platform: rw.platform, Category: rw.category, Retention: rw.retention, Source: SourceOCD}
 	if o := rw.override; o != nil {
 		c.Source = SourceOverride
@@ -179,13 +189,8 @@ func (rw *row) class(cat *catalogue.Catalogue) Class {
 			c.Category = o.Category
 		}
 	}
-	slug := Kebab(rw.platform)
-	if cat != nil {
-		if v := cat.VendorForPlatform(rw.platform); v != nil {
-			slug = v.Slug
-		}
-	}
-	if slug != "" {
+	if rw.slug != "" {
+		slug := rw.slug
 		c.Vendor = &slug
 	}
 	return c
@@ -218,7 +223,7 @@ func isAlnum(b byte) bool {
 // vendor and rows whose domain does not fit.
 func (db *DB) lookup(name, domain string, refuse *catalogue.Vendor) *row {
 	ok := func(rw *row) bool {
-		if refuse != nil && db.cat != nil && db.cat.VendorForPlatform(rw.platform) == refuse {
+		if refuse != nil && rw.vendor == refuse {
 			return false
 		}
 		return rw.domainOK(domain)
@@ -251,8 +256,8 @@ func (db *DB) Classify(name, domain string) Class {
 			c := Class{Vendor: &slug, Platform: v.Name, Category: m.Matcher.CookieCategory, Source: SourceCatalogue}
 			// Retention: the (corrected) OCD row of the same vendor, else
 			// the matcher's own.
-			if rw := db.lookup(name, domain, nil); rw != nil && db.cat.VendorForPlatform(rw.platform) == v {
-				c.Retention = rw.class(db.cat).Retention
+			if rw := db.lookup(name, domain, nil); rw != nil && rw.vendor == v {
+				c.Retention = rw.class().Retention
 			}
 			if c.Retention == "" {
 				c.Retention = m.Matcher.Retention
@@ -264,7 +269,7 @@ func (db *DB) Classify(name, domain string) Class {
 		}
 	}
 	if rw := db.lookup(name, domain, refuse); rw != nil {
-		return rw.class(db.cat)
+		return rw.class()
 	}
 	return Class{Category: "unknown"}
 }
@@ -282,8 +287,6 @@ func Kebab(s string) string {
 			}
 			dash = false
 			b.WriteRune(r)
-		case r == '&' || r == '+':
-			dash = true
 		default:
 			dash = true
 		}

@@ -13,8 +13,9 @@
 //   - A vendor still tracking under GPC although the policy (or gpc.json)
 //     promises to honour it: high. The same for DNT: high for advertising,
 //     medium otherwise.
-//   - Tracking before consent on a site with a banner: high for advertising,
-//     medium for analytics and marketing cookies, low otherwise.
+//   - Tracking before consent on a site with a banner: high for an
+//     advertising vendor, medium for an analytics or marketing-automation
+//     vendor or an analytics/marketing cookie.
 //   - Tracking after "reject all" (the reject profile's consent journey):
 //     high for an advertising vendor, medium for an analytics or
 //     marketing-automation vendor or an analytics/marketing cookie.
@@ -96,7 +97,7 @@ const LifetimeTolerance = 1.5
 func Audit(in Input) []report.Finding {
 	a := &auditor{in: in, r: in.Report, site: siteKey(in.Report.Target)}
 	a.run()
-	sortFindings(a.out)
+	report.SortFindings(a.out)
 	return a.out
 }
 
@@ -208,6 +209,15 @@ func (a *auditor) categoryMentioned(category string) bool {
 	return false
 }
 
+// NonNecessary reports whether a vendor category is one a consent choice
+// governs: advertising, analytics and marketing automation. Tag managers
+// and security services (reCAPTCHA) are not.
+func NonNecessary(category string) bool {
+	return category == CategoryAdvertising || category == CategoryAnalytics || category == CategoryMarketing
+}
+
+// baseVendorSeverity is the severity of an undisclosed or unconsented
+// vendor by its category.
 func baseVendorSeverity(category string) report.Severity {
 	switch category {
 	case CategoryAdvertising:
@@ -255,6 +265,12 @@ func (a *auditor) vendors() {
 		}
 		a.add(f, t.Vendor)
 	}
+	pages := 0
+	for _, p := range a.r.Pages {
+		if p.Profile == "baseline" {
+			pages++
+		}
+	}
 	for _, v := range a.r.Policy.Vendors {
 		if v.Stance != "uses" || seen[v.Vendor] {
 			continue
@@ -264,12 +280,6 @@ func (a *auditor) vendors() {
 		if a.in.Vendors != nil {
 			if info, ok := a.in.Vendors(v.Vendor); ok {
 				name = info.Name
-			}
-		}
-		pages := 0
-		for _, p := range a.r.Pages {
-			if p.Profile == "baseline" {
-				pages++
 			}
 		}
 		a.add(report.Finding{Code: CodeDisclosedNotObserved, Severity: report.Low, Vendor: ptr(v.Vendor),
@@ -296,9 +306,4 @@ func limitEvidence(ev []report.Evidence, n int) []report.Evidence {
 		return slices.Clone(ev)
 	}
 	return slices.Clone(ev[:n])
-}
-
-func sortFindings(f []report.Finding) {
-	r := &report.Report{Findings: f}
-	report.Sort(r)
 }

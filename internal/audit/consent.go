@@ -29,7 +29,7 @@ const (
 func ConsentFindings(r *report.Report) []report.Finding {
 	a := &auditor{r: r, site: siteKey(r.Target)}
 	a.consentJourneys()
-	sortFindings(a.out)
+	report.SortFindings(a.out)
 	return a.out
 }
 
@@ -82,50 +82,71 @@ func (a *auditor) consentJourneys() {
 	}
 	how := journeyWords(j)
 	dark := darkPattern(j)
+	a.trackingDespiteBanner(bannerBreach{
+		code: CodeTrackingAfterReject, profile: "reject", lead: []report.Evidence{journeyEvidence(j)}, maxEvidence: 5,
+		vendor: func(t report.Tracker, cookies []string) (string, string) {
+			detail := fmt.Sprintf("The scan %s, then visited the site with that choice kept; %s was still active on %d page(s)", how, t.Name, pagesUnder(t, "reject"))
+			if len(cookies) > 0 {
+				detail += " with the cookie(s) " + strings.Join(cookies, ", ")
+			}
+			detail += "."
+			if seenUnder(t, "accept") {
+				detail += " It runs after \"accept\" too: the choice makes no difference to it."
+			}
+			return fmt.Sprintf("%s keeps tracking after the visitor rejects cookies", t.Name), detail + dark
+		},
+		cookie: func(c report.Cookie) (string, string) {
+			return fmt.Sprintf("Cookie %s is present after the visitor rejects cookies", c.Name),
+				fmt.Sprintf("The scan %s, then visited the site with that choice kept; the %s cookie %s was still there.%s", how, c.Category, c.Name, dark)
+		},
+	})
+	a.consentNotRecorded(j, how, dark)
+}
+
+// bannerBreach describes one of the two findings about tracking a consent
+// banner should have held back: before the visitor answered it (baseline)
+// and after "reject all" (reject). They differ only in profile, wording
+// and evidence.
+type bannerBreach struct {
+	code, profile string
+	// lead opens the evidence of every finding (the journey, if any);
+	// maxEvidence caps a vendor's own evidence items.
+	lead        []report.Evidence
+	maxEvidence int
+	// vendor and cookie word the findings; cookies are the names of the
+	// vendor's cookies present under profile.
+	vendor func(t report.Tracker, cookies []string) (title, detail string)
+	cookie func(c report.Cookie) (title, detail string)
+}
+
+// trackingDespiteBanner makes b's findings: one per non-necessary vendor
+// seen under b.profile (high for advertising, medium otherwise), and one
+// (medium) per analytics or marketing cookie present there whose vendor has
+// no finding already.
+func (a *auditor) trackingDespiteBanner(b bannerBreach) {
 	flagged := map[string]bool{}
 	for _, t := range a.r.Trackers {
-		if !seenUnder(t, "reject") {
-			continue
-		}
-		var sev report.Severity
-		switch t.Category {
-		case CategoryAdvertising:
-			sev = report.High
-		case CategoryAnalytics, CategoryMarketing:
-			sev = report.Medium
-		default:
+		if !seenUnder(t, b.profile) || !NonNecessary(t.Category) {
 			continue
 		}
 		flagged[t.Vendor] = true
-		detail := fmt.Sprintf("The scan %s, then visited the site with that choice kept; %s was still active on %d page(s)", how, t.Name, pagesUnder(t, "reject"))
-		if cks := a.cookiesOf(t.Vendor, "reject"); len(cks) > 0 {
-			detail += " with the cookie(s) " + strings.Join(cks, ", ")
-		}
-		detail += "."
-		if seenUnder(t, "accept") {
-			detail += " It runs after \"accept\" too: the choice makes no difference to it."
-		}
-		detail += dark
-		a.add(report.Finding{Code: CodeTrackingAfterReject, Severity: sev, Vendor: ptr(t.Vendor),
-			Title:    fmt.Sprintf("%s keeps tracking after the visitor rejects cookies", t.Name),
-			Detail:   detail,
-			Evidence: append([]report.Evidence{journeyEvidence(j)}, evidenceFor(t, "reject", 5)...)}, "vendor:"+t.Vendor)
+		title, detail := b.vendor(t, a.cookiesOf(t.Vendor, b.profile))
+		a.add(report.Finding{Code: b.code, Severity: baseVendorSeverity(t.Category), Vendor: ptr(t.Vendor), Title: title, Detail: detail,
+			Evidence: slices.Concat(b.lead, evidenceFor(t, b.profile, b.maxEvidence))}, "vendor:"+t.Vendor)
 	}
 	for _, c := range a.r.Cookies {
-		if !slices.Contains(c.Profiles, "reject") || (c.Category != "marketing" && c.Category != "analytics") {
+		if !slices.Contains(c.Profiles, b.profile) || !trackingCookie(c) || (c.Vendor != nil && flagged[*c.Vendor]) {
 			continue
 		}
-		if c.Vendor != nil && flagged[*c.Vendor] {
-			continue
-		}
-		a.add(report.Finding{Code: CodeTrackingAfterReject, Severity: report.Medium, Cookie: ptr(c.Name), Vendor: c.Vendor,
-			Title:    fmt.Sprintf("Cookie %s is present after the visitor rejects cookies", c.Name),
-			Detail:   fmt.Sprintf("The scan %s, then visited the site with that choice kept; the %s cookie %s was still there.%s", how, c.Category, c.Name, dark),
-			Evidence: append([]report.Evidence{journeyEvidence(j)}, cookieEvidence(c)...)}, "cookie:"+cookieKey(c))
+		title, detail := b.cookie(c)
+		a.add(report.Finding{Code: b.code, Severity: report.Medium, Cookie: ptr(c.Name), Vendor: c.Vendor, Title: title, Detail: detail,
+			Evidence: slices.Concat(b.lead, cookieEvidence(c))}, "cookie:"+cookieKey(c))
 	}
+}
 
-	// consent-not-recorded: the banner came back, or trackers absent right
-	// after the click ran on later pages.
+// consentNotRecorded: the banner came back, or trackers absent right after
+// the click ran on later pages.
+func (a *auditor) consentNotRecorded(j *report.ConsentJourney, how, dark string) {
 	var returned []report.Tracker
 	for _, slug := range j.VendorsLater {
 		if slices.Contains(j.VendorsAfterChoice, slug) {
@@ -142,8 +163,7 @@ func (a *auditor) consentJourneys() {
 	}
 	sev := report.Low
 	var parts []string
-	var ev []report.Evidence
-	ev = append(ev, journeyEvidence(j))
+	ev := []report.Evidence{journeyEvidence(j)}
 	if n := len(j.BannerReturned); n > 0 {
 		parts = append(parts, fmt.Sprintf("the banner was shown again on %d later page(s) (%s)", n, strings.Join(firstN(j.BannerReturned, 3), ", ")))
 		for _, p := range firstN(j.BannerReturned, 3) {
@@ -154,11 +174,7 @@ func (a *auditor) consentJourneys() {
 		var names []string
 		for _, t := range returned {
 			names = append(names, t.Name)
-			if t.Category == CategoryAdvertising {
-				sev = report.High
-			} else if sev < report.Medium && (t.Category == CategoryAnalytics || t.Category == CategoryMarketing) {
-				sev = report.Medium
-			}
+			sev = max(sev, baseVendorSeverity(t.Category))
 			ev = append(ev, evidenceFor(t, "reject", 2)...)
 		}
 		parts = append(parts, fmt.Sprintf("%s did not run on the page right after the click but ran on later pages", strings.Join(names, ", ")))

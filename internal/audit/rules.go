@@ -15,12 +15,17 @@ import (
 // passing has no cookie list to be incomplete.
 const minCookieDeclarations = 3
 
+// placeholder matches the variable parts of a declared cookie name.
+var placeholder = regexp.MustCompile(`<[^>]*>|\{[^}]*\}|\[[^\]]*\]|X{3,}|x{4,}|[*#]+`)
+
+// matchNothing stands for a declaration that is no valid pattern.
+var matchNothing = regexp.MustCompile(`^\b$`)
+
 // declPattern turns a declared cookie name into a matcher. Policies write
 // variable parts as *, #, <container-id>, {id}, [id] or XXXX; a trailing _
 // or . means a prefix.
 func declPattern(name string) *regexp.Regexp {
 	name = strings.TrimSpace(name)
-	placeholder := regexp.MustCompile(`<[^>]*>|\{[^}]*\}|\[[^\]]*\]|X{3,}|x{4,}|[*#]+`)
 	var b strings.Builder
 	b.WriteString("(?i)^")
 	last := 0
@@ -36,36 +41,64 @@ func declPattern(name string) *regexp.Regexp {
 	b.WriteString("$")
 	re, err := regexp.Compile(b.String())
 	if err != nil {
-		return regexp.MustCompile(`^\b$`) // matches nothing
+		return matchNothing
 	}
 	return re
 }
 
-// declaration finds the policy's declaration for a cookie name.
-func (a *auditor) declaration(name string) (report.PolicyCookie, bool) {
-	for _, d := range a.r.Policy.Cookies {
-		if strings.EqualFold(d.Name, name) {
-			return d, true
+// declared is one of the policy's cookie declarations with its matchers,
+// compiled once per audit.
+type declared struct {
+	report.PolicyCookie
+	pattern *regexp.Regexp
+	// bare matches without leading underscores; nil when what is left is
+	// too short to tell cookies apart.
+	bare *regexp.Regexp
+}
+
+func compileDeclarations(decls []report.PolicyCookie) []declared {
+	out := make([]declared, len(decls))
+	for i, d := range decls {
+		out[i] = declared{PolicyCookie: d, pattern: declPattern(d.Name)}
+		if dn := strings.TrimLeft(d.Name, "_"); len(dn) >= 3 {
+			out[i].bare = declPattern(dn)
 		}
 	}
-	for _, d := range a.r.Policy.Cookies {
-		if declPattern(d.Name).MatchString(name) {
-			return d, true
+	return out
+}
+
+// declaration finds the declaration for a cookie name: the same name, else
+// a pattern that matches it.
+func declaration(decls []declared, name string) (report.PolicyCookie, bool) {
+	for _, d := range decls {
+		if strings.EqualFold(d.Name, name) {
+			return d.PolicyCookie, true
+		}
+	}
+	for _, d := range decls {
+		if d.pattern.MatchString(name) {
+			return d.PolicyCookie, true
 		}
 	}
 	// Markdown and some CMS editors eat leading underscores ("__hstc"
 	// becomes "hstc"): compare without them as a last resort.
 	bare := strings.TrimLeft(name, "_")
-	for _, d := range a.r.Policy.Cookies {
-		if dn := strings.TrimLeft(d.Name, "_"); dn != "" && len(dn) >= 3 && declPattern(dn).MatchString(bare) {
-			return d, true
+	for _, d := range decls {
+		if d.bare != nil && d.bare.MatchString(bare) {
+			return d.PolicyCookie, true
 		}
 	}
 	return report.PolicyCookie{}, false
 }
 
+// trackingCookie reports whether a cookie's category is one a consent
+// choice governs.
+func trackingCookie(c report.Cookie) bool {
+	return c.Category == "marketing" || c.Category == "analytics"
+}
+
 func cookieSeverity(c report.Cookie) report.Severity {
-	if c.Category == "marketing" || c.Category == "analytics" {
+	if trackingCookie(c) {
 		return report.Medium
 	}
 	return report.Low
@@ -118,11 +151,12 @@ func humanDays(d float64) string {
 }
 
 func (a *auditor) cookies() {
-	declared := len(a.r.Policy.Cookies) >= minCookieDeclarations
+	hasList := len(a.r.Policy.Cookies) >= minCookieDeclarations
+	decls := compileDeclarations(a.r.Policy.Cookies)
 	for _, c := range a.r.Cookies {
-		d, ok := a.declaration(c.Name)
+		d, ok := declaration(decls, c.Name)
 		if !ok {
-			if declared {
+			if hasList {
 				a.add(report.Finding{Code: CodeUndisclosedCookie, Severity: cookieSeverity(c), Cookie: ptr(c.Name), Vendor: c.Vendor,
 					Title:       fmt.Sprintf("Cookie %s is not in the policy's cookie list", c.Name),
 					Detail:      fmt.Sprintf("The policy lists %d cookies by name; %s (%s-party, on %s, category %s) is not among them.", len(a.r.Policy.Cookies), c.Name, c.Party, c.Domain, c.Category),
@@ -319,52 +353,45 @@ func (a *auditor) trackingBeforeConsent() {
 	if a.r.Consent.CMP != nil {
 		cmp = "a " + cmpName(*a.r.Consent.CMP) + " consent banner"
 	}
-	flagged := map[string]bool{}
-	for _, t := range a.r.Trackers {
-		if !seenUnder(t, "baseline") {
-			continue
-		}
-		var sev report.Severity
-		switch t.Category {
-		case CategoryAdvertising:
-			sev = report.High
-		case CategoryAnalytics, CategoryMarketing:
-			sev = report.Medium
-		default:
-			continue
-		}
-		flagged[t.Vendor] = true
-		detail := fmt.Sprintf("The site shows %s, yet %s loaded before the visitor answered it", cmp, t.Name)
-		if cks := a.cookiesOf(t.Vendor, "baseline"); len(cks) > 0 {
-			detail += " and set " + strings.Join(cks, ", ")
-		}
-		detail += "."
-		a.add(report.Finding{Code: CodeTrackingBeforeConsent, Severity: sev, Vendor: ptr(t.Vendor),
-			Title:    fmt.Sprintf("%s tracks visitors before they answer the cookie banner", t.Name),
-			Detail:   detail,
-			Evidence: evidenceFor(t, "baseline", 6)}, "vendor:"+t.Vendor)
-	}
-	for _, c := range a.r.Cookies {
-		if !slices.Contains(c.Profiles, "baseline") || (c.Category != "marketing" && c.Category != "analytics") {
-			continue
-		}
-		if c.Vendor != nil && flagged[*c.Vendor] {
-			continue
-		}
-		a.add(report.Finding{Code: CodeTrackingBeforeConsent, Severity: report.Medium, Cookie: ptr(c.Name), Vendor: c.Vendor,
-			Title:    fmt.Sprintf("Cookie %s is set before visitors answer the cookie banner", c.Name),
-			Detail:   fmt.Sprintf("The site shows %s, yet the %s cookie %s was set before the visitor answered it.", cmp, c.Category, c.Name),
-			Evidence: cookieEvidence(c)}, "cookie:"+cookieKey(c))
-	}
+	a.trackingDespiteBanner(bannerBreach{
+		code: CodeTrackingBeforeConsent, profile: "baseline", maxEvidence: 6,
+		vendor: func(t report.Tracker, cookies []string) (string, string) {
+			detail := fmt.Sprintf("The site shows %s, yet %s loaded before the visitor answered it", cmp, t.Name)
+			if len(cookies) > 0 {
+				detail += " and set " + strings.Join(cookies, ", ")
+			}
+			return fmt.Sprintf("%s tracks visitors before they answer the cookie banner", t.Name), detail + "."
+		},
+		cookie: func(c report.Cookie) (string, string) {
+			return fmt.Sprintf("Cookie %s is set before visitors answer the cookie banner", c.Name),
+				fmt.Sprintf("The site shows %s, yet the %s cookie %s was set before the visitor answered it.", cmp, c.Category, c.Name)
+		},
+	})
 }
 
 // cmpName is a consent platform's name as people write it.
 func cmpName(slug string) string {
-	names := map[string]string{"onetrust": "OneTrust", "cookiebot": "Cookiebot", "didomi": "Didomi", "usercentrics": "Usercentrics",
-		"cookieyes": "CookieYes", "complianz": "Complianz", "trustarc": "TrustArc", "quantcast": "Quantcast Choice",
-		"quantcast-choice": "Quantcast Choice", "borlabs": "Borlabs Cookie", "hubspot": "HubSpot", "generic": "generic"}
-	if n, ok := names[slug]; ok {
-		return n
+	switch slug {
+	case "onetrust":
+		return "OneTrust"
+	case "cookiebot":
+		return "Cookiebot"
+	case "didomi":
+		return "Didomi"
+	case "usercentrics":
+		return "Usercentrics"
+	case "cookieyes":
+		return "CookieYes"
+	case "complianz":
+		return "Complianz"
+	case "trustarc":
+		return "TrustArc"
+	case "quantcast", "quantcast-choice":
+		return "Quantcast Choice"
+	case "borlabs":
+		return "Borlabs Cookie"
+	case "hubspot":
+		return "HubSpot"
 	}
-	return slug
+	return slug // "generic" reads as is
 }

@@ -65,12 +65,9 @@ func runBatch(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stderr, "Usage: privscan scan --targets FILE [--out-dir DIR] [scan flags]")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(pos) != 0 {
 		return usageError("scan --targets takes no URL arguments")
@@ -183,8 +180,8 @@ func runBatch(ctx context.Context, args []string, env Env) error {
 
 func countAtOrAbove(s report.Summary, min report.Severity) int {
 	n := 0
-	for sev, c := range map[report.Severity]int{report.High: s.High, report.Medium: s.Medium, report.Low: s.Low, report.Info: s.Info} {
-		if sev >= min {
+	for sev, c := range [...]int{report.Info: s.Info, report.Low: s.Low, report.Medium: s.Medium, report.High: s.High} {
+		if report.Severity(sev) >= min {
 			n += c
 		}
 	}
@@ -281,13 +278,21 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // reportNames derives one file name per target from its host, adding the
 // path (and then a number) when hosts repeat.
 func reportNames(urls []string, ext string) []string {
+	parsed := make([]*url.URL, len(urls))
+	hosts := map[string]int{}
+	for i, raw := range urls {
+		if u, err := scan.ParseTarget(raw); err == nil {
+			parsed[i] = u
+			hosts[u.Hostname()]++
+		}
+	}
 	names := make([]string, len(urls))
 	used := map[string]bool{}
-	for i, raw := range urls {
+	for i, u := range parsed {
 		base := "target-" + strconv.Itoa(i+1)
-		if u, err := scan.ParseTarget(raw); err == nil {
+		if u != nil {
 			base = u.Hostname()
-			if p := strings.Trim(u.Path, "/"); p != "" && hostRepeats(urls, u.Hostname()) {
+			if p := strings.Trim(u.Path, "/"); p != "" && hosts[u.Hostname()] > 1 {
 				base += "_" + p
 			}
 		}
@@ -300,16 +305,6 @@ func reportNames(urls []string, ext string) []string {
 		names[i] = name
 	}
 	return names
-}
-
-func hostRepeats(urls []string, host string) bool {
-	n := 0
-	for _, raw := range urls {
-		if u, err := scan.ParseTarget(raw); err == nil && u.Hostname() == host {
-			n++
-		}
-	}
-	return n > 1
 }
 
 func extFor(f report.Format) string {

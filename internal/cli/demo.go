@@ -19,12 +19,9 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	var f scanFlags
 	f.register(fs)
 	site := fs.String("site", fixtures.DemoSite().Name, "fixture site to scan (see 'privscan fixtures serve')")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(pos) != 0 {
 		return usageError("demo takes no arguments")

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,12 +38,9 @@ func runDiff(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stderr, "Usage: privscan diff OLD NEW [flags]\n\nOLD and NEW are JSON report files, or scan ids with --db.")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(pos) != 2 {
 		return usageError("diff takes two reports: OLD NEW (got %d)", len(pos))

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -43,10 +42,8 @@ func (m *monitorScanFlags) register(fs *flag.FlagSet) {
 func (m *monitorScanFlags) options() (monitor.Options, error) {
 	o := monitor.Options{MaxPages: m.maxPages, Depth: m.depth, Concurrency: m.concurrency, Profiles: splitList(m.profiles),
 		PageTimeout: m.pageTimeout, IgnoreRobots: m.ignoreRobots, Policy: m.policy}
-	if _, err := o.Apply(scan.DefaultOptions()); err != nil {
-		return o, err
-	}
-	return o, nil
+	_, err := o.Apply(scan.DefaultOptions())
+	return o, err
 }
 
 func runMonitor(ctx context.Context, args []string, env Env) error {
@@ -70,12 +67,9 @@ func runMonitor(ctx context.Context, args []string, env Env) error {
 		fs.DurationVar(&every, "every", every, "scan interval")
 	}
 	fs.Usage = func() { fmt.Fprint(env.Stderr, monitorUsage); fs.PrintDefaults() }
-	pos, err := parseInterspersed(fs, args[1:])
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	pos, done, err := parseArgs(fs, args[1:])
+	if done {
+		return err
 	}
 	want := map[string]int{"add": 1, "list": 0, "remove": 1, "run-now": 1}
 	n, ok := want[sub]
@@ -129,7 +123,7 @@ func runMonitor(ctx context.Context, args []string, env Env) error {
 		args := monitor.ScanArgs{URL: pos[0]}
 		if m, err := db.Monitor(ctx, pos[0]); err == nil {
 			args.URL, args.MonitorID = m.URL, m.ID
-			_ = json.Unmarshal(m.Options, &args.Options)
+			args.Options, _ = monitor.ParseOptions(m.Options)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return &ExitError{Code: ExitFailure, Err: err}
 		} else if args.Options, err = sf.options(); err != nil {

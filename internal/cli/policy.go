@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,12 +29,9 @@ func runPolicy(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stderr, "Usage: privscan policy <url|file> [flags]")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(pos) != 1 {
 		return usageError("policy takes exactly one URL or file")
@@ -131,12 +127,4 @@ func writePolicyText(w io.Writer, p *report.Policy) {
 	}
 }
 
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)), " ")
-	return clip(s, n)
-}
+func oneLine(s string, n int) string { return clip(report.OneLine(s), n) }

@@ -190,12 +190,9 @@ func runScan(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stderr, "Usage: privscan scan <url> [flags]")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(pos) != 1 {
 		return usageError("scan takes exactly one URL (got %d)", len(pos))

@@ -26,11 +26,8 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stderr, "Usage: privscan serve --token TOKEN [flags]")
 		fs.PrintDefaults()
 	}
-	if _, err := parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	if _, done, err := parseArgs(fs, args); done {
+		return err
 	}
 	if *token == "" && env.Getenv != nil {
 		*token = env.Getenv("PRIVSCAN_TOKEN")

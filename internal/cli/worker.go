@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -39,11 +38,8 @@ func runWorker(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stderr, "Usage: privscan worker [flags]")
 		fs.PrintDefaults()
 	}
-	if _, err := parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &ExitError{Code: ExitFailure}
+	if _, done, err := parseArgs(fs, args); done {
+		return err
 	}
 	sev, err := report.ParseSeverity(*alertOn)
 	if err != nil {
@@ -54,9 +50,8 @@ func runWorker(ctx context.Context, args []string, env Env) error {
 		*id = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	logger := newWorkerLogger(env, *verbose)
-	opts.Logger = logger.With("component", "scan")
-	if !*verbose {
-		opts.Logger = nil
+	if *verbose {
+		opts.Logger = logger.With("component", "scan")
 	}
 	db, err := store.Open(ctx, *dbAddr)
 	if err != nil {

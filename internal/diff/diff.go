@@ -201,7 +201,7 @@ func (r *Result) NewAtOrAbove(min report.Severity) []report.Finding {
 }
 
 // Headline is a one-line summary, e.g. "2 new, 1 resolved, 0 changed
-// findings; trackers +1 −0; cookies +3 −1 ~0".
+// findings; trackers +1 -0 ~0; cookies +3 -1 ~0".
 func (r *Result) Headline() string {
 	return fmt.Sprintf("%d new, %d resolved, %d changed findings; trackers +%d -%d ~%d; cookies +%d -%d ~%d",
 		len(r.NewFindings), len(r.ResolvedFindings), len(r.ChangedFindings),

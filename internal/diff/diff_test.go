@@ -46,7 +46,7 @@ func TestCompare(t *testing.T) {
 		{"new", ids(res.NewFindings), []string{"PS-NEW"}},
 		{"resolved", ids(res.ResolvedFindings), []string{"PS-GONE"}},
 		{"changed", []string{res.ChangedFindings[0].ID + ":" + strings.Join(res.ChangedFindings[0].Fields, ","), res.ChangedFindings[1].ID + ":" + strings.Join(res.ChangedFindings[1].Fields, ",")}, []string{"PS-SEV:severity", "PS-DET:detail"}},
-		{"trackers added", len(res.TrackersAdded), 1},
+		{"trackers added", res.TrackersAdded, []report.Tracker{{Vendor: "leadinfo"}}},
 		{"trackers removed", res.TrackersRemoved[0].Vendor, "linkedin"},
 		{"trackers changed", res.TrackersChanged, []diff.TrackerChange{{Vendor: "facebook", OldProfiles: []string{"baseline"}, NewProfiles: []string{"baseline", "dnt"}}}},
 		{"cookies added", res.CookiesAdded[0].Name, "fresh"},

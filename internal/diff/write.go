@@ -72,6 +72,12 @@ func writeTable(w io.Writer, r *Result) error {
 	finding := func(mark string, f report.Finding) {
 		fmt.Fprintf(tw, "  %s %s\t%s\t%s\t%s\n", mark, f.ID, f.Severity, f.Code, f.Title)
 	}
+	tracker := func(mark string, t report.Tracker) {
+		fmt.Fprintf(tw, "  %s %s\t%s\t%s\n", mark, t.Vendor, t.Category, strings.Join(t.Profiles, ","))
+	}
+	cookie := func(mark string, c report.Cookie) {
+		fmt.Fprintf(tw, "  %s %s\t%s%s\t%s\t%s\n", mark, c.Name, c.Domain, c.Path, days(c.LifetimeDays), orDash(c.Vendor))
+	}
 	if section("NEW FINDINGS", len(r.NewFindings)) {
 		for _, f := range r.NewFindings {
 			finding("+", f)
@@ -89,10 +95,10 @@ func writeTable(w io.Writer, r *Result) error {
 	}
 	if section("TRACKERS", len(r.TrackersAdded)+len(r.TrackersRemoved)+len(r.TrackersChanged)) {
 		for _, t := range r.TrackersAdded {
-			fmt.Fprintf(tw, "  + %s\t%s\t%s\n", t.Vendor, t.Category, strings.Join(t.Profiles, ","))
+			tracker("+", t)
 		}
 		for _, t := range r.TrackersRemoved {
-			fmt.Fprintf(tw, "  - %s\t%s\t%s\n", t.Vendor, t.Category, strings.Join(t.Profiles, ","))
+			tracker("-", t)
 		}
 		for _, t := range r.TrackersChanged {
 			fmt.Fprintf(tw, "  ~ %s\tprofiles %s -> %s\n", t.Vendor, strings.Join(t.OldProfiles, ","), strings.Join(t.NewProfiles, ","))
@@ -100,10 +106,10 @@ func writeTable(w io.Writer, r *Result) error {
 	}
 	if section("COOKIES", len(r.CookiesAdded)+len(r.CookiesRemoved)+len(r.CookiesChanged)) {
 		for _, c := range r.CookiesAdded {
-			fmt.Fprintf(tw, "  + %s\t%s%s\t%s\t%s\n", c.Name, c.Domain, c.Path, days(c.LifetimeDays), orDash(c.Vendor))
+			cookie("+", c)
 		}
 		for _, c := range r.CookiesRemoved {
-			fmt.Fprintf(tw, "  - %s\t%s%s\t%s\t%s\n", c.Name, c.Domain, c.Path, days(c.LifetimeDays), orDash(c.Vendor))
+			cookie("-", c)
 		}
 		for _, c := range r.CookiesChanged {
 			fmt.Fprintf(tw, "  ~ %s\t%s%s\tlifetime %s -> %s\n", c.Name, c.Domain, c.Path, days(c.OldLifetimeDays), days(c.NewLifetimeDays))
@@ -141,11 +147,14 @@ func writeMarkdown(w io.Writer, r *Result) error {
 	}
 	if n := len(r.TrackersAdded) + len(r.TrackersRemoved) + len(r.TrackersChanged); n > 0 {
 		fmt.Fprintf(w, "\n## Trackers (%d)\n\n| change | vendor | category | profiles |\n|---|---|---|---|\n", n)
+		tracker := func(change string, t report.Tracker) {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", change, md(t.Vendor), t.Category, strings.Join(t.Profiles, ", "))
+		}
 		for _, t := range r.TrackersAdded {
-			fmt.Fprintf(w, "| added | %s | %s | %s |\n", md(t.Vendor), t.Category, strings.Join(t.Profiles, ", "))
+			tracker("added", t)
 		}
 		for _, t := range r.TrackersRemoved {
-			fmt.Fprintf(w, "| removed | %s | %s | %s |\n", md(t.Vendor), t.Category, strings.Join(t.Profiles, ", "))
+			tracker("removed", t)
 		}
 		for _, t := range r.TrackersChanged {
 			fmt.Fprintf(w, "| profiles | %s | | %s → %s |\n", md(t.Vendor), strings.Join(t.OldProfiles, ", "), strings.Join(t.NewProfiles, ", "))
@@ -153,11 +162,14 @@ func writeMarkdown(w io.Writer, r *Result) error {
 	}
 	if n := len(r.CookiesAdded) + len(r.CookiesRemoved) + len(r.CookiesChanged); n > 0 {
 		fmt.Fprintf(w, "\n## Cookies (%d)\n\n| change | name | domain | lifetime |\n|---|---|---|---|\n", n)
+		cookie := func(change string, c report.Cookie) {
+			fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", change, md(c.Name), md(c.Domain), days(c.LifetimeDays))
+		}
 		for _, c := range r.CookiesAdded {
-			fmt.Fprintf(w, "| added | `%s` | %s | %s |\n", md(c.Name), md(c.Domain), days(c.LifetimeDays))
+			cookie("added", c)
 		}
 		for _, c := range r.CookiesRemoved {
-			fmt.Fprintf(w, "| removed | `%s` | %s | %s |\n", md(c.Name), md(c.Domain), days(c.LifetimeDays))
+			cookie("removed", c)
 		}
 		for _, c := range r.CookiesChanged {
 			fmt.Fprintf(w, "| lifetime | `%s` | %s | %s → %s |\n", md(c.Name), md(c.Domain), days(c.OldLifetimeDays), days(c.NewLifetimeDays))

@@ -37,7 +37,8 @@ func (o Options) Apply(base scan.Options) (scan.Options, error) {
 		base.Concurrency = o.Concurrency
 	}
 	if len(o.Profiles) > 0 {
-		base.Profiles = nil
+		// Chosen profiles are kept as given, as with scan --profiles.
+		base.Profiles, base.ProfilesExplicit = nil, true
 		for _, p := range o.Profiles {
 			prof := crawler.Profile(p)
 			if !prof.Valid() {
@@ -64,6 +65,17 @@ func (o Options) Apply(base scan.Options) (scan.Options, error) {
 func (o Options) Marshal() json.RawMessage {
 	b, _ := json.Marshal(o)
 	return b
+}
+
+// ParseOptions decodes options stored by Marshal; empty data is the zero
+// Options.
+func ParseOptions(data json.RawMessage) (Options, error) {
+	var o Options
+	if len(data) == 0 {
+		return o, nil
+	}
+	err := json.Unmarshal(data, &o)
+	return o, err
 }
 
 // ScanArgs is a queued scan of one URL.
@@ -107,11 +119,4 @@ const ControlQueue = "privscan_control"
 // their own queue.
 func (TickArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 1, Queue: ControlQueue}
-}
-
-func jsonUnmarshal(data []byte, v any) error {
-	if len(data) == 0 {
-		return nil
-	}
-	return json.Unmarshal(data, v)
 }

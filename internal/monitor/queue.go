@@ -61,7 +61,6 @@ type Queue struct {
 	insert   func(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 	start    func(ctx context.Context) error
 	stop     func(ctx context.Context) error
-	stopped  func() <-chan struct{}
 	cancelFn func(ctx context.Context) error
 
 	scanOnce sync.Once
@@ -154,7 +153,6 @@ func setup[TTx any](ctx context.Context, q *Queue, drv riverdriver.Driver[TTx]) 
 	q.start = client.Start
 	q.stop = client.Stop
 	q.cancelFn = client.StopAndCancel
-	q.stopped = client.Stopped
 	return nil
 }
 
@@ -240,8 +238,7 @@ func (q *Queue) EnqueueDue(ctx context.Context, now time.Time) (int, error) {
 	}
 	n := 0
 	for _, m := range due {
-		var opts Options
-		_ = jsonUnmarshal(m.Options, &opts)
+		opts, _ := ParseOptions(m.Options)
 		_, inserted, err := q.Enqueue(ctx, ScanArgs{URL: m.URL, MonitorID: m.ID, Options: opts})
 		if err != nil {
 			return n, fmt.Errorf("monitor %d: %w", m.ID, err)
@@ -294,7 +291,12 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 		log.Warn("scan failed", "err", err)
 		return err
 	}
-	prev, _ := q.db.Scans(ctx, r.Target, 1)
+	// The site's previous scan, read before this one is stored, is what an
+	// alert compares with.
+	var prev []store.ScanSummary
+	if q.cfg.Webhook != nil {
+		prev, _ = q.db.Scans(ctx, r.Target, 1)
+	}
 	id, created, err := q.db.SaveScanOnce(ctx, key, job.Args.MonitorID, r)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)

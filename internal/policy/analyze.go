@@ -139,15 +139,16 @@ func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 	a.Found = true
 	a.URL, a.Title, a.Language, a.Truncated = doc.URL, doc.Title, doc.Language, doc.Truncated
 
-	var units []unit
-	var vunits []vendorUnit
+	// units are the sentences (for the signal stances); vunits add the
+	// table rows (for vendors and mentions).
+	var units, vunits []unit
 	cookies := []CookieDeclaration{}
 	for si, s := range doc.Sections {
 		cookieSection := strings.Contains(strings.ToLower(s.Heading), "cookie")
 		for _, t := range s.Sentences {
-			l := asciiLower(t)
-			units = append(units, unit{text: t, heading: s.Heading, lower: l, section: si})
-			vunits = append(vunits, vendorUnit{text: t, heading: s.Heading, lower: l})
+			u := unit{text: t, heading: s.Heading, lower: asciiLower(t), section: si}
+			units = append(units, u)
+			vunits = append(vunits, u)
 			if c, ok := proseCookies(t, cookieSection); ok {
 				cookies = append(cookies, c)
 			}
@@ -157,7 +158,7 @@ func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 			cookies = append(cookies, tc...)
 			for _, r := range t.Rows {
 				row := strings.Join(nonEmpty(r), " | ")
-				vunits = append(vunits, vendorUnit{text: row, heading: s.Heading, lower: asciiLower(row), cookieRow: tc != nil})
+				vunits = append(vunits, unit{text: row, heading: s.Heading, lower: asciiLower(row), section: si, cookieRow: tc != nil})
 			}
 		}
 	}
@@ -199,7 +200,7 @@ var (
 // session-cookie mention, a declared cookie with a lifetime over a day as a
 // persistent-cookie mention, and a declared cookie with a provider or a
 // named vendor's cookie sentence as a third-party-cookie mention.
-func findMentions(units []vendorUnit, cookies []CookieDeclaration, vendors []VendorDisclosure) Mentions {
+func findMentions(units []unit, cookies []CookieDeclaration, vendors []VendorDisclosure) Mentions {
 	var m Mentions
 	// has runs re only when l contains one of the cheap substrings.
 	has := func(l string, re *regexp.Regexp, subs ...string) bool {

@@ -3,6 +3,7 @@ package policy
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -88,10 +89,8 @@ func ParseDuration(text string) (days float64, session bool, ok bool) {
 	}
 	if len(vals) > 0 {
 		var d float64
-		if len(vals) > 1 && rangeWord.MatchString(t) {
-			d = slicesMax(vals)
-		} else if len(vals) > 1 && strings.Contains(t, " or ") {
-			d = slicesMax(vals)
+		if len(vals) > 1 && (rangeWord.MatchString(t) || strings.Contains(t, " or ")) {
+			d = slices.Max(vals)
 		} else {
 			for _, v := range vals {
 				d += v
@@ -122,12 +121,4 @@ func parseNumber(s string) (float64, bool) {
 	}
 	n, err := strconv.ParseFloat(s, 64)
 	return n, err == nil
-}
-
-func slicesMax(v []float64) float64 {
-	m := v[0]
-	for _, x := range v[1:] {
-		m = max(m, x)
-	}
-	return m
 }

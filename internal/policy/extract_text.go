@@ -25,12 +25,11 @@ var (
 func readText(text string) []block {
 	lines := strings.Split(text, "\n")
 	var blocks []block
-	var tbl *Table
 	var tblRows [][]string
-	tblKind := ""
+	tblKind := "" // the separator of the table being read; "" outside a table
 
 	flushTable := func() {
-		if tbl == nil {
+		if tblKind == "" {
 			return
 		}
 		if t, ok := finishTable(tblRows, tblKind); ok {
@@ -40,7 +39,7 @@ func readText(text string) []block {
 				blocks = append(blocks, block{kind: blockPara, text: strings.Join(r, " ")})
 			}
 		}
-		tbl, tblRows, tblKind = nil, nil, ""
+		tblRows, tblKind = nil, ""
 	}
 
 	for i := 0; i < len(lines); i++ {
@@ -53,12 +52,10 @@ func readText(text string) []block {
 			continue
 		}
 		// Table rows: pipes, tabs, or wide gaps.
-		if cells, kind := splitRow(raw, tbl != nil, tblKind); cells != nil {
-			if tbl != nil && kind != tblKind {
+		if cells, kind := splitRow(raw, tblKind != "", tblKind); cells != nil {
+			if kind != tblKind {
 				flushTable()
-			}
-			if tbl == nil {
-				tbl, tblKind = &Table{}, kind
+				tblKind = kind
 			}
 			if !tableSepRow.MatchString(raw) {
 				tblRows = append(tblRows, cells)

@@ -42,7 +42,7 @@ type policyWord struct {
 }
 
 // policyWords lists link phrases by language. Longer, more specific phrases
-// weigh more; the first (longest) match in a text counts.
+// weigh more; the heaviest match in a text counts (see matchWord).
 var policyWords = []policyWord{
 	{"privacy policy", "en", 60, false}, {"privacy notice", "en", 60, false}, {"privacy statement", "en", 60, false},
 	{"privacy & cookie", "en", 60, false}, {"privacy and cookie", "en", 60, false}, {"data protection", "en", 45, false},

@@ -123,21 +123,26 @@ var stopwords = map[string][]string{
 	"pl": {"w", "z", "na", "nie", "się", "jest", "że", "oraz", "lub", "dane", "danych", "przez", "są", "jak", "może", "twoje", "państwa", "ich", "albo", "dla"},
 }
 
-// detectLanguage returns the ISO 639-1 code of the language whose stopwords
-// occur most often in text, or "" when there is too little evidence.
-func detectLanguage(text string) string {
-	counts := map[string]int{}
+// stopwordLanguages maps each stopword to the languages that list it.
+var stopwordLanguages = func() map[string][]string {
 	index := map[string][]string{}
 	for lang, words := range stopwords {
 		for _, w := range words {
 			index[w] = append(index[w], lang)
 		}
 	}
+	return index
+}()
+
+// detectLanguage returns the ISO 639-1 code of the language whose stopwords
+// occur most often in text, or "" when there is too little evidence.
+func detectLanguage(text string) string {
+	counts := map[string]int{}
 	n := 0
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r)
 	}) {
-		for _, lang := range index[w] {
+		for _, lang := range stopwordLanguages[w] {
 			counts[lang]++
 		}
 		n++

@@ -274,11 +274,13 @@ func lastWords(s string, n int) string {
 	return strings.Join(f, " ")
 }
 
-// unit is a sentence with its heading, for signal and vendor analysis.
+// unit is a sentence (or a table row, for vendor analysis) with its
+// heading, for signal and vendor analysis.
 type unit struct {
 	text, heading string
 	lower         string // asciiLower(text)
-	section       int
+	section       int    // index of the section in the Document
+	cookieRow     bool   // a row of a cookie declaration table
 }
 
 // signalStance finds the document's stance on one signal. Each sentence

@@ -91,7 +91,6 @@ type termMatcher struct {
 	caseSens bool
 	vendors  []int // indexes into the vendor list
 	parent   bool
-	key      string // a prefix of the needle; absent key means no match
 }
 
 // vendorIndex is the compiled form of a []VendorTerms.
@@ -169,7 +168,13 @@ type termHit struct {
 // lowers are the (URL-masked) unit texts and their asciiLower forms.
 func (idx *vendorIndex) findTermsAll(texts, lowers []string) [][]termHit {
 	starts := make([]int, len(texts))
+	size := len(texts)
+	for _, t := range texts {
+		size += len(t)
+	}
 	var jt, jl strings.Builder
+	jt.Grow(size)
+	jl.Grow(size)
 	for i := range texts {
 		starts[i] = jt.Len()
 		jt.WriteString(texts[i])
@@ -263,30 +268,25 @@ var (
 	clauseBreak    = regexp.MustCompile(`;|\. |\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\binstead\b`)
 )
 
+// contractions expands English negative contractions ("don't" → "do not").
+var contractions = strings.NewReplacer(
+	"won't", "will not", "won’t", "will not",
+	"can't", "can not", "can’t", "can not",
+	"n't", " not", "n’t", " not",
+)
+
 // expandContractions rewrites English negative contractions so that one
 // negation pattern covers them ("don't" → "do not").
 func expandContractions(s string) string {
 	if !strings.ContainsAny(s, "'’") {
 		return s
 	}
-	r := strings.NewReplacer(
-		"won't", "will not", "won’t", "will not",
-		"can't", "can not", "can’t", "can not",
-		"n't", " not", "n’t", " not",
-	)
-	return r.Replace(s)
-}
-
-// vendorUnit is one piece of text the vendor matcher reads.
-type vendorUnit struct {
-	text, heading string
-	lower         string // asciiLower(text)
-	cookieRow     bool   // a row of a cookie declaration table
+	return contractions.Replace(s)
 }
 
 // vendorVerdict classifies one vendor name in one unit: "uses", "denies" or
 // "" (named, but not a tracking disclosure).
-func vendorVerdict(u vendorUnit, lowerMasked string, h termHit, cues *unitCues) string {
+func vendorVerdict(u unit, lowerMasked string, h termHit, cues *unitCues) string {
 	if u.cookieRow {
 		return StanceUses
 	}
@@ -335,7 +335,7 @@ func maskURLs(s string) string {
 }
 
 // analyzeVendors finds vendor disclosures in the units, one per vendor.
-func analyzeVendors(idx *vendorIndex, units []vendorUnit) []VendorDisclosure {
+func analyzeVendors(idx *vendorIndex, units []unit) []VendorDisclosure {
 	type best struct {
 		d     VendorDisclosure
 		score int
@@ -358,8 +358,7 @@ func analyzeVendors(idx *vendorIndex, units []vendorUnit) []VendorDisclosure {
 		if len(hits) == 0 {
 			continue
 		}
-		lower := lowers[order]
-		lowerMasked := lower
+		lowerMasked := lowers[order]
 		cues := &unitCues{lower: lowerMasked}
 		for _, h := range hits {
 			if h.m.parent && !anyParentContext(idx, h.m.vendors, lowerMasked) {

@@ -2,17 +2,12 @@ package scan
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/privscan/privscan/detectors"
 	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/report"
 )
-
-// consentGlobals are the CMP globals the consent detector reads, probed in
-// addition to the vendor catalogue's.
-var consentGlobals = []string{"OneTrust", "OnetrustActiveGroups", "Optanon", "Cookiebot", "Didomi", "UC_UI", "truste", "BorlabsCookie", "__tcfapi", "__uspapi", "__gpp", "_hsp"}
 
 // DefaultPlugins returns the analysis stages of a standard scan: the
 // detectors (vendor catalogue plus any user rules, cookie classification,
@@ -22,9 +17,6 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 	if err != nil {
 		return Plugins{}, &UsageError{err}
 	}
-	probe := slices.Concat(set.Catalogue.ProbeGlobals(), consentGlobals)
-	slices.Sort(probe)
-	probe = slices.Compact(probe)
 	stage := &policyStage{terms: policyTerms(set.Catalogue), override: opts.Policy}
 	vendors := func(slug string) (audit.VendorInfo, bool) {
 		v := set.Catalogue.Vendor(slug)
@@ -34,7 +26,8 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 		return audit.VendorInfo{Name: v.Name, Category: v.Category}, true
 	}
 	return Plugins{
-		ProbeGlobals: probe,
+		Catalogue:    set.Catalogue,
+		ProbeGlobals: set.ProbeGlobals(),
 		Analyze: func(ctx context.Context, obs *Observations, r *report.Report) error {
 			interrupted := ctx.Err() != nil
 			if interrupted {
@@ -52,7 +45,11 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 			r.Cookies = CookiesOf(obs.Home, obs.Visits, obs.FinalJars, opts.ShowValues)
 			for i := range r.Cookies {
 				c := &r.Cookies[i]
-				detectors.Apply(c, set.ClassifyCookie(c.Name, c.Domain))
+				class, ok := res.Cookies[detectors.CookieKey{Name: c.Name, Domain: c.Domain}]
+				if !ok {
+					class = set.ClassifyCookie(c.Name, c.Domain)
+				}
+				detectors.Apply(c, class)
 			}
 			if interrupted {
 				// Findings from a partial crawl would be wrong (a vendor on

@@ -19,7 +19,9 @@ const redacted = "[redacted]"
 // sorts every array.
 func finish(r *report.Report, obs *Observations, opts Options) {
 	if obs != nil {
-		r.Pages = pagesOf(obs.Visits)
+		if r.Pages == nil {
+			r.Pages = pagesOf(obs.Visits)
+		}
 		if r.Cookies == nil {
 			r.Cookies = CookiesOf(obs.Home, obs.Visits, obs.FinalJars, opts.ShowValues)
 		}
@@ -98,26 +100,19 @@ func domainMatch(host, domain string) bool {
 // document.cookie write did. Lifetimes are in days: as stored (Chrome caps at
 // 400) and as declared by the line that set it.
 //
-// A cookie that a script set and deleted again at once (a domain probe) can
-// show up in another tab's jar read in between; it is left out when it is
-// gone from the profile's final jar and its last write was a deletion.
+// Tabs of one profile share a jar, so a cookie that one page set and deleted
+// at once (a domain probe) can show up in another tab's jar read; such
+// passing observations are left out (see jarFilter).
 func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Profile][]crawler.Cookie, showValues bool) []report.Cookie {
 	byKey := map[cookieKey]*report.Cookie{}
 	var order []cookieKey
-	transient := transientCookies(visits, finalJars)
+	filter := newJarFilter(visits, finalJars)
 	for _, v := range visits {
 		for _, c := range v.Cookies {
-			k := cookieKey{c.Name, c.Domain, c.Path}
-			if transient[profileCookie{v.Profile, c.Name}] {
+			if filter.passing(v, c) {
 				continue
 			}
-			// Gone by the end and not set by anything this visit recorded:
-			// another tab's short-lived cookie caught in passing.
-			if jar, ok := finalJars[v.Profile]; ok && !slices.ContainsFunc(jar, func(j crawler.Cookie) bool { return j.Name == c.Name && j.Domain == c.Domain }) {
-				if _, _, _, by := findSetter(v, c); by == "" {
-					continue
-				}
-			}
+			k := cookieKey{c.Name, c.Domain, c.Path}
 			rc, ok := byKey[k]
 			if !ok {
 				rc = &report.Cookie{Name: c.Name, Domain: c.Domain, Path: c.Path, Party: Party(home, c.Domain),
@@ -128,31 +123,14 @@ func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Pro
 				} else if c.Value != "" {
 					rc.Value = redacted
 				}
-				setAt := v.StartedAt
-				if setter, line, at, by := findSetter(v, c); by != "" {
-					rc.SetBy, rc.Setter = by, setter
-					if !at.IsZero() {
-						setAt = at
-					}
-					if _, declared, session := crawler.DeclaredLifetime(line, setAt); !session {
-						rc.DeclaredLifetimeDays = days(declared)
-					}
-				}
+				setAt := attribute(rc, v, c)
 				if !c.Session && !c.Expires.IsZero() {
 					rc.LifetimeDays = days(c.Expires.Sub(setAt))
 				}
 				byKey[k] = rc
 				order = append(order, k)
 			} else if rc.SetBy == "unknown" {
-				if setter, line, at, by := findSetter(v, c); by != "" {
-					rc.SetBy, rc.Setter = by, setter
-					if at.IsZero() {
-						at = v.StartedAt
-					}
-					if _, declared, session := crawler.DeclaredLifetime(line, at); !session {
-						rc.DeclaredLifetimeDays = days(declared)
-					}
-				}
+				attribute(rc, v, c)
 			}
 			if !slices.Contains(rc.Profiles, string(v.Profile)) {
 				rc.Profiles = append(rc.Profiles, string(v.Profile))
@@ -168,68 +146,99 @@ func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Pro
 	return out
 }
 
+// attribute fills the cookie's setter and declared lifetime from visit v,
+// when v recorded what set it, and returns when it was set (the visit's
+// start when unknown).
+func attribute(rc *report.Cookie, v *crawler.Visit, c crawler.Cookie) time.Time {
+	setter, line, at, by := findSetter(v, c)
+	if at.IsZero() {
+		at = v.StartedAt
+	}
+	if by == "" {
+		return at
+	}
+	rc.SetBy, rc.Setter = by, setter
+	if _, declared, session := crawler.DeclaredLifetime(line, at); !session {
+		rc.DeclaredLifetimeDays = days(declared)
+	}
+	return at
+}
+
+type nameDomain struct{ name, domain string }
+
 type profileCookie struct {
 	profile crawler.Profile
 	name    string
 }
 
-// transientCookies finds, per profile, cookies whose last document.cookie
-// write deleted them and that are not in the final jar.
-func transientCookies(visits []*crawler.Visit, finalJars map[crawler.Profile][]crawler.Cookie) map[profileCookie]bool {
-	out := map[profileCookie]bool{}
+// jarFilter recognises jar observations that are not evidence of a cookie
+// the site keeps: the cookie is gone from the profile's final jar and
+// either its last write deleted it, or nothing in the visit that saw it
+// set it (another tab's short-lived cookie caught in passing), or no
+// recorded response or script set it anywhere.
+type jarFilter struct {
+	finalNames map[crawler.Profile]map[string]bool
+	final      map[crawler.Profile]map[nameDomain]bool
+	deleted    map[profileCookie]bool         // last write in the profile deleted it
+	lastWrite  map[string]crawler.CookieWrite // last write anywhere, by name
+	headerSet  map[string]bool                // a Set-Cookie line named it
+}
+
+func newJarFilter(visits []*crawler.Visit, finalJars map[crawler.Profile][]crawler.Cookie) *jarFilter {
+	f := &jarFilter{finalNames: map[crawler.Profile]map[string]bool{}, final: map[crawler.Profile]map[nameDomain]bool{},
+		deleted: map[profileCookie]bool{}, lastWrite: map[string]crawler.CookieWrite{}, headerSet: map[string]bool{}}
+	for p, jar := range finalJars {
+		f.finalNames[p], f.final[p] = map[string]bool{}, map[nameDomain]bool{}
+		for _, c := range jar {
+			f.finalNames[p][c.Name] = true
+			f.final[p][nameDomain{c.Name, c.Domain}] = true
+		}
+	}
 	last := map[profileCookie]crawler.CookieWrite{}
-	lastAnywhere := map[string]crawler.CookieWrite{}
 	for _, v := range visits {
 		for _, w := range v.CookieWrites {
 			k := profileCookie{v.Profile, w.Name}
 			if prev, ok := last[k]; !ok || !w.At.Before(prev.At) {
 				last[k] = w
 			}
-			if prev, ok := lastAnywhere[w.Name]; !ok || !w.At.Before(prev.At) {
-				lastAnywhere[w.Name] = w
+			if prev, ok := f.lastWrite[w.Name]; !ok || !w.At.Before(prev.At) {
+				f.lastWrite[w.Name] = w
 			}
 		}
-	}
-	headerSet := map[string]bool{}
-	for _, v := range visits {
 		for _, q := range v.Requests {
 			for _, sc := range q.SetCookies {
-				headerSet[sc.Name] = true
+				f.headerSet[sc.Name] = true
 			}
 		}
 	}
-	deletion := func(w crawler.CookieWrite) bool {
-		_, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At)
-		return !session && lifetime <= 0
+	for k, w := range last {
+		f.deleted[k] = crawler.IsDeletion(w.Raw, w.At)
 	}
-	for _, v := range visits {
-		for _, c := range v.Cookies {
-			k := profileCookie{v.Profile, c.Name}
-			if out[k] {
-				continue
-			}
-			jar, ok := finalJars[v.Profile]
-			if !ok || slices.ContainsFunc(jar, func(j crawler.Cookie) bool { return j.Name == c.Name }) {
-				continue
-			}
-			// Deleted by its last write in this profile, or never written
-			// in this profile and last seen deleted elsewhere (a probe set
-			// and removed by a page outside the recorded visits).
-			w, inProfile := last[k]
-			wa, anywhere := lastAnywhere[c.Name]
-			switch {
-			case inProfile && deletion(w):
-				out[k] = true
-			case !inProfile && anywhere && deletion(wa):
-				out[k] = true
-			case c.Session && !anywhere && !headerSet[c.Name]:
-				// A session cookie gone by the end that no recorded response
-				// or script set: nothing attributable to report.
-				out[k] = true
-			}
+	return f
+}
+
+// passing reports whether v's observation of c should be left out.
+func (f *jarFilter) passing(v *crawler.Visit, c crawler.Cookie) bool {
+	names, ok := f.finalNames[v.Profile]
+	if !ok {
+		return false // no final jar to compare with: keep everything
+	}
+	if !f.final[v.Profile][nameDomain{c.Name, c.Domain}] {
+		if _, _, _, by := findSetter(v, c); by == "" {
+			return true
 		}
 	}
-	return out
+	if names[c.Name] {
+		return false
+	}
+	k := profileCookie{v.Profile, c.Name}
+	if w, inProfile := f.deleted[k]; inProfile {
+		return w
+	}
+	if w, anywhere := f.lastWrite[c.Name]; anywhere {
+		return crawler.IsDeletion(w.Raw, w.At)
+	}
+	return c.Session && !f.headerSet[c.Name]
 }
 
 // findSetter finds the Set-Cookie line or document.cookie write in v that
@@ -257,8 +266,8 @@ func findSetter(v *crawler.Visit, c crawler.Cookie) (setter, line string, at tim
 		if d := crawler.CookieAttribute(w.Raw, "domain"); d != "" && !strings.EqualFold(strings.TrimPrefix(d, "."), strings.TrimPrefix(c.Domain, ".")) {
 			continue
 		}
-		if _, lifetime, session := crawler.DeclaredLifetime(w.Raw, w.At); !session && lifetime <= 0 {
-			continue // a deletion
+		if crawler.IsDeletion(w.Raw, w.At) {
+			continue
 		}
 		setter := w.Script
 		if setter == "" {

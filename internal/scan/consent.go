@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/privscan/privscan/crawler"
@@ -90,40 +88,15 @@ func (s *Scanner) runJourney(ctx context.Context, sess *browser.Session, home, h
 	return jr
 }
 
-var (
-	catOnce sync.Once
-	catDef  *catalogue.Catalogue
-	catErr  error
-)
-
-// journeyCatalogue is the vendor catalogue (with the user's rules) for the
-// per-page vendor check of the journeys.
-func (s *Scanner) journeyCatalogue() (*catalogue.Catalogue, error) {
-	if len(s.opts.Rules) > 0 {
-		return catalogue.Load(s.opts.Rules...)
-	}
-	catOnce.Do(func() { catDef, catErr = catalogue.Load() })
-	return catDef, catErr
-}
-
-// nonNecessary is the set of vendor categories the journey findings are
-// about.
-func nonNecessary(category string) bool {
-	return category == audit.CategoryAdvertising || category == audit.CategoryAnalytics || category == audit.CategoryMarketing
-}
-
 // finishJourneys puts the journeys into the report, with what the
 // profile's visits showed afterwards (banner back, vendors per stage), and
 // adds their findings. It runs after the analysis, which does not know the
 // journeys.
-func (s *Scanner) finishJourneys(ctx context.Context, r *report.Report, obs *Observations, runs []*journeyRun) {
+func (s *Scanner) finishJourneys(r *report.Report, obs *Observations, runs []*journeyRun) {
 	if len(runs) == 0 {
 		return
 	}
-	cat, err := s.journeyCatalogue()
-	if err != nil {
-		r.Errors = append(r.Errors, "consent journeys: "+err.Error())
-	}
+	cat := s.plugins.Catalogue
 	slices.SortStableFunc(runs, func(a, b *journeyRun) int { return crawler.CompareProfiles(string(a.profile), string(b.profile)) })
 	r.Consent.Journeys = nil
 	for _, jr := range runs {
@@ -152,13 +125,13 @@ func (s *Scanner) finishJourneys(ctx context.Context, r *report.Report, obs *Obs
 			}
 			if cat != nil && jr.after != nil {
 				for _, t := range cat.Detect(obs.Home.String(), []*crawler.Visit{jr.after}) {
-					if nonNecessary(t.Category) && active(t) {
+					if audit.NonNecessary(t.Category) && slices.ContainsFunc(t.Evidence, catalogue.ActiveEvidence) {
 						cj.VendorsAfterChoice = append(cj.VendorsAfterChoice, t.Vendor)
 					}
 				}
 			}
 			for _, t := range r.Trackers {
-				if nonNecessary(t.Category) && slices.Contains(t.Profiles, string(jr.profile)) {
+				if audit.NonNecessary(t.Category) && slices.Contains(t.Profiles, string(jr.profile)) {
 					cj.VendorsLater = append(cj.VendorsLater, t.Vendor)
 				}
 			}
@@ -191,25 +164,6 @@ func (s *Scanner) finishJourneys(ctx context.Context, r *report.Report, obs *Obs
 			r.Errors = append(r.Errors, n)
 		}
 	}
-	_ = ctx
-}
-
-// active reports whether a tracker detected in one visit did something
-// there: a request, a cookie, a global, or a script that loaded. Code only
-// present in the DOM (a snippet a banner keeps as text/plain) does not
-// count; the catalogue falls back to it only for vendors seen nowhere else.
-func active(t report.Tracker) bool {
-	for _, e := range t.Evidence {
-		switch e.Kind {
-		case "request", "cookie", "global":
-			return true
-		case "script":
-			if !strings.Contains(e.Detail, "inline <script> ") && !strings.Contains(e.Detail, "<script src> ") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // journeyFailed is the report note for a journey that could not answer

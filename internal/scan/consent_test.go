@@ -250,9 +250,16 @@ func TestConsentNoBannerSkipsProfile(t *testing.T) {
 	if f := journeyFindings(s.Findings); len(f) != 0 {
 		t.Errorf("journey findings = %v", f)
 	}
+	baseline := 0
 	for _, p := range r.Pages {
-		if p.Profile == "reject" {
+		switch p.Profile {
+		case "reject":
 			t.Errorf("reject page visited: %s", p.URL)
+		case "baseline":
+			baseline++
 		}
+	}
+	if baseline == 0 {
+		t.Error("no baseline page visited")
 	}
 }

@@ -15,26 +15,12 @@ import (
 	"github.com/privscan/privscan/report"
 )
 
-// policyTerms builds the policy analyser's vendor names from the catalogue
-// (the single source of vendor names), keeping the analyser's own context
-// words for parent-company mentions.
+// policyTerms converts the catalogue's vendor names (the single source of
+// vendor names) to the policy analyser's terms.
 func policyTerms(cat *catalogue.Catalogue) []policy.VendorTerms {
-	defaults := map[string]policy.VendorTerms{}
-	for _, d := range policy.DefaultVendorTerms() {
-		defaults[d.Vendor] = d
-	}
 	var out []policy.VendorTerms
 	for _, v := range cat.PolicyTerms() {
-		t := policy.VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents}
-		if d, ok := defaults[v.Vendor]; ok {
-			t.ParentContext = d.ParentContext
-			for _, term := range d.Terms {
-				if !slices.Contains(t.Terms, term) {
-					t.Terms = append(t.Terms, term)
-				}
-			}
-		}
-		out = append(out, t)
+		out = append(out, policy.VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext})
 	}
 	return out
 }

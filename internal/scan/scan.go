@@ -17,6 +17,7 @@ import (
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/browser"
 	"github.com/privscan/privscan/crawler/discover"
+	"github.com/privscan/privscan/detectors/catalogue"
 	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/hostrules"
 	"github.com/privscan/privscan/report"
@@ -161,6 +162,9 @@ type Scanner struct {
 // Plugins are the analysis stages that run on a scan's observations. Each
 // may be nil.
 type Plugins struct {
+	// Catalogue is the vendor catalogue (with the user's rules), for the
+	// per-visit vendor check of the consent journeys; nil skips it.
+	Catalogue *catalogue.Catalogue
 	// ProbeGlobals are JS paths each visit records.
 	ProbeGlobals []string
 	// Analyze fills the analysis sections of the report (trackers, cookie
@@ -367,7 +371,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		}
 	}
 	r.Interrupted = ctx.Err() != nil
-	s.finishJourneys(ctx, r, obs, journeys)
+	s.finishJourneys(r, obs, journeys)
 	r.FinishedAt = time.Now().UTC()
 	finish(r, obs, s.opts)
 	if r.Interrupted {

@@ -13,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/privscan/privscan/crawler"
-	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -258,5 +257,3 @@ func TestThirdPartyCookiesHaveSetters(t *testing.T) {
 	}
 	t.Fatalf("no fr cookie on .facebook.com among %d cookies", len(r.Cookies))
 }
-
-var _ = fixtures.Sites

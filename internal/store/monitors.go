@@ -29,16 +29,15 @@ func (d *DB) AddMonitor(ctx context.Context, m Monitor) (Monitor, error) {
 	if len(m.Options) == 0 {
 		m.Options = json.RawMessage("{}")
 	}
-	now := time.Now().UTC()
-	m.CreatedAt, m.NextRunAt = now, now
-	err := d.db.QueryRowContext(ctx, d.q(`INSERT INTO monitors (url, every_seconds, options, created_at, next_run_at) VALUES (?,?,?,?,?)
+	now := ms(time.Now())
+	m, err := scanMonitor(d.db.QueryRowContext(ctx, d.q(`INSERT INTO monitors (url, every_seconds, options, created_at, next_run_at) VALUES (?,?,?,?,?)
 		ON CONFLICT (url) DO UPDATE SET every_seconds = excluded.every_seconds, options = excluded.options
-		RETURNING id, created_at, next_run_at`),
-		m.URL, int64(m.Every/time.Second), string(m.Options), ms(now), ms(now)).Scan(&m.ID, new(int64), new(int64))
+		RETURNING `+monitorCols),
+		m.URL, int64(m.Every/time.Second), string(m.Options), now, now))
 	if err != nil {
 		return m, fmt.Errorf("add monitor: %w", err)
 	}
-	return d.Monitor(ctx, fmt.Sprint(m.ID))
+	return m, nil
 }
 
 const monitorCols = `id, url, every_seconds, options, created_at, next_run_at`

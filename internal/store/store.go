@@ -87,8 +87,8 @@ type DB struct {
 
 var _ Store = (*DB)(nil)
 
-// IsPostgres reports whether addr names a PostgreSQL database.
-func IsPostgres(addr string) bool {
+// isPostgres reports whether addr names a PostgreSQL database.
+func isPostgres(addr string) bool {
 	return strings.HasPrefix(addr, "postgres://") || strings.HasPrefix(addr, "postgresql://")
 }
 
@@ -110,7 +110,7 @@ func open(ctx context.Context, addr string) (*DB, error) {
 	if addr == "" {
 		return nil, errors.New("no database given")
 	}
-	if IsPostgres(addr) {
+	if isPostgres(addr) {
 		cfg, err := pgxpool.ParseConfig(addr)
 		if err != nil {
 			return nil, fmt.Errorf("postgres address: %w", err)
@@ -232,28 +232,53 @@ func (d *DB) SaveScanOnce(ctx context.Context, key string, monitorID int64, r *r
 	if err != nil {
 		return 0, false, fmt.Errorf("save scan: %w", err)
 	}
-	for _, f := range r.Findings {
-		if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO scan_findings (scan_id, finding_id, code, severity, vendor, cookie, title)
-			VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`), n, f.ID, f.Code, f.Severity.String(), f.Vendor, f.Cookie, f.Title); err != nil {
-			return 0, false, fmt.Errorf("save finding: %w", err)
-		}
+	err = d.insertRows(ctx, tx, "finding", `INSERT INTO scan_findings (scan_id, finding_id, code, severity, vendor, cookie, title)
+		VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`, len(r.Findings), func(i int) []any {
+		f := r.Findings[i]
+		return []any{n, f.ID, f.Code, f.Severity.String(), f.Vendor, f.Cookie, f.Title}
+	})
+	if err != nil {
+		return 0, false, err
 	}
-	for _, t := range r.Trackers {
-		if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO scan_trackers (scan_id, vendor, name, category, profiles)
-			VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING`), n, t.Vendor, t.Name, t.Category, strings.Join(t.Profiles, ",")); err != nil {
-			return 0, false, fmt.Errorf("save tracker: %w", err)
-		}
+	err = d.insertRows(ctx, tx, "tracker", `INSERT INTO scan_trackers (scan_id, vendor, name, category, profiles)
+		VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING`, len(r.Trackers), func(i int) []any {
+		t := r.Trackers[i]
+		return []any{n, t.Vendor, t.Name, t.Category, strings.Join(t.Profiles, ",")}
+	})
+	if err != nil {
+		return 0, false, err
 	}
-	for _, c := range r.Cookies {
-		if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO scan_cookies (scan_id, name, domain, path, party, lifetime_days, vendor, category)
-			VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`), n, c.Name, c.Domain, c.Path, c.Party, c.LifetimeDays, c.Vendor, c.Category); err != nil {
-			return 0, false, fmt.Errorf("save cookie: %w", err)
-		}
+	err = d.insertRows(ctx, tx, "cookie", `INSERT INTO scan_cookies (scan_id, name, domain, path, party, lifetime_days, vendor, category)
+		VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`, len(r.Cookies), func(i int) []any {
+		c := r.Cookies[i]
+		return []any{n, c.Name, c.Domain, c.Path, c.Party, c.LifetimeDays, c.Vendor, c.Category}
+	})
+	if err != nil {
+		return 0, false, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, false, err
 	}
 	return ScanID(n), true, nil
+}
+
+// insertRows runs query, prepared once, for rows 0..n-1 of a scan's
+// normalised records; what names them in errors.
+func (d *DB) insertRows(ctx context.Context, tx *sql.Tx, what, query string, n int, row func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, d.q(query))
+	if err != nil {
+		return fmt.Errorf("save %s: %w", what, err)
+	}
+	defer stmt.Close()
+	for i := range n {
+		if _, err := stmt.ExecContext(ctx, row(i)...); err != nil {
+			return fmt.Errorf("save %s: %w", what, err)
+		}
+	}
+	return nil
 }
 
 // Scan returns a stored report.
@@ -275,11 +300,13 @@ func (d *DB) Scan(ctx context.Context, id ScanID) (*report.Report, error) {
 
 const summaryCols = `id, site, started_at, finished_at, interrupted, pages, trackers, cookies, high, medium, low, info`
 
-func scanSummary(row interface{ Scan(...any) error }) (ScanSummary, error) {
+// scanSummary reads the summaryCols of a row, then any extra columns into
+// extra.
+func scanSummary(row interface{ Scan(...any) error }, extra ...any) (ScanSummary, error) {
 	var s ScanSummary
 	var id, started, finished int64
-	err := row.Scan(&id, &s.Site, &started, &finished, &s.Interrupted, &s.Pages, &s.Trackers, &s.Cookies,
-		&s.Summary.High, &s.Summary.Medium, &s.Summary.Low, &s.Summary.Info)
+	err := row.Scan(append([]any{&id, &s.Site, &started, &finished, &s.Interrupted, &s.Pages, &s.Trackers, &s.Cookies,
+		&s.Summary.High, &s.Summary.Medium, &s.Summary.Low, &s.Summary.Info}, extra...)...)
 	s.ID, s.StartedAt, s.FinishedAt = ScanID(id), fromMS(started), fromMS(finished)
 	return s, err
 }
@@ -319,28 +346,12 @@ func (d *DB) Sites(ctx context.Context) ([]SiteSummary, error) {
 	var out []SiteSummary
 	for rows.Next() {
 		var s SiteSummary
-		var id, started, finished int64
-		err := rows.Scan(&id, &s.Latest.Site, &started, &finished, &s.Latest.Interrupted, &s.Latest.Pages, &s.Latest.Trackers, &s.Latest.Cookies,
-			&s.Latest.Summary.High, &s.Latest.Summary.Medium, &s.Latest.Summary.Low, &s.Latest.Summary.Info, &s.Scans)
+		latest, err := scanSummary(rows, &s.Scans)
 		if err != nil {
 			return nil, err
 		}
-		s.Latest.ID, s.Latest.StartedAt, s.Latest.FinishedAt = ScanID(id), fromMS(started), fromMS(finished)
-		s.Site = s.Latest.Site
+		s.Site, s.Latest = latest.Site, latest
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-// CountScans returns how many scans of site are stored (all sites when
-// site is empty).
-func (d *DB) CountScans(ctx context.Context, site string) (int, error) {
-	var n int
-	var err error
-	if site == "" {
-		err = d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM scans`).Scan(&n)
-	} else {
-		err = d.db.QueryRowContext(ctx, d.q(`SELECT COUNT(*) FROM scans WHERE site = ?`), site).Scan(&n)
-	}
-	return n, err
 }

@@ -111,8 +111,11 @@ func TestMonitors(t *testing.T) {
 			}
 			// Adding the same URL again updates it.
 			m2, err := db.AddMonitor(ctx, store.Monitor{URL: "https://a.test/", Every: 12 * time.Hour})
-			if err != nil || m2.ID != m.ID || m2.Every != 12*time.Hour {
-				t.Fatalf("re-add: %+v %v", m2, err)
+			if err != nil || m2.ID != m.ID || m2.Every != 12*time.Hour || string(m2.Options) != "{}" || !m2.CreatedAt.Equal(m.CreatedAt) {
+				t.Fatalf("re-add: %+v %v; first add %+v", m2, err, m)
+			}
+			if string(m.Options) != `{"max_pages":3}` || m.URL != "https://a.test/" || m.CreatedAt.IsZero() || !m.NextRunAt.Equal(m.CreatedAt) {
+				t.Errorf("added monitor = %+v", m)
 			}
 			due, err := db.DueMonitors(ctx, time.Now().Add(time.Second))
 			if err != nil || len(due) != 2 {

@@ -45,7 +45,7 @@ func newChart(scans []store.ScanSummary) chart {
 	plotW, plotH := float64(c.Width)-left-right, float64(c.Height)-top-bottom
 	maxY := 1
 	for _, s := range scans {
-		maxY = max(maxY, s.Summary.High+s.Summary.Medium+s.Summary.Low+s.Summary.Info)
+		maxY = max(maxY, total(s))
 	}
 	x := func(i int) float64 {
 		if len(scans) == 1 {
@@ -59,9 +59,7 @@ func newChart(scans []store.ScanSummary) chart {
 		val         func(store.ScanSummary) int
 	}
 	defs := []def{
-		{"total", "#555555", func(s store.ScanSummary) int {
-			return s.Summary.High + s.Summary.Medium + s.Summary.Low + s.Summary.Info
-		}},
+		{"total", "#555555", total},
 		{"high", "#c0392b", func(s store.ScanSummary) int { return s.Summary.High }},
 		{"medium", "#e67e22", func(s store.ScanSummary) int { return s.Summary.Medium }},
 		{"low", "#2980b9", func(s store.ScanSummary) int { return s.Summary.Low }},
@@ -69,9 +67,10 @@ func newChart(scans []store.ScanSummary) chart {
 	for _, d := range defs {
 		se := series{Name: d.name, Color: d.color}
 		for i, s := range scans {
-			px, py := x(i), y(d.val(s))
+			v := d.val(s)
+			px, py := x(i), y(v)
 			se.Points += fmt.Sprintf("%.1f,%.1f ", px, py)
-			se.Dots = append(se.Dots, dot{X: px, Y: py, Title: fmt.Sprintf("scan %d, %s: %d %s", s.ID, s.StartedAt.Format("2006-01-02 15:04"), d.val(s), d.name)})
+			se.Dots = append(se.Dots, dot{X: px, Y: py, Title: fmt.Sprintf("scan %d, %s: %d %s", s.ID, s.StartedAt.Format("2006-01-02 15:04"), v, d.name)})
 		}
 		c.Series = append(c.Series, se)
 	}
@@ -83,4 +82,9 @@ func newChart(scans []store.ScanSummary) chart {
 		c.YTicks = append(c.YTicks, label{X: left - 6, Y: y(v) + 4, Text: fmt.Sprint(v)})
 	}
 	return c
+}
+
+// total is a scan's number of findings.
+func total(s store.ScanSummary) int {
+	return s.Summary.High + s.Summary.Medium + s.Summary.Low + s.Summary.Info
 }

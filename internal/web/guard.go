@@ -35,32 +35,49 @@ func CheckTarget(ctx context.Context, r Resolver, u *url.URL) error {
 		}
 	}
 	for _, a := range addrs {
-		a = a.Unmap()
-		if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
-			a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() || isSpecial(a) {
-			return fmt.Errorf("%s resolves to %s, a private or local address (start serve with --allow-private to allow it)", host, a)
+		if local(a) {
+			return fmt.Errorf("%s resolves to %s, a private or local address (start serve with --allow-private to allow it)", host, a.Unmap())
 		}
 	}
 	return nil
 }
 
-// special are ranges that are not globally routable beyond what netip
-// classifies: carrier-grade NAT, the "this network" block and IPv6 ULA-like
-// documentation space.
+// local reports whether a is not a public unicast address. A 6to4 address
+// is as local as the IPv4 address it embeds.
+func local(a netip.Addr) bool {
+	a = a.Unmap()
+	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() {
+		return true
+	}
+	for _, p := range special {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	if sixToFour.Contains(a) {
+		b := a.As16()
+		return local(netip.AddrFrom4([4]byte(b[2:6])))
+	}
+	return false
+}
+
+// special are ranges netip does not classify that are not globally
+// routable or reach local networks: "this network", carrier-grade NAT,
+// IETF protocol assignments, benchmarking, reserved IPv4 (with the
+// broadcast address), IPv4-compatible IPv6, deprecated site-local IPv6 and
+// the NAT64 prefixes (a translator may map them to any IPv4 address).
 var special = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),
 	netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("192.0.0.0/24"),
 	netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("::/96"),
+	netip.MustParsePrefix("fec0::/10"),
 	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
 }
 
-func isSpecial(a netip.Addr) bool {
-	for _, p := range special {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
+// sixToFour is the 6to4 prefix; bits 16–47 are an IPv4 address.
+var sixToFour = netip.MustParsePrefix("2002::/16")

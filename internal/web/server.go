@@ -6,6 +6,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"embed"
@@ -61,7 +62,6 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	}
 	funcs := template.FuncMap{
 		"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"qs":   url.QueryEscape,
 		"inc":  func(i int) int { return i + 1 },
 	}
 	tmpl, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
@@ -81,8 +81,8 @@ func (s *Server) Handler() http.Handler {
 	auth.HandleFunc("GET /{$}", s.sites)
 	auth.HandleFunc("GET /site", s.site)
 	auth.HandleFunc("GET /site/chart.svg", s.chart)
-	auth.HandleFunc("GET /scans/{id}", s.scanHTML)
-	auth.HandleFunc("GET /scans/{id}/json", s.scanJSON)
+	auth.HandleFunc("GET /scans/{id}", s.scanReport(report.FormatHTML, "text/html; charset=utf-8"))
+	auth.HandleFunc("GET /scans/{id}/json", s.scanReport(report.FormatJSON, "application/json"))
 	auth.HandleFunc("GET /diff", s.diff)
 	auth.HandleFunc("GET /monitors", s.monitors)
 	auth.HandleFunc("POST /monitors", s.addMonitor)
@@ -240,33 +240,21 @@ func (s *Server) loadScan(w http.ResponseWriter, r *http.Request, raw string) (*
 	return rep, true
 }
 
-func (s *Server) scanHTML(w http.ResponseWriter, r *http.Request) {
-	rep, ok := s.loadScan(w, r, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	wr, err := report.NewWriter(report.FormatHTML, w, report.WriterOptions{})
-	if err == nil {
-		err = wr.Write(r.Context(), rep)
-	}
-	if err != nil {
-		s.log.Error("html report", "err", err)
-	}
-}
-
-func (s *Server) scanJSON(w http.ResponseWriter, r *http.Request) {
-	rep, ok := s.loadScan(w, r, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	wr, err := report.NewWriter(report.FormatJSON, w, report.WriterOptions{})
-	if err == nil {
-		err = wr.Write(r.Context(), rep)
-	}
-	if err != nil {
-		s.log.Error("json report", "err", err)
+// scanReport serves the stored scan {id} in format.
+func (s *Server) scanReport(format report.Format, contentType string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rep, ok := s.loadScan(w, r, r.PathValue("id"))
+		if !ok {
+			return
+		}
+		w.Header().Set("Content-Type", contentType)
+		wr, err := report.NewWriter(format, w, report.WriterOptions{})
+		if err == nil {
+			err = wr.Write(r.Context(), rep)
+		}
+		if err != nil {
+			s.log.Error(string(format)+" report", "err", err)
+		}
 	}
 }
 
@@ -308,7 +296,7 @@ func (s *Server) addMonitor(w http.ResponseWriter, r *http.Request) {
 		back("error", err.Error())
 		return
 	}
-	every, err := time.ParseDuration(cmpOr(r.FormValue("every"), "24h"))
+	every, err := time.ParseDuration(cmp.Or(r.FormValue("every"), "24h"))
 	if err != nil || every < time.Minute {
 		back("error", "interval: want a duration of at least 1m, e.g. 24h")
 		return
@@ -340,11 +328,4 @@ func (s *Server) removeMonitor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/monitors", http.StatusSeeOther)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -54,6 +54,15 @@ func TestCheckTarget(t *testing.T) {
 		{"http://127.0.0.1:8080/", false},
 		{"http://[fe80::1]/", false},
 		{"http://100.64.1.1/", false},
+		{"http://0.0.0.0/", false},
+		{"http://255.255.255.255/", false},
+		{"http://[fd00::1]/", false},
+		{"http://[fec0::1]/", false},
+		{"http://[::ffff:10.0.0.1]/", false},
+		{"http://[64:ff9b::7f00:1]/", false},
+		{"http://[2002:c0a8:101::1]/", false},
+		{"http://[2002:5db8:d822::1]/", true},
+		{"http://[2606:2800:220:1:248:1893:25c8:1946]/", true},
 		{"https://unknown.test/", false},
 	}
 	for _, tt := range tests {
