@@ -177,6 +177,23 @@ func TestVisitRecordsProfiles(t *testing.T) {
 			if srvCookie == nil || !strings.Contains(srvCookie.Line, "Max-Age=3600") {
 				t.Errorf("Set-Cookie line for srv not recorded: %+v", srvCookie)
 			}
+
+			// The final jar is read with a context that carries no browser,
+			// as the scan pipeline does after a profile's last page.
+			jarCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			jar, err := s.Cookies(jarCtx)
+			if err != nil {
+				t.Fatalf("final jar: %v", err)
+			}
+			names = names[:0]
+			for _, c := range jar {
+				names = append(names, c.Name)
+			}
+			slices.Sort(names)
+			if !slices.Equal(names, []string{"js_id", "srv"}) {
+				t.Errorf("final jar = %v", names)
+			}
 		})
 	}
 }

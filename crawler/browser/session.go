@@ -401,9 +401,25 @@ func (s *Session) Cookies(ctx context.Context) ([]crawler.Cookie, error) {
 	s.mu.Lock()
 	id := s.bctxID
 	s.mu.Unlock()
-	res, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: id})
+	// The call runs on the browser's own chromedp context: ctx may be any
+	// context (a scan's, with no browser attached), and only lends its
+	// deadline and cancellation.
+	bctx, _, err := s.b.current()
 	if err != nil {
 		return nil, err
+	}
+	c, cancel := context.WithCancel(bctx)
+	defer cancel()
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancelDeadline context.CancelFunc
+		c, cancelDeadline = context.WithDeadline(c, deadline)
+		defer cancelDeadline()
+	}
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	res, err := chromedp.CallBrowser(c, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: id})
+	if err != nil {
+		return nil, fmt.Errorf("read cookie jar: %w", err)
 	}
 	out := make([]crawler.Cookie, 0, len(res.Cookies))
 	for _, c := range res.Cookies {

@@ -328,6 +328,8 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		jarCtx, cancelJar := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		if jar, err := sess.Cookies(jarCtx); err == nil {
 			obs.FinalJars[profile] = jar
+		} else {
+			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: the final cookie jar could not be read (%v); cookies seen only in passing are kept", profile, err))
 		}
 		cancelJar()
 		s.logger.Debug("profile done", "profile", profile, "visits", len(visits), "since_start", time.Since(r.StartedAt))

@@ -178,6 +178,13 @@ func TestSiteBehaviour(t *testing.T) {
 				o.ProfilesExplicit = true
 			})
 			golden(t, "sites/"+name, summarizeSite(r))
+			// Without a final jar, cookies seen only in passing (Leadinfo's
+			// domain probe, say) would be reported as set.
+			for _, e := range r.Errors {
+				if strings.Contains(e, "final cookie jar") {
+					t.Error(e)
+				}
+			}
 		})
 	}
 }
