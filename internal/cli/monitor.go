@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"text/tabwriter"
 	"time"
 
+	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/monitor"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/internal/store"
@@ -27,6 +29,7 @@ type monitorScanFlags struct {
 	profiles, pageTimeout        string
 	ignoreRobots                 bool
 	policy                       string
+	ignore                       string
 }
 
 func (m *monitorScanFlags) register(fs *flag.FlagSet) {
@@ -37,11 +40,19 @@ func (m *monitorScanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.pageTimeout, "page-timeout", "", "cap on one page visit")
 	fs.BoolVar(&m.ignoreRobots, "ignore-robots", false, "do not honour robots.txt")
 	fs.StringVar(&m.policy, "policy", "", "read the privacy policy from this URL instead of finding it")
+	fs.StringVar(&m.ignore, "ignore", "", "file of accepted finding ids (YAML list of {id, reason, expires}); its text is stored with the monitor")
 }
 
 func (m *monitorScanFlags) options() (monitor.Options, error) {
 	o := monitor.Options{MaxPages: m.maxPages, Depth: m.depth, Concurrency: m.concurrency, Profiles: splitList(m.profiles),
 		PageTimeout: m.pageTimeout, IgnoreRobots: m.ignoreRobots, Policy: m.policy}
+	if m.ignore != "" {
+		data, err := os.ReadFile(m.ignore)
+		if err != nil {
+			return o, fmt.Errorf("--ignore: %w", err)
+		}
+		o.Ignore = string(data)
+	}
 	_, err := o.Apply(scan.DefaultOptions())
 	return o, err
 }
@@ -111,7 +122,7 @@ func runMonitor(ctx context.Context, args []string, env Env) error {
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tURL\tEVERY\tNEXT RUN\tOPTIONS")
 		for _, m := range ms {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", m.ID, m.URL, m.Every, m.NextRunAt.Local().Format(time.DateTime), compactJSON(m.Options))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", m.ID, m.URL, m.Every, m.NextRunAt.Local().Format(time.DateTime), describeOptions(m.Options))
 		}
 		tw.Flush()
 	case "remove":
@@ -146,9 +157,20 @@ func runMonitor(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-func compactJSON(b []byte) string {
-	if len(b) == 0 || string(b) == "{}" {
+// describeOptions shows a monitor's stored options on one line; an ignore
+// file's text is summarised by its number of entries.
+func describeOptions(b []byte) string {
+	o, err := monitor.ParseOptions(b)
+	if err != nil {
+		return string(b)
+	}
+	if o.Ignore != "" {
+		sups, _ := audit.ParseSuppressions([]byte(o.Ignore))
+		o.Ignore = fmt.Sprintf("%d accepted findings", len(sups))
+	}
+	out := string(o.Marshal())
+	if out == "{}" {
 		return "-"
 	}
-	return string(b)
+	return out
 }

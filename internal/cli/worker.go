@@ -25,6 +25,8 @@ func runWorker(ctx context.Context, args []string, env Env) error {
 	fs.BoolVar(&opts.Insecure, "insecure", false, "accept self-signed and invalid TLS certificates")
 	fs.StringVar(&opts.ChromePath, "chrome", "", "Chromium binary")
 	fs.StringVar(&opts.BrowserURL, "browser-url", "", "use a remote browser's DevTools websocket (ws://…) instead of launching one")
+	var rules stringList
+	fs.Var(&rules, "rules", "extra vendor rules file (YAML, same schema as the built-in catalogue) for every scan; repeatable")
 	tick := fs.Duration("tick", 30*time.Second, "how often the leader checks for due monitors")
 	jobTimeout := fs.Duration("job-timeout", 15*time.Minute, "cancel a scan that runs longer")
 	rescueAfter := fs.Duration("rescue-after", 0, "retry a job still running after this long (a dead worker's); default job-timeout + 5m")
@@ -44,6 +46,13 @@ func runWorker(ctx context.Context, args []string, env Env) error {
 	sev, err := report.ParseSeverity(*alertOn)
 	if err != nil {
 		return usageError("--alert-on: %v", err)
+	}
+	for _, path := range rules {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return usageError("--rules: %v", err)
+		}
+		opts.Rules = append(opts.Rules, data)
 	}
 	if *id == "" {
 		host, _ := os.Hostname()

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/scan"
 )
 
@@ -23,6 +24,9 @@ type Options struct {
 	PageTimeout  string   `json:"page_timeout,omitempty"`
 	IgnoreRobots bool     `json:"ignore_robots,omitempty"`
 	Policy       string   `json:"policy,omitempty"`
+	// Ignore is the text of an --ignore file (accepted findings), kept
+	// whole so that every worker, on any machine, applies it.
+	Ignore string `json:"ignore,omitempty"`
 }
 
 // Apply returns base with o's non-zero fields set.
@@ -57,6 +61,13 @@ func (o Options) Apply(base scan.Options) (scan.Options, error) {
 	base.IgnoreRobots = base.IgnoreRobots || o.IgnoreRobots
 	if o.Policy != "" {
 		base.Policy = o.Policy
+	}
+	if o.Ignore != "" {
+		sups, err := audit.ParseSuppressions([]byte(o.Ignore))
+		if err != nil {
+			return base, err
+		}
+		base.Ignore = sups
 	}
 	return base, nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/monitor"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/internal/store"
@@ -45,7 +46,12 @@ func TestSQLiteWorkerAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := "https://www.dynamicweb.test/"
-	if _, err := db.AddMonitor(ctx, store.Monitor{URL: target, Every: time.Hour, Options: testOptions.Marshal()}); err != nil {
+	// The monitor carries an accepted finding; the worker applies it, so the
+	// alert leaves it out.
+	accepted := audit.ID(audit.CodeTrackingBeforeConsent, "dynamicweb.test", "vendor:google-analytics")
+	opts := testOptions
+	opts.Ignore = "- id: " + accepted + "\n  reason: consent mode rollout, ticket 77\n"
+	if _, err := db.AddMonitor(ctx, store.Monitor{URL: target, Every: time.Hour, Options: opts.Marshal()}); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -68,6 +74,18 @@ func TestSQLiteWorkerAlerts(t *testing.T) {
 	if a.ScanID != int64(scans[0].ID) || a.ReportURL != "https://dash.example/scans/"+scans[0].ID.String() || len(a.NewFindings) == 0 ||
 		!strings.Contains(a.Text, target) {
 		t.Errorf("alert = %+v", a)
+	}
+	for _, f := range a.NewFindings {
+		if f.ID == accepted {
+			t.Errorf("accepted finding %s alerted", accepted)
+		}
+	}
+	stored, err := db.Scan(context.Background(), scans[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.Suppressed) != 1 || stored.Suppressed[0].ID != accepted {
+		t.Errorf("suppressed = %+v; want %s", stored.Suppressed, accepted)
 	}
 	m, _ := db.Monitor(context.Background(), target)
 	if !m.NextRunAt.After(time.Now().Add(50 * time.Minute)) {

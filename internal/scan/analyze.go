@@ -11,13 +11,15 @@ import (
 
 // DefaultPlugins returns the analysis stages of a standard scan: the
 // detectors (vendor catalogue plus any user rules, cookie classification,
-// third parties, consent, signals), the policy analyser and the audit.
+// third parties, consent, signals), the policy analyser and the audit. Only
+// opts.Rules is read here: each scan's own settings (--policy, --ignore,
+// --show-values) come with its Observations.
 func DefaultPlugins(opts Options) (Plugins, error) {
 	set, err := detectors.New(detectors.Options{Rules: opts.Rules})
 	if err != nil {
 		return Plugins{}, &UsageError{err}
 	}
-	stage := &policyStage{terms: policyTerms(set.Catalogue), override: opts.Policy}
+	stage := &policyStage{terms: policyTerms(set.Catalogue)}
 	vendors := func(slug string) (audit.VendorInfo, bool) {
 		v := set.Catalogue.Vendor(slug)
 		if v == nil {
@@ -42,7 +44,7 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 			r.ThirdParties = res.ThirdParties
 			r.Consent = res.Consent
 			r.Signals = res.Signals
-			r.Cookies = CookiesOf(obs.Home, obs.Visits, obs.FinalJars, opts.ShowValues)
+			r.Cookies = CookiesOf(obs.Home, obs.Visits, obs.FinalJars, obs.Options.ShowValues)
 			for i := range r.Cookies {
 				c := &r.Cookies[i]
 				class, ok := res.Cookies[detectors.CookieKey{Name: c.Name, Domain: c.Domain}]
@@ -64,7 +66,7 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 			}
 			r.Policy = pol
 			findings := audit.Audit(audit.Input{Report: r, Vendors: vendors})
-			kept, suppressed, notes := audit.Suppress(findings, opts.Ignore, time.Now())
+			kept, suppressed, notes := audit.Suppress(findings, obs.Options.Ignore, time.Now())
 			r.Findings, r.Suppressed = kept, suppressed
 			r.Errors = append(r.Errors, notes...)
 			return nil

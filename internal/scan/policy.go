@@ -25,17 +25,17 @@ func policyTerms(cat *catalogue.Catalogue) []policy.VendorTerms {
 	return out
 }
 
-// policyStage finds, fetches and analyses the site's privacy policy.
+// policyStage finds, fetches and analyses the site's privacy policy, or
+// reads the one given with --policy (Options.Policy, a URL or a file).
 type policyStage struct {
-	terms    []policy.VendorTerms
-	override string // --policy URL or FILE
+	terms []policy.VendorTerms
 }
 
 // run returns the analysis for the report. It never fails: a policy that
 // cannot be found or read is an Analysis with Found false and the reason.
 func (p *policyStage) run(ctx context.Context, obs *Observations) *policy.Analysis {
-	if p.override != "" {
-		return p.fromOverride(ctx, obs)
+	if obs.Options.Policy != "" {
+		return p.fromOverride(ctx, obs, obs.Options.Policy)
 	}
 	var links []crawler.Link
 	for _, v := range obs.Visits {
@@ -116,18 +116,18 @@ func (p *policyStage) read(ctx context.Context, obs *Observations, u string) *po
 	return a
 }
 
-func (p *policyStage) fromOverride(ctx context.Context, obs *Observations) *policy.Analysis {
-	if _, err := os.Stat(p.override); err == nil {
-		a, err := policy.AnalyzeFile(ctx, p.override, p.terms)
+func (p *policyStage) fromOverride(ctx context.Context, obs *Observations, override string) *policy.Analysis {
+	if _, err := os.Stat(override); err == nil {
+		a, err := policy.AnalyzeFile(ctx, override, p.terms)
 		if err != nil {
 			a = policy.Analyze(nil, p.terms)
-			a.URL, a.Error = p.override, err.Error()
+			a.URL, a.Error = override, err.Error()
 		}
-		a.Candidates = []policy.Candidate{{URL: p.override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
+		a.Candidates = []policy.Candidate{{URL: override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
 		return a
 	}
-	a := p.read(ctx, obs, p.override)
-	a.Candidates = []policy.Candidate{{URL: p.override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
+	a := p.read(ctx, obs, override)
+	a.Candidates = []policy.Candidate{{URL: override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
 	return a
 }
 

@@ -182,6 +182,9 @@ type Observations struct {
 	Sessions map[crawler.Profile]*browser.Session
 	// FinalJars are each profile's cookie jars after its last visit.
 	FinalJars map[crawler.Profile][]crawler.Cookie
+	// Options are the scan's own settings (a worker's job may differ from
+	// the options the analysis stages were built with).
+	Options Options
 	// Visit loads one more page (e.g. the privacy policy) in the baseline
 	// session; nil when the browser is gone.
 	Visit func(ctx context.Context, url string) (*crawler.Visit, error)
@@ -287,7 +290,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 	}
 	s.logger.Debug("discovery done", "pages", len(disc.Pages), "candidates", len(disc.Candidates), "took", time.Since(r.StartedAt))
 	obs := &Observations{Target: target, Home: disc.Home, Client: s.client, Sessions: map[crawler.Profile]*browser.Session{},
-		FinalJars: map[crawler.Profile][]crawler.Cookie{}}
+		FinalJars: map[crawler.Profile][]crawler.Cookie{}, Options: s.opts}
 	pages := slices.Clone(disc.Pages)
 	restartsBefore := s.browser.Restarts()
 
