@@ -21,11 +21,15 @@ build:
 vet:
 	$(GO) vet ./...
 
-## test: vet and run every test against real Chromium and the fixture internet
-## (packages one at a time: browser tests of two packages at once on 2 cores
-## would measure each other's load, not the code)
+## test: vet and run every test against real Chromium, the fixture internet,
+## SQLite and PostgreSQL (started on loopback by scripts/ensure-postgres.sh
+## unless PRIVSCAN_TEST_POSTGRES names one). Packages run one at a time:
+## browser tests of two packages at once on 2 cores would measure each
+## other's load, not the code.
 test: chromium vet
-	$(GO) test -p 1 -count=1 -timeout 60m ./...
+	PRIVSCAN_TEST_POSTGRES="$${PRIVSCAN_TEST_POSTGRES:-$$(bash scripts/ensure-postgres.sh)}" \
+	PRIVSCAN_TEST_POSTGRES_RESTART="$${PRIVSCAN_TEST_POSTGRES_RESTART:-bash $(CURDIR)/scripts/ensure-postgres.sh restart}" \
+	$(GO) test -p 1 -count=1 -timeout 90m ./...
 
 ## demo: scan the fixture internet's demo site; print the findings and write
 ## demo-report.html (the client report), demo-report.json and demo-report.pdf
@@ -33,12 +37,12 @@ demo: chromium build
 	$(BIN) demo -o demo-report.html -o demo-report.json -o demo-report.pdf -o demo-report.txt
 	@cat demo-report.txt
 
-## test-reliability: the multi-process worker tests (kill a worker mid-scan,
-## restart PostgreSQL, ten sites across three workers); needs PostgreSQL
+## test-reliability: only the multi-process worker tests (kill a worker
+## mid-scan, restart PostgreSQL, ten sites across three workers), verbose
 test-reliability: chromium
-	PRIVSCAN_TEST_POSTGRES="$$(bash scripts/ensure-postgres.sh)" \
-	PRIVSCAN_TEST_POSTGRES_RESTART="bash $(CURDIR)/scripts/ensure-postgres.sh restart" \
-	PRIVSCAN_RELIABILITY=1 $(GO) test -count=1 -timeout 90m -run 'KillWorker|TenSites|PostgresRestart' -v ./internal/monitor/
+	PRIVSCAN_TEST_POSTGRES="$${PRIVSCAN_TEST_POSTGRES:-$$(bash scripts/ensure-postgres.sh)}" \
+	PRIVSCAN_TEST_POSTGRES_RESTART="$${PRIVSCAN_TEST_POSTGRES_RESTART:-bash $(CURDIR)/scripts/ensure-postgres.sh restart}" \
+	$(GO) test -count=1 -timeout 60m -run 'KillWorker|TenSites|PostgresRestart' -v ./internal/monitor/
 
 ## bench: page visits per second at concurrency 1, 2, 4 and peak browser memory
 ## (PSS over the browser's processes), then the per-page classification cost

@@ -3,7 +3,6 @@ package monitor_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -33,7 +32,6 @@ func openPG(t testing.TB) (string, *store.DB) {
 // it scans; River rescues the job and another worker completes it. The site
 // ends up stored exactly once.
 func TestKillWorkerMidScan(t *testing.T) {
-	requireReliability(t)
 	dsn, db := openPG(t)
 	ctx := context.Background()
 	flags := []string{"--job-timeout", "2m", "--rescue-after", "130s"}
@@ -74,7 +72,6 @@ func TestKillWorkerMidScan(t *testing.T) {
 // all complete, each once, with the same finding ids as a single-machine
 // scan of the same site.
 func TestTenSitesThreeWorkers(t *testing.T) {
-	requireReliability(t)
 	dsn, db := openPG(t)
 	ctx := context.Background()
 	targets := tenTargets()
@@ -137,7 +134,6 @@ func TestTenSitesThreeWorkers(t *testing.T) {
 // TestPostgresRestart restarts PostgreSQL while two workers scan; they
 // reconnect and every site is stored exactly once.
 func TestPostgresRestart(t *testing.T) {
-	requireReliability(t)
 	dsn, db := openPG(t)
 	ctx := context.Background()
 	targets := tenTargets()[:4]
@@ -204,15 +200,4 @@ func pageErrors(r *report.Report) int {
 		}
 	}
 	return n
-}
-
-// requireReliability runs the multi-process reliability tests (several
-// workers, each with its own Chromium, for minutes) only when asked:
-// `make test-reliability` sets PRIVSCAN_RELIABILITY=1. On a 2-core machine
-// they take longer than the rest of the suite together.
-func requireReliability(t *testing.T) {
-	t.Helper()
-	if os.Getenv("PRIVSCAN_RELIABILITY") == "" {
-		t.Skip("multi-process reliability test: run with PRIVSCAN_RELIABILITY=1 (make test-reliability)")
-	}
 }
