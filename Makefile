@@ -6,7 +6,7 @@ BIN     ?= bin/privscan
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test test-reliability demo bench chromium vet clean
+.PHONY: all build test test-reliability demo bench bench-workers chromium vet clean
 
 all: build
 
@@ -46,10 +46,15 @@ test-reliability: chromium
 
 ## bench: page visits per second at concurrency 1, 2, 4 and peak browser memory
 ## (PSS over the browser's processes), then the per-page classification cost
-## and policies analysed per second
+## and policies analysed per second; bench-workers: sites per minute with 1, 2
+## and 3 worker processes sharing a PostgreSQL queue
 bench: chromium
 	$(GO) test -run '^$$' -bench BenchmarkScan -benchtime 2x -timeout 30m ./internal/scan/
 	$(GO) test -run '^$$' -bench . ./detectors/ ./internal/policy/
+
+bench-workers: chromium
+	CI=true PRIVSCAN_TEST_POSTGRES="$${PRIVSCAN_TEST_POSTGRES:-$$(bash scripts/ensure-postgres.sh)}" \
+	$(GO) test -run '^$$' -bench BenchmarkWorkers -benchtime 1x -timeout 60m ./internal/monitor/
 
 clean:
 	rm -rf bin demo-report.*
