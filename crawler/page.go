@@ -94,6 +94,9 @@ type Request struct {
 	ResourceType string `json:"resource_type"`
 	Status       int    `json:"status"`
 	MIMEType     string `json:"mime_type,omitempty"`
+	// RemoteIP is the address the browser connected to (empty for cached
+	// and failed requests).
+	RemoteIP string `json:"remote_ip,omitempty"`
 	// Initiator is the script (or document) responsible for the request,
 	// with the async stack walked; InitiatorType is the browser's type
 	// ("parser", "script", "other", ...).

@@ -126,6 +126,9 @@ func TestVisitRecordsProfiles(t *testing.T) {
 			if pixel == nil {
 				t.Fatalf("no pixel request among %d", len(v.Requests))
 			}
+			if pixel.RemoteIP != "127.0.0.1" {
+				t.Errorf("pixel remote IP = %q, want 127.0.0.1", pixel.RemoteIP)
+			}
 			if !strings.HasSuffix(pixel.Initiator, "/tracker.js") {
 				t.Errorf("pixel initiator = %q, want the tracker script", pixel.Initiator)
 			}

@@ -172,6 +172,7 @@ func (r *recorder) listen(ev any) {
 		}
 		q.Status = int(e.Response.Status)
 		q.MIMEType = e.Response.MimeType
+		q.RemoteIP = e.Response.RemoteIPAddress
 		if q.ResponseHeaders == nil {
 			q.ResponseHeaders = headerMap(e.Response.Headers)
 		}

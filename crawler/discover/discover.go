@@ -294,7 +294,7 @@ func fetchHome(ctx context.Context, opts Options, target *url.URL) (*url.URL, er
 	req.Header.Set("User-Agent", opts.UserAgent)
 	resp, err := opts.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %s", ErrUnreachable, target, describe(err))
+		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, target, describedError{describe(err), err})
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
@@ -302,6 +302,16 @@ func fetchHome(ctx context.Context, opts Options, target *url.URL) (*url.URL, er
 }
 
 // describe turns transport errors into one short line.
+// describedError is an error with a friendlier message that keeps the
+// original for errors.Is.
+type describedError struct {
+	msg string
+	err error
+}
+
+func (e describedError) Error() string { return e.msg }
+func (e describedError) Unwrap() error { return e.err }
+
 func describe(err error) string {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {

@@ -27,6 +27,10 @@ type Options struct {
 	// Ignore is the text of an --ignore file (accepted findings), kept
 	// whole so that every worker, on any machine, applies it.
 	Ignore string `json:"ignore,omitempty"`
+	// PublicOnly refuses the scan when the site turns out to be on a
+	// private or local address (set by the dashboard without
+	// --allow-private).
+	PublicOnly bool `json:"public_only,omitempty"`
 }
 
 // Apply returns base with o's non-zero fields set.
@@ -62,6 +66,7 @@ func (o Options) Apply(base scan.Options) (scan.Options, error) {
 	if o.Policy != "" {
 		base.Policy = o.Policy
 	}
+	base.PublicOnly = base.PublicOnly || o.PublicOnly
 	if o.Ignore != "" {
 		sups, err := audit.ParseSuppressions([]byte(o.Ignore))
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/privscan/privscan/internal/netguard"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/internal/store"
 	"github.com/privscan/privscan/report"
@@ -289,6 +290,9 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 			err = errors.New("scan gave no report")
 		}
 		log.Warn("scan failed", "err", err)
+		if errors.Is(err, netguard.ErrLocal) {
+			return river.JobCancel(err) // refused: retrying would not change that
+		}
 		return err
 	}
 	// The site's previous scan, read before this one is stored, is what an

@@ -20,6 +20,7 @@ import (
 	"github.com/privscan/privscan/detectors/catalogue"
 	"github.com/privscan/privscan/internal/audit"
 	"github.com/privscan/privscan/internal/hostrules"
+	"github.com/privscan/privscan/internal/netguard"
 	"github.com/privscan/privscan/report"
 )
 
@@ -51,7 +52,11 @@ type Options struct {
 	Policy string
 	// Ignore are accepted findings (from --ignore FILE).
 	Ignore []audit.Suppression
-	Logger *slog.Logger
+	// PublicOnly refuses targets on private, loopback and link-local
+	// addresses: the HTTP client will not connect to one, and a scan whose
+	// browser did (DNS rebinding) is discarded with netguard.ErrLocal.
+	PublicOnly bool
+	Logger     *slog.Logger
 	// Progress, when set, is told about each finished visit.
 	Progress func(Progress)
 	// ProfilesExplicit is set when the user chose Profiles: the reject and
@@ -116,9 +121,19 @@ func ParseTarget(raw string) (*url.URL, error) {
 // policy fetches: it honours the same host rules and certificate policy as
 // the browser.
 func NewHTTPClient(rules hostrules.Rules, insecure bool, userAgent string) *http.Client {
+	return newHTTPClient(rules, insecure, userAgent, false)
+}
+
+// newHTTPClient is NewHTTPClient; with publicOnly it refuses to connect to
+// private and local addresses.
+func newHTTPClient(rules hostrules.Rules, insecure bool, userAgent string, publicOnly bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if publicOnly {
+		dialer.Control = netguard.Control
+	}
 	tr := &http.Transport{
 		Proxy:               nil,
-		DialContext:         rules.DialContext(&net.Dialer{Timeout: 10 * time.Second}),
+		DialContext:         rules.DialContext(dialer),
 		TLSClientConfig:     &tls.Config{InsecureSkipVerify: insecure}, //nolint:gosec // explicit --insecure for staging sites
 		ForceAttemptHTTP2:   true,
 		TLSHandshakeTimeout: 10 * time.Second,
@@ -230,7 +245,7 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 		opts:    opts,
 		browser: b,
 		rules:   rules,
-		client:  NewHTTPClient(rules, opts.Insecure, b.UserAgent()),
+		client:  newHTTPClient(rules, opts.Insecure, b.UserAgent(), opts.PublicOnly),
 		logger:  opts.Logger,
 		plugins: plugins,
 	}, nil
@@ -244,6 +259,9 @@ func (s *Scanner) WithOptions(opts Options) *Scanner {
 	opts.HostRules, opts.Insecure, opts.ChromePath, opts.BrowserURL = s.opts.HostRules, s.opts.Insecure, s.opts.ChromePath, s.opts.BrowserURL
 	if opts.Logger == nil {
 		opts.Logger = s.logger
+	}
+	if opts.PublicOnly != s.opts.PublicOnly {
+		c.client = newHTTPClient(s.rules, s.opts.Insecure, s.browser.UserAgent(), opts.PublicOnly)
 	}
 	c.opts = opts
 	return &c
@@ -368,6 +386,19 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 			}
 		}
 	}
+	var extraVisits []*crawler.Visit // made by the analysis (the policy page)
+	if inner := obs.Visit; inner != nil {
+		var mu sync.Mutex
+		obs.Visit = func(ctx context.Context, u string) (*crawler.Visit, error) {
+			v, err := inner(ctx, u)
+			if v != nil {
+				mu.Lock()
+				extraVisits = append(extraVisits, v)
+				mu.Unlock()
+			}
+			return v, err
+		}
+	}
 	r.Interrupted = ctx.Err() != nil
 	r.Pages = pagesOf(obs.Visits) // the audit counts them
 	if s.plugins.Analyze != nil {
@@ -377,12 +408,34 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 	}
 	r.Interrupted = ctx.Err() != nil
 	s.finishJourneys(r, obs, journeys)
+	if s.opts.PublicOnly {
+		if err := refuseLocal(target, slices.Concat(obs.Visits, extraVisits)); err != nil {
+			return nil, err
+		}
+	}
 	r.FinishedAt = time.Now().UTC()
 	finish(r, obs, s.opts)
 	if r.Interrupted {
 		return r, ctx.Err()
 	}
 	return r, nil
+}
+
+// refuseLocal returns an error wrapping netguard.ErrLocal when the browser
+// connected to a private or local address during the scan: the target's
+// name may have resolved to a public address when it was checked and to an
+// internal one since (DNS rebinding), and nothing read from there may reach
+// a report.
+func refuseLocal(target *url.URL, visits []*crawler.Visit) error {
+	for _, v := range visits {
+		for _, q := range v.Requests {
+			if netguard.LocalIP(q.RemoteIP) {
+				return fmt.Errorf("scan of %s refused: the browser reached %s at %s, %w; nothing from this scan is kept",
+					target, q.URL, q.RemoteIP, netguard.ErrLocal)
+			}
+		}
+	}
+	return nil
 }
 
 // visitAll visits pages with the session's tabs: the home page alone first,

@@ -21,6 +21,7 @@ import (
 
 	"github.com/privscan/privscan/internal/diff"
 	"github.com/privscan/privscan/internal/monitor"
+	"github.com/privscan/privscan/internal/netguard"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/internal/store"
 	"github.com/privscan/privscan/report"
@@ -38,7 +39,7 @@ type Server struct {
 	token string
 	// AllowPrivate lets monitors target private and loopback addresses.
 	allowPrivate bool
-	resolver     Resolver
+	resolver     netguard.Resolver
 	log          *slog.Logger
 	tmpl         *template.Template
 }
@@ -48,7 +49,7 @@ type Config struct {
 	// Token is required; requests without it are refused.
 	Token        string
 	AllowPrivate bool
-	Resolver     Resolver
+	Resolver     netguard.Resolver
 	Logger       *slog.Logger
 }
 
@@ -303,14 +304,16 @@ func (s *Server) addMonitor(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.allowPrivate {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-		err := CheckTarget(ctx, s.resolver, u)
+		err := netguard.CheckTarget(ctx, s.resolver, u)
 		cancel()
 		if err != nil {
 			back("error", err.Error())
 			return
 		}
 	}
-	var opts monitor.Options
+	// Without --allow-private the worker keeps checking: the name may
+	// resolve elsewhere by the time it is scanned.
+	opts := monitor.Options{PublicOnly: !s.allowPrivate}
 	if mp, err := strconv.Atoi(r.FormValue("max_pages")); err == nil && mp > 0 {
 		opts.MaxPages = mp
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/internal/monitor"
 	"github.com/privscan/privscan/internal/store"
 	"github.com/privscan/privscan/internal/store/storetest"
 	"github.com/privscan/privscan/internal/testenv"
@@ -32,46 +32,6 @@ func (f fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Ad
 		return a, nil
 	}
 	return nil, errors.New("no such host")
-}
-
-func TestCheckTarget(t *testing.T) {
-	r := fakeResolver{
-		"public.test":    {netip.MustParseAddr("93.184.216.34")},
-		"mixed.test":     {netip.MustParseAddr("93.184.216.34"), netip.MustParseAddr("10.0.0.5")},
-		"loop.test":      {netip.MustParseAddr("::1")},
-		"linklocal.test": {netip.MustParseAddr("169.254.169.254")},
-		"mapped.test":    {netip.MustParseAddr("::ffff:192.168.1.1")},
-	}
-	tests := []struct {
-		url string
-		ok  bool
-	}{
-		{"https://public.test/", true},
-		{"https://mixed.test/", false},
-		{"https://loop.test/", false},
-		{"https://linklocal.test/", false},
-		{"https://mapped.test/", false},
-		{"http://127.0.0.1:8080/", false},
-		{"http://[fe80::1]/", false},
-		{"http://100.64.1.1/", false},
-		{"http://0.0.0.0/", false},
-		{"http://255.255.255.255/", false},
-		{"http://[fd00::1]/", false},
-		{"http://[fec0::1]/", false},
-		{"http://[::ffff:10.0.0.1]/", false},
-		{"http://[64:ff9b::7f00:1]/", false},
-		{"http://[2002:c0a8:101::1]/", false},
-		{"http://[2002:5db8:d822::1]/", true},
-		{"http://[2606:2800:220:1:248:1893:25c8:1946]/", true},
-		{"https://unknown.test/", false},
-	}
-	for _, tt := range tests {
-		u, _ := url.Parse(tt.url)
-		err := web.CheckTarget(context.Background(), r, u)
-		if (err == nil) != tt.ok {
-			t.Errorf("CheckTarget(%s) = %v, want ok=%v", tt.url, err, tt.ok)
-		}
-	}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -103,7 +63,7 @@ func seed(t *testing.T, db *store.DB) (store.ScanID, store.ScanID) {
 	return id1, id2
 }
 
-func newServer(t *testing.T, allowPrivate bool) (*httptest.Server, store.ScanID, store.ScanID) {
+func newServer(t *testing.T, allowPrivate bool) (*httptest.Server, *store.DB, store.ScanID, store.ScanID) {
 	t.Helper()
 	db := storetest.Open(t, store.SQLite)
 	id1, id2 := seed(t, db)
@@ -113,14 +73,14 @@ func newServer(t *testing.T, allowPrivate bool) (*httptest.Server, store.ScanID,
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
-	return ts, id1, id2
+	return ts, db, id1, id2
 }
 
 func TestAuth(t *testing.T) {
 	if _, err := web.New(nil, web.Config{}); err == nil {
 		t.Error("New without a token succeeded")
 	}
-	ts, _, id2 := newServer(t, false)
+	ts, _, _, id2 := newServer(t, false)
 	tests := []struct {
 		name, path, auth string
 		want             int
@@ -173,7 +133,7 @@ func newBrowser(t *testing.T) context.Context {
 // user would: sites, a site with its chart, a report, a diff, monitors.
 func TestDashboardInChromium(t *testing.T) {
 	ctx := newBrowser(t)
-	ts, id1, id2 := newServer(t, false)
+	ts, db, id1, id2 := newServer(t, false)
 
 	// Unauthenticated: the browser lands on the login form.
 	must(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("token"))))
@@ -228,6 +188,12 @@ func TestDashboardInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("added"))))
 	if tbl := run(t, ctx, chromedp.Text(chromedp.ID("monitors"))); !strings.Contains(tbl, "93.184.216.34") {
 		t.Errorf("monitors = %q", tbl)
+	}
+	// The worker keeps checking where the site really is (DNS rebinding).
+	if m, err := db.Monitor(context.Background(), "https://93.184.216.34/"); err != nil {
+		t.Error(err)
+	} else if o, _ := monitor.ParseOptions(m.Options); !o.PublicOnly {
+		t.Errorf("monitor options %s: want public_only", m.Options)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("button.remove")))); err != nil {
 		t.Fatal(err)

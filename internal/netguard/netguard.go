@@ -1,12 +1,21 @@
-package web
+// Package netguard keeps scans away from the network the scanner runs in
+// (SSRF): it refuses targets whose host resolves to a private, loopback or
+// link-local address, connections to such addresses, and recognises them in
+// what the browser reports it connected to.
+package netguard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"net/url"
+	"syscall"
 )
+
+// ErrLocal is wrapped by every refusal of a private or local address.
+var ErrLocal = errors.New("a private or local address")
 
 // Resolver looks up a host's addresses (net.DefaultResolver fits).
 type Resolver interface {
@@ -15,8 +24,10 @@ type Resolver interface {
 
 // CheckTarget refuses a URL whose host is, or resolves to, a private,
 // loopback, link-local, multicast or unspecified address: the dashboard must
-// not be a way to scan the network it runs in (SSRF). Every resolved address
-// is checked.
+// not be a way to scan the network it runs in. Every resolved address is
+// checked. A name can resolve differently later (DNS rebinding): scans of
+// such targets also dial through Control and check the addresses the
+// browser connected to (Local).
 func CheckTarget(ctx context.Context, r Resolver, u *url.URL) error {
 	host := u.Hostname()
 	var addrs []netip.Addr
@@ -35,16 +46,39 @@ func CheckTarget(ctx context.Context, r Resolver, u *url.URL) error {
 		}
 	}
 	for _, a := range addrs {
-		if local(a) {
-			return fmt.Errorf("%s resolves to %s, a private or local address (start serve with --allow-private to allow it)", host, a.Unmap())
+		if Local(a) {
+			return fmt.Errorf("%s resolves to %s, %w (start serve with --allow-private to allow it)", host, a.Unmap(), ErrLocal)
 		}
 	}
 	return nil
 }
 
-// local reports whether a is not a public unicast address. A 6to4 address
+// Control is a net.Dialer Control function that refuses to connect to a
+// private or local address, whatever name led there.
+func Control(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("refusing to connect to %s: not an address", address)
+	}
+	if Local(ap.Addr()) {
+		return fmt.Errorf("refusing to connect to %s, %w", ap.Addr().Unmap(), ErrLocal)
+	}
+	return nil
+}
+
+// LocalIP reports whether ip (as the browser reports a remote address, with
+// or without brackets) is a private or local address; "" is not.
+func LocalIP(ip string) bool {
+	if len(ip) > 1 && ip[0] == '[' && ip[len(ip)-1] == ']' {
+		ip = ip[1 : len(ip)-1]
+	}
+	a, err := netip.ParseAddr(ip)
+	return err == nil && Local(a)
+}
+
+// Local reports whether a is not a public unicast address. A 6to4 address
 // is as local as the IPv4 address it embeds.
-func local(a netip.Addr) bool {
+func Local(a netip.Addr) bool {
 	a = a.Unmap()
 	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
 		a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() {
@@ -57,7 +91,7 @@ func local(a netip.Addr) bool {
 	}
 	if sixToFour.Contains(a) {
 		b := a.As16()
-		return local(netip.AddrFrom4([4]byte(b[2:6])))
+		return Local(netip.AddrFrom4([4]byte(b[2:6])))
 	}
 	return false
 }
