@@ -128,8 +128,8 @@ func (a *Analysis) UnmarshalJSON(b []byte) error {
 
 // Analyze reads a Document and reports the vendors it names or denies, the
 // cookies it declares, its DNT and GPC stance and the practices it
-// mentions. vendors is the list of vendors to look for (see
-// DefaultVendorTerms). A nil doc yields an Analysis with Found false.
+// mentions. vendors is the list of vendors to look for (the vendor
+// catalogue's, see scan.PolicyTerms). A nil doc yields an Analysis with Found false.
 // Analyze is deterministic and safe for concurrent use.
 func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 	a := &Analysis{DNT: NotMentioned, GPC: NotMentioned}

@@ -54,7 +54,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	vendors := DefaultVendorTerms()
+	vendors := catalogueTerms()
 	for _, bc := range []struct {
 		name string
 		docs []*Document
@@ -86,7 +86,7 @@ func BenchmarkExtractAnalyze(b *testing.B) {
 		}
 		bodies = append(bodies, body)
 	}
-	vendors := DefaultVendorTerms()
+	vendors := catalogueTerms()
 	if _, err := englishTokenizer(); err != nil {
 		b.Fatal(err)
 	}

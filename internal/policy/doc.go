@@ -14,7 +14,8 @@
 //     charset into a Document of headed sections, sentences and tables.
 //     Input is capped at MaxExtractBytes; Document.Truncated says so.
 //   - Analyze reads the Document against a []VendorTerms list
-//     (DefaultVendorTerms, or the detectors catalogue at scan time).
+//     (the detectors catalogue's names and parent companies, with the
+//     user's --rules).
 //     AnalyzeFile and AnalyzeURL chain the steps.
 //
 // # Vendor disclosures (precision first)

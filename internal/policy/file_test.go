@@ -11,7 +11,7 @@ import (
 )
 
 func TestAnalyzeFile(t *testing.T) {
-	a, err := AnalyzeFile(t.Context(), "testdata/seeds/001_782d3dcc839f8384.txt", DefaultVendorTerms())
+	a, err := AnalyzeFile(t.Context(), "testdata/seeds/001_782d3dcc839f8384.txt", catalogueTerms())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestAnalyzeURL(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	a, err := AnalyzeURL(t.Context(), HTTPFetcher{Client: srv.Client()}, srv.URL+"/privacy", DefaultVendorTerms())
+	a, err := AnalyzeURL(t.Context(), HTTPFetcher{Client: srv.Client()}, srv.URL+"/privacy", catalogueTerms())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func runStanceSet(t *testing.T, file string, min int, threshold float64) {
 		t.Fatalf("%s has %d sentences, want at least %d", file, len(rows), min)
 	}
 	acc := accuracy{}
-	vendors := DefaultVendorTerms()
+	vendors := catalogueTerms()
 	for _, r := range rows {
 		a := Analyze(docFromText(t, r.txt), vendors)
 		got := a.DNT
@@ -145,7 +145,7 @@ func runVendorSet(t *testing.T, file string, min int, threshold float64) {
 		t.Fatalf("%s has %d sentences, want at least %d", file, len(rows), min)
 	}
 	acc := accuracy{}
-	vendors := DefaultVendorTerms()
+	vendors := catalogueTerms()
 	for _, r := range rows {
 		a := Analyze(docFromText(t, r.txt), vendors)
 		got := "none"

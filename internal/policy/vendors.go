@@ -30,38 +30,6 @@ type VendorTerms struct {
 	ParentContext []string `json:"parent_context,omitempty"`
 }
 
-// DefaultVendorTerms returns the seven vendors privscan detects, with the
-// names policies use for them. The detectors catalogue supplies the real
-// list at scan time; this one is for tests and the stand-alone command.
-func DefaultVendorTerms() []VendorTerms {
-	return []VendorTerms{
-		{Vendor: "facebook", Name: "Meta Pixel",
-			Terms:         []string{"Meta Pixel", "Facebook Pixel", "Facebook Custom Audiences", "Facebook Conversions API", "Conversions API", "Facebook", "Meta Platforms", "_fbp"},
-			Parents:       []string{"Meta Platforms, Inc.", "Meta"},
-			ParentContext: []string{"pixel", "advertis", "custom audience", "conversion", "retarget", "remarketing"}},
-		{Vendor: "google-analytics", Name: "Google Analytics",
-			Terms:         []string{"Google Analytics", "GA4", "Universal Analytics", "Google Signals", "gtag.js", "analytics.js"},
-			Parents:       []string{"Google LLC", "Google Ireland Limited", "Google Ireland", "Google Inc.", "Google"},
-			ParentContext: []string{"analytic", "statistic", "traffic measurement", "web analysis", "measure"}},
-		{Vendor: "google-tag-manager", Name: "Google Tag Manager",
-			Terms:         []string{"Google Tag Manager", "GTM"},
-			Parents:       []string{"Google LLC", "Google Ireland Limited", "Google Ireland", "Google Inc.", "Google"},
-			ParentContext: []string{"tag manag"}},
-		{Vendor: "hubspot", Name: "HubSpot",
-			Terms: []string{"HubSpot", "Hubspot", "hubspotutk", "__hstc"}},
-		{Vendor: "leadinfo", Name: "Leadinfo",
-			Terms: []string{"Leadinfo", "Leadinfo B.V."}},
-		{Vendor: "linkedin", Name: "LinkedIn Insight Tag",
-			Terms:         []string{"LinkedIn Insight Tag", "LinkedIn Insight", "LinkedIn Ads", "LinkedIn conversion tracking", "LinkedIn"},
-			Parents:       []string{"Microsoft Corporation", "Microsoft"},
-			ParentContext: []string{"linkedin"}},
-		{Vendor: "recaptcha", Name: "Google reCAPTCHA",
-			Terms:         []string{"reCAPTCHA", "Google reCAPTCHA", "invisible reCAPTCHA"},
-			Parents:       []string{"Google LLC", "Google Ireland Limited", "Google Ireland", "Google Inc.", "Google"},
-			ParentContext: []string{"captcha", "spam", "bot detection", "automated abuse"}},
-	}
-}
-
 // VendorDisclosure is what the policy says about one vendor.
 type VendorDisclosure struct {
 	// Vendor is the slug from VendorTerms.

@@ -1,0 +1,21 @@
+package policy
+
+import (
+	"sync"
+
+	"github.com/privscan/privscan/detectors/catalogue"
+)
+
+// catalogueTerms are the vendor catalogue's names, as a scan hands them to
+// the analyser: the tests and the golden corpus exercise what scans use.
+var catalogueTerms = sync.OnceValue(func() []VendorTerms {
+	cat, err := catalogue.Load()
+	if err != nil {
+		panic(err) // embedded data; catalogue's own tests say why
+	}
+	var out []VendorTerms
+	for _, v := range cat.PolicyTerms() {
+		out = append(out, VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext})
+	}
+	return out
+})
