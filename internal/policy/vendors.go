@@ -202,9 +202,13 @@ func wordBoundary(s string, start, end int) bool {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
 			return false
 		}
-		// "facebook.com": a host name, not a name in prose.
-		if r == '.' && end+1 < len(s) && s[end+1] != ' ' {
-			return false
+		// "facebook.com": a host name, not a name in prose. A full stop
+		// before a space, a line break, a quote or the end is prose.
+		if r == '.' && end+1 < len(s) {
+			next, _ := utf8.DecodeRuneInString(s[end+1:])
+			if unicode.IsLetter(next) || unicode.IsDigit(next) {
+				return false
+			}
 		}
 	}
 	return true
