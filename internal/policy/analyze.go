@@ -163,7 +163,7 @@ func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 		}
 	}
 	a.Cookies = sortCookies(cookies)
-	a.Vendors = analyzeVendors(compileVendors(vendors), vunits)
+	a.Vendors = analyzeVendors(compileVendors(vendors), vunits, doc.Language)
 
 	var u unit
 	a.DNT, u = signalStance(units, signalDNT)

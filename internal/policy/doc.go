@@ -42,6 +42,13 @@
 //     cell or description) counts as use.
 //   - One entry per vendor; when a vendor is both used and denied, "uses"
 //     wins (denials are often partial: "not for advertising").
+//   - Policies in German, Dutch, Danish, Norwegian, Swedish, French,
+//     Spanish, Italian or Polish (Document.Language) are read with coarser
+//     per-language cues (vendors_i18n.go): a denial needs a negation and a
+//     use verb in the name's clause ("Wir verwenden keinen Facebook Pixel",
+//     "HubSpot wordt niet gebruikt"); other negations give no stance; a use
+//     verb or a data-practice word gives "uses"; "folgen Sie uns auf …"-style
+//     social mentions do not count. English sentences keep their denials.
 //
 // # DNT and GPC stance
 //

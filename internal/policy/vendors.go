@@ -307,7 +307,8 @@ func maskURLs(s string) string {
 }
 
 // analyzeVendors finds vendor disclosures in the units, one per vendor.
-func analyzeVendors(idx *vendorIndex, units []unit) []VendorDisclosure {
+func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclosure {
+	foreign, isForeign := foreignVendorCues[lang]
 	type best struct {
 		d     VendorDisclosure
 		score int
@@ -336,7 +337,17 @@ func analyzeVendors(idx *vendorIndex, units []unit) []VendorDisclosure {
 			if h.m.parent && !anyParentContext(idx, h.m.vendors, lowerMasked) {
 				continue
 			}
-			verdict := vendorVerdict(u, lowerMasked, h, cues)
+			var verdict string
+			if isForeign {
+				verdict = foreignVerdict(foreign, u, lowerMasked, h)
+				// An English sentence in the policy keeps its English
+				// denial ("We do not use Facebook Pixel").
+				if verdict == StanceUses && vendorVerdict(u, lowerMasked, h, cues) == StanceDenies {
+					verdict = StanceDenies
+				}
+			} else {
+				verdict = vendorVerdict(u, lowerMasked, h, cues)
+			}
 			if verdict == "" {
 				continue
 			}

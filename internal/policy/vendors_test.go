@@ -32,3 +32,50 @@ func TestVendorNamePositions(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignVendorStances reads vendor names in policies written in the
+// other languages privscan finds policies in. Each case is one sentence in a
+// document of that language.
+func TestForeignVendorStances(t *testing.T) {
+	tests := []struct {
+		lang, vendor, want, text string
+	}{
+		{"de", "google-analytics", "uses", "Wir verwenden Google Analytics, um die Nutzung unserer Website zu analysieren."},
+		{"de", "facebook", "denies", "Wir verwenden keinen Facebook Pixel."},
+		{"de", "google-analytics", "denies", "Google Analytics setzen wir nicht ein."},
+		{"de", "facebook", "", "Folgen Sie uns auf Facebook."},
+		{"de", "facebook", "", "Wir geben keine Daten an Facebook weiter."},
+		{"de", "linkedin", "uses", "Wir setzen das LinkedIn Insight Tag ein."},
+		{"nl", "google-analytics", "uses", "Wij gebruiken Google Analytics om het gebruik van onze website te meten."},
+		{"nl", "facebook", "denies", "Wij gebruiken geen Facebook Pixel."},
+		{"nl", "hubspot", "denies", "HubSpot wordt niet gebruikt op deze website."},
+		{"nl", "linkedin", "", "Volg ons op LinkedIn."},
+		{"da", "leadinfo", "uses", "Vi bruger Leadinfo til at genkende virksomheder, der besøger hjemmesiden."},
+		{"da", "facebook", "denies", "Vi bruger ikke Facebook Pixel."},
+		{"sv", "google-analytics", "uses", "Vi använder Google Analytics för att analysera trafiken."},
+		{"no", "hubspot", "denies", "Vi bruker ikke HubSpot."},
+		{"fr", "google-analytics", "uses", "Nous utilisons Google Analytics pour la mesure d'audience."},
+		{"fr", "facebook", "denies", "Nous n'utilisons pas le pixel Facebook."},
+		{"fr", "linkedin", "", "Suivez-nous sur LinkedIn."},
+		{"es", "google-analytics", "uses", "Utilizamos Google Analytics para analizar el uso del sitio."},
+		{"es", "facebook", "denies", "No utilizamos el píxel de Facebook."},
+		{"it", "recaptcha", "uses", "Utilizziamo Google reCAPTCHA per proteggere i moduli dallo spam."},
+		{"it", "hubspot", "denies", "Non utilizziamo HubSpot."},
+		{"pl", "google-analytics", "uses", "Używamy Google Analytics do analizy ruchu."},
+		{"pl", "facebook", "denies", "Nie używamy piksela Facebook."},
+		{"de", "facebook", "denies", "We do not use Facebook Pixel."},
+	}
+	for _, tt := range tests {
+		doc := docFromText(t, tt.text)
+		doc.Language = tt.lang
+		got := ""
+		for _, v := range Analyze(doc, catalogueTerms()).Vendors {
+			if v.Vendor == tt.vendor {
+				got = v.Stance
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s %q: %s is %q, want %q", tt.lang, tt.text, tt.vendor, got, tt.want)
+		}
+	}
+}
