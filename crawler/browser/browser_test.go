@@ -6,8 +6,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -247,5 +251,90 @@ func TestVisitPageErrors(t *testing.T) {
 				t.Errorf("dialogs = %v", v.Dialogs)
 			}
 		})
+	}
+}
+
+// TestRemoteBrowser attaches to a Chromium started elsewhere (as a worker's
+// --browser-url does) and records a visit through it.
+func TestRemoteBrowser(t *testing.T) {
+	requireChrome(t)
+	srv, _ := smokeServer(t)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	path, _ := FindChrome("")
+	dir := t.TempDir()
+	args := []string{"--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", "--user-data-dir=" + dir,
+		"--no-first-run", "--disable-gpu", "--disable-dev-shm-usage",
+		"--host-resolver-rules=MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost", "about:blank"}
+	if os.Geteuid() == 0 {
+		args = append(args, "--no-sandbox")
+	}
+	cmd := exec.Command(path, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Chromium's helpers share its process group; all of them must be gone
+	// before the profile directory is removed.
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		time.Sleep(200 * time.Millisecond)
+	})
+	// Chromium writes its port and browser path to DevToolsActivePort.
+	var wsURL string
+	for deadline := time.Now().Add(30 * time.Second); wsURL == "" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		data, err := os.ReadFile(filepath.Join(dir, "DevToolsActivePort"))
+		if lines := strings.Fields(string(data)); err == nil && len(lines) == 2 {
+			wsURL = "ws://127.0.0.1:" + lines[0] + lines[1]
+		}
+	}
+	if wsURL == "" {
+		t.Fatal("the remote Chromium did not report its DevTools address")
+	}
+	opts := DefaultOptions()
+	opts.RemoteURL = wsURL
+	opts.PageTimeout = 8 * time.Second
+	b, err := Launch(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	s, err := b.NewSession(t.Context(), crawler.GPC, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	v, err := s.Visit(t.Context(), "http://www.smoke.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Error != "" || v.Title != "Smoke & test" {
+		t.Fatalf("visit through the remote browser: error %q, title %q", v.Error, v.Title)
+	}
+	var names []string
+	for _, c := range v.Cookies {
+		names = append(names, c.Name)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"js_id", "srv"}) {
+		t.Errorf("cookies = %v", names)
+	}
+	reads := false
+	for _, r := range v.SignalReads {
+		reads = reads || r.Property == "globalPrivacyControl"
+	}
+	if !reads {
+		t.Errorf("the gpc profile's navigator override did not reach the remote browser: %+v", v.SignalReads)
+	}
+	// The browser belongs to whoever started it: closing ours leaves it
+	// running.
+	s.Close()
+	b.Close()
+	versionURL := strings.Replace(strings.Split(wsURL, "/devtools/")[0], "ws://", "http://", 1) + "/json/version"
+	time.Sleep(time.Second)
+	if resp, err := http.Get(versionURL); err != nil {
+		t.Errorf("the remote browser was shut down with the scanner: %v", err)
+	} else {
+		resp.Body.Close()
 	}
 }
