@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/security"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 )
@@ -237,6 +238,16 @@ func (b *Browser) start() error {
 		allocStop()
 		b.removeDataDir()
 		return fmt.Errorf("browser version: %w", err)
+	}
+	if b.opts.RemoteURL != "" && b.opts.Insecure {
+		// A remote browser has its own command line: --insecure goes over
+		// DevTools instead (host rules cannot; README says how to start it).
+		_, err := chromedp.CallBrowser(startCtx, security.SetIgnoreCertificateErrors, security.SetIgnoreCertificateErrorsParams{Ignore: true})
+		if err != nil {
+			stop()
+			allocStop()
+			return fmt.Errorf("accept certificates on the remote browser: %w", err)
+		}
 	}
 	downloads := b.downloads
 	if err := chromedp.ListenBrowser(ctx, downloads.listen); err != nil {

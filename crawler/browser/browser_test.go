@@ -260,11 +260,17 @@ func TestRemoteBrowser(t *testing.T) {
 	requireChrome(t)
 	srv, _ := smokeServer(t)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<title>Self-signed staging</title>")
+	}))
+	defer tlsSrv.Close()
+	_, tlsPort, _ := net.SplitHostPort(strings.TrimPrefix(tlsSrv.URL, "https://"))
 	path, _ := FindChrome("")
 	dir := t.TempDir()
 	args := []string{"--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", "--user-data-dir=" + dir,
 		"--no-first-run", "--disable-gpu", "--disable-dev-shm-usage",
-		"--host-resolver-rules=MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost", "about:blank"}
+		"--host-resolver-rules=MAP www.smoke.test 127.0.0.1:" + port + ", MAP staging.smoke.test 127.0.0.1:" + tlsPort + ", MAP * ~NOTFOUND, EXCLUDE localhost",
+		"about:blank"}
 	if os.Geteuid() == 0 {
 		args = append(args, "--no-sandbox")
 	}
@@ -293,6 +299,7 @@ func TestRemoteBrowser(t *testing.T) {
 	}
 	opts := DefaultOptions()
 	opts.RemoteURL = wsURL
+	opts.Insecure = true // applied over DevTools
 	opts.PageTimeout = 8 * time.Second
 	b, err := Launch(t.Context(), opts)
 	if err != nil {
@@ -318,6 +325,9 @@ func TestRemoteBrowser(t *testing.T) {
 	slices.Sort(names)
 	if !slices.Equal(names, []string{"js_id", "srv"}) {
 		t.Errorf("cookies = %v", names)
+	}
+	if sv, err := s.Visit(t.Context(), "https://staging.smoke.test/"); err != nil || sv.Error != "" || sv.Title != "Self-signed staging" {
+		t.Errorf("self-signed site through the remote browser with Insecure: %v %q %q", err, sv.Error, sv.Title)
 	}
 	reads := false
 	for _, r := range v.SignalReads {
