@@ -170,6 +170,10 @@ type Scanner struct {
 	browser *browser.Browser
 	rules   hostrules.Rules
 	client  *http.Client
+	// clients are the HTTP clients for PublicOnly false and true, made
+	// once: jobs switch between them without leaving idle connections of
+	// a client per job behind.
+	clients [2]*http.Client
 	logger  *slog.Logger
 	plugins Plugins
 }
@@ -241,14 +245,23 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Scanner{
+	s := &Scanner{
 		opts:    opts,
 		browser: b,
 		rules:   rules,
-		client:  newHTTPClient(rules, opts.Insecure, b.UserAgent(), opts.PublicOnly),
+		clients: [2]*http.Client{newHTTPClient(rules, opts.Insecure, b.UserAgent(), false), newHTTPClient(rules, opts.Insecure, b.UserAgent(), true)},
 		logger:  opts.Logger,
 		plugins: plugins,
-	}, nil
+	}
+	s.client = s.clients[boolIndex(opts.PublicOnly)]
+	return s, nil
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // WithOptions returns a scanner that shares s's browser, HTTP client and
@@ -260,9 +273,7 @@ func (s *Scanner) WithOptions(opts Options) *Scanner {
 	if opts.Logger == nil {
 		opts.Logger = s.logger
 	}
-	if opts.PublicOnly != s.opts.PublicOnly {
-		c.client = newHTTPClient(s.rules, s.opts.Insecure, s.browser.UserAgent(), opts.PublicOnly)
-	}
+	c.client = s.clients[boolIndex(opts.PublicOnly)]
 	c.opts = opts
 	return &c
 }
