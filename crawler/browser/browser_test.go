@@ -80,12 +80,35 @@ func smokeServer(t *testing.T) (*httptest.Server, chan http.Header) {
 	return srv, headers
 }
 
+// smokeRules sends www.smoke.test to the smoke server's port and resolves
+// nothing else.
+func smokeRules(port string) string {
+	return "MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost"
+}
+
+// launchSession starts a browser with opts and one session on it, both
+// closed when the test ends.
+func launchSession(t *testing.T, opts Options, profile crawler.Profile, tabs int) (*Browser, *Session) {
+	t.Helper()
+	b, err := Launch(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	s, err := b.NewSession(t.Context(), profile, tabs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return b, s
+}
+
 func TestVisitRecordsProfiles(t *testing.T) {
 	requireChrome(t)
 	srv, headers := smokeServer(t)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
 	opts := DefaultOptions()
-	opts.HostRules = "MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost"
+	opts.HostRules = smokeRules(port)
 	opts.PageTimeout = 8 * time.Second
 	opts.ProbeGlobals = []string{"tracker", "tracker.id", "missing.path"}
 	b, err := Launch(t.Context(), opts)
@@ -210,18 +233,9 @@ func TestVisitPageErrors(t *testing.T) {
 	srv, _ := smokeServer(t)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
 	opts := DefaultOptions()
-	opts.HostRules = "MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost"
+	opts.HostRules = smokeRules(port)
 	opts.PageTimeout = 3 * time.Second
-	b, err := Launch(t.Context(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	s, err := b.NewSession(t.Context(), crawler.Baseline, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	_, s := launchSession(t, opts, crawler.Baseline, 2)
 	tests := []struct {
 		path, kind string
 	}{
@@ -269,7 +283,7 @@ func TestRemoteBrowser(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1", "--user-data-dir=" + dir,
 		"--no-first-run", "--disable-gpu", "--disable-dev-shm-usage",
-		"--host-resolver-rules=MAP www.smoke.test 127.0.0.1:" + port + ", MAP staging.smoke.test 127.0.0.1:" + tlsPort + ", MAP * ~NOTFOUND, EXCLUDE localhost",
+		"--host-resolver-rules=MAP staging.smoke.test 127.0.0.1:" + tlsPort + ", " + smokeRules(port),
 		"about:blank"}
 	if os.Geteuid() == 0 {
 		args = append(args, "--no-sandbox")
@@ -301,16 +315,7 @@ func TestRemoteBrowser(t *testing.T) {
 	opts.RemoteURL = wsURL
 	opts.Insecure = true // applied over DevTools
 	opts.PageTimeout = 8 * time.Second
-	b, err := Launch(t.Context(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	s, err := b.NewSession(t.Context(), crawler.GPC, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	b, s := launchSession(t, opts, crawler.GPC, 1)
 	v, err := s.Visit(t.Context(), "http://www.smoke.test/")
 	if err != nil {
 		t.Fatal(err)

@@ -397,8 +397,8 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 			}
 		}
 	}
-	var extraVisits []*crawler.Visit // made by the analysis (the policy page)
-	if inner := obs.Visit; inner != nil {
+	var extraVisits []*crawler.Visit // made by the analysis (the policy page), for refuseLocal
+	if inner := obs.Visit; inner != nil && s.opts.PublicOnly {
 		var mu sync.Mutex
 		obs.Visit = func(ctx context.Context, u string) (*crawler.Visit, error) {
 			v, err := inner(ctx, u)
