@@ -46,6 +46,15 @@ type Visit struct {
 	ErrorKind string        `json:"error_kind,omitempty"`
 	StartedAt time.Time     `json:"started_at"`
 	Load      time.Duration `json:"load_ns"`
+	// Settled is true when, after the load event, the network went quiet
+	// (long-lived connections aside) with no short timer or idle callback
+	// pending, before the dwell ran out. A page that never settles is still
+	// a normal visit, recorded as it was at the end of its dwell.
+	Settled bool `json:"settled"`
+	// Interaction is what the scanner did on the page as a visitor would
+	// (nil when the visit did not interact: --no-interaction, or the page
+	// did not load).
+	Interaction *Interaction `json:"interaction,omitempty"`
 
 	Requests     []Request     `json:"requests"`
 	Cookies      []Cookie      `json:"cookies"`
@@ -72,6 +81,28 @@ type Visit struct {
 	Downloads  []string `json:"downloads,omitempty"`
 	Screenshot []byte   `json:"-"`
 }
+
+// Interaction records the visitor actions performed after the load event.
+type Interaction struct {
+	// Actions are the actions in the order they were done: "focus",
+	// "mousemove", "scroll".
+	Actions []string `json:"actions"`
+	// ScrollSteps is how many steps the scroll to the bottom took; Capped
+	// is set when the page kept growing and scrolling stopped at the cap.
+	ScrollSteps int  `json:"scroll_steps"`
+	Capped      bool `json:"capped,omitempty"`
+	// Navigation is the URL the page tried to navigate to in response to
+	// the interaction. The navigation is stopped where the browser allows
+	// it; the visit records the page as it was.
+	Navigation string `json:"navigation,omitempty"`
+}
+
+// Interaction actions, also the values of Request.AfterInteraction.
+const (
+	ActionFocus     = "focus"
+	ActionMouseMove = "mousemove"
+	ActionScroll    = "scroll"
+)
 
 // Page error kinds recorded on a Visit.
 const (
@@ -111,6 +142,10 @@ type Request struct {
 	SetCookies []SetCookie `json:"set_cookies,omitempty"`
 	Failed     bool        `json:"failed,omitempty"`
 	ErrorText  string      `json:"error_text,omitempty"`
+	// AfterInteraction names the last visitor action (ActionMouseMove,
+	// ActionScroll) done before this request started; empty when the
+	// request came before any interaction.
+	AfterInteraction string `json:"after_interaction,omitempty"`
 }
 
 // SetCookie is one Set-Cookie response header line and what the browser

@@ -64,13 +64,17 @@ type Browser struct {
 
 // Options records the scan settings that shape the results (methodology).
 type Options struct {
-	MaxPages     int    `json:"max_pages"`
-	Depth        int    `json:"depth"`
-	Concurrency  int    `json:"concurrency"`
-	PageTimeout  string `json:"page_timeout"`
-	HostRules    string `json:"host_rules,omitempty"`
-	IgnoreRobots bool   `json:"ignore_robots"`
-	Insecure     bool   `json:"insecure"`
+	MaxPages    int    `json:"max_pages"`
+	Depth       int    `json:"depth"`
+	Concurrency int    `json:"concurrency"`
+	PageTimeout string `json:"page_timeout"`
+	// Dwell is the cap on the time spent on a page after its load event;
+	// NoInteraction says the scanner did not act like a visitor there.
+	Dwell         string `json:"dwell,omitempty"`
+	NoInteraction bool   `json:"no_interaction,omitempty"`
+	HostRules     string `json:"host_rules,omitempty"`
+	IgnoreRobots  bool   `json:"ignore_robots"`
+	Insecure      bool   `json:"insecure"`
 }
 
 // Page is one page visit under one profile.
@@ -85,6 +89,12 @@ type Page struct {
 	ErrorKind string `json:"error_kind,omitempty"`
 	LoadMS    int64  `json:"load_ms"`
 	Requests  int    `json:"requests"`
+	// Settled is false when the page never went quiet within the dwell
+	// (it is recorded as it was at the end of the dwell) or did not load.
+	Settled bool `json:"settled"`
+	// Navigation is the URL the page tried to navigate to when the
+	// scanner acted like a visitor (the page is recorded as it was).
+	Navigation string `json:"interaction_navigation,omitempty"`
 }
 
 // Evidence is one observation backing a tracker or finding.

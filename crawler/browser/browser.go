@@ -34,8 +34,15 @@ type Options struct {
 	HostRules string
 	// Insecure accepts any TLS certificate.
 	Insecure bool
-	// PageTimeout caps one page visit, settle wait included.
+	// PageTimeout caps the navigation of one page, up to its load event.
 	PageTimeout time.Duration
+	// Dwell caps the time spent on a page after its load event: visitor
+	// interaction and the wait for it to settle. A page that has not
+	// settled by then is recorded as it is (Visit.Settled false).
+	Dwell time.Duration
+	// NoInteraction keeps the scanner from acting like a visitor (focus,
+	// mouse moves, scrolling) after the load event.
+	NoInteraction bool
 	// Quiet is how long the network must be idle for a page to count as
 	// settled.
 	Quiet time.Duration
@@ -51,9 +58,15 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// DefaultDwell is the default cap on the time after a page's load event.
+// A quiet page with nothing pending is left long before it; the dwell bounds
+// pages that never go quiet and is how long a tag may wait on a timer and
+// still be seen.
+const DefaultDwell = 5 * time.Second
+
 // DefaultOptions returns the options a scan uses unless told otherwise.
 func DefaultOptions() Options {
-	return Options{PageTimeout: 30 * time.Second, Quiet: 500 * time.Millisecond, MaxHTML: 8 << 20}
+	return Options{PageTimeout: 30 * time.Second, Dwell: DefaultDwell, Quiet: 500 * time.Millisecond, MaxHTML: 8 << 20}
 }
 
 // FindChrome returns the Chromium binary to use: explicit, then the
@@ -116,6 +129,9 @@ type Browser struct {
 func Launch(parent context.Context, opts Options) (*Browser, error) {
 	if opts.PageTimeout <= 0 {
 		opts.PageTimeout = DefaultOptions().PageTimeout
+	}
+	if opts.Dwell <= 0 {
+		opts.Dwell = DefaultOptions().Dwell
 	}
 	if opts.Quiet <= 0 {
 		opts.Quiet = DefaultOptions().Quiet

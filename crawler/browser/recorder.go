@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -35,7 +36,22 @@ type recorder struct {
 	crashed  bool
 	onCrash  func()
 	dialogs  chan string
+	// frame is the tab's main frame. action is the last visitor action
+	// done (requests made after it are marked with it); watchNav is set
+	// while the interaction runs, and navigation then holds the URL the
+	// main frame was asked to navigate to, if it was.
+	frame      cdp.FrameID
+	action     string
+	watchNav   bool
+	navigation string
+	navigated  chan struct{}
 }
+
+// longLived is how long a request may stay open before the wait for
+// network quiet stops counting it: long polls, streamed responses and
+// slow tails of a page (harness.md) would otherwise keep a page busy to
+// the end of its dwell.
+const longLived = 3 * time.Second
 
 type inflightReq struct {
 	since time.Time
@@ -43,7 +59,7 @@ type inflightReq struct {
 }
 
 func newRecorder() *recorder {
-	return &recorder{dialogs: make(chan string, 16)}
+	return &recorder{dialogs: make(chan string, 16), navigated: make(chan struct{}, 1)}
 }
 
 // begin starts recording a new visit; onCrash is called (from the read
@@ -59,6 +75,41 @@ func (r *recorder) begin(v *crawler.Visit, onCrash func()) {
 	r.loaded = false
 	r.crashed = false
 	r.onCrash = onCrash
+	r.action = ""
+	r.watchNav = false
+	r.navigation = ""
+	select {
+	case <-r.navigated:
+	default:
+	}
+}
+
+// setAction marks the requests that start from now on as following a
+// visitor action.
+func (r *recorder) setAction(a string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.action = a
+}
+
+// watchNavigation starts or stops noting main-frame navigations; it
+// returns the navigation noted so far.
+func (r *recorder) watchNavigation(on bool) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.watchNav = on
+	return r.navigation
+}
+
+func (r *recorder) noteNavigation(url string) {
+	if !r.watchNav || r.navigation != "" {
+		return
+	}
+	r.navigation = truncate(url, 2048)
+	select {
+	case r.navigated <- struct{}{}:
+	default:
+	}
 }
 
 // end stops recording and moves the joined requests into the visit.
@@ -76,20 +127,27 @@ func (r *recorder) end() {
 }
 
 // state reports whether the load event fired, whether the tab crashed, and
-// how long the network has been quiet (ignoring beacons older than
-// beaconGrace and requests that got their response).
+// how long the network has been quiet. Long-lived connections do not count
+// as activity while open: event streams, WebSockets and media (which may
+// stream for as long as they play), beacons older than beaconGrace, and
+// any request open longer than longLived (a long poll, a streamed
+// response). Fetches that got their response are done.
 func (r *recorder) state(now time.Time, beaconGrace time.Duration) (loaded, crashed bool, quiet time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	busy := false
 	for _, in := range r.inflight {
+		age := now.Sub(in.since)
 		switch in.typ {
-		case network.ResourceTypePing, network.ResourceTypeEventSource, network.ResourceTypeWebSocket:
-			if now.Sub(in.since) < beaconGrace {
+		case network.ResourceTypeEventSource, network.ResourceTypeWebSocket, network.ResourceTypeMedia:
+		case network.ResourceTypePing:
+			if age < beaconGrace {
 				busy = true
 			}
 		default:
-			busy = true
+			if age < longLived {
+				busy = true
+			}
 		}
 	}
 	if busy {
@@ -160,7 +218,31 @@ func (r *recorder) listen(ev any) {
 			q.InitiatorType = string(e.Initiator.Type)
 			q.Initiator = initiatorScript(e.Initiator)
 		}
+		q.AfterInteraction = r.action
 		r.inflight[e.RequestID] = inflightReq{since: now, typ: e.Type}
+		if e.Type == network.ResourceTypeDocument && e.FrameID == r.frame && string(e.LoaderID) == string(e.RequestID) && e.RedirectResponse == nil {
+			r.noteNavigation(e.Request.URL)
+		}
+	case *network.EventWebSocketCreated:
+		// A WebSocket has no request events of its own: record its
+		// handshake as a request so that its URL is seen like any other.
+		r.lastNet = now
+		q := r.req(e.RequestID)
+		q.URL, q.Method, q.ResourceType = e.URL, "GET", string(network.ResourceTypeWebSocket)
+		q.AfterInteraction = r.action
+		if e.Initiator != nil {
+			q.InitiatorType = string(e.Initiator.Type)
+			q.Initiator = initiatorScript(e.Initiator)
+		}
+	case *network.EventWebSocketHandshakeResponseReceived:
+		if e.Response != nil {
+			q := r.req(e.RequestID)
+			q.Status = int(e.Response.Status)
+		}
+	case *page.EventFrameRequestedNavigation:
+		if e.FrameID == r.frame && e.Disposition == page.ClientNavigationDispositionCurrentTab {
+			r.noteNavigation(e.URL)
+		}
 	case *network.EventRequestWillBeSentExtraInfo:
 		q := r.req(e.RequestID)
 		q.RequestHeaders = headerMap(e.Headers)

@@ -50,6 +50,11 @@ type Session struct {
 	created []*tab
 	// PageTimeout overrides the browser's page timeout when positive.
 	PageTimeout time.Duration
+	// Dwell overrides the browser's dwell when positive.
+	Dwell time.Duration
+	// NoInteraction keeps this session's visits from acting like a
+	// visitor, whatever the browser's options say.
+	NoInteraction bool
 	// Restarted is set when the browser had to be restarted during this
 	// session: the cookie jar was lost then.
 	Restarted bool
@@ -175,6 +180,9 @@ func (s *Session) openTab() (*tab, error) {
 	}
 	t := &tab{ctx: tctx, cancel: cancel, rec: rec, gen: sgen}
 	t.frame = cdp.FrameID(chromedp.FromContext(tctx).Target.TargetID)
+	rec.mu.Lock()
+	rec.frame = t.frame
+	rec.mu.Unlock()
 	setup := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		headers := network.Headers{}
 		switch s.profile {
@@ -277,19 +285,31 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit, screen
 	if s.PageTimeout > 0 {
 		opts.PageTimeout = s.PageTimeout
 	}
-	ctx, cancel := context.WithTimeout(t.ctx, opts.PageTimeout)
-	defer cancel()
-	stopParent := context.AfterFunc(parent, cancel)
+	if s.Dwell > 0 {
+		opts.Dwell = s.Dwell
+	}
+	opts.NoInteraction = opts.NoInteraction || s.NoInteraction
+	// vctx ends when the scan ends or the tab crashes; the navigation is
+	// capped by the page timeout, what follows the load event by the dwell.
+	vctx, vcancel := context.WithCancel(t.ctx)
+	defer vcancel()
+	stopParent := context.AfterFunc(parent, vcancel)
 	defer stopParent()
-	t.rec.begin(v, cancel)
+	ctx, cancel := context.WithTimeout(vctx, opts.PageTimeout)
+	defer cancel()
+	t.rec.begin(v, vcancel)
 	start := time.Now()
 
 	nav, navErr := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: v.URL})
 	if navErr == nil && nav.ErrorText != "" {
 		navErr = errors.New(nav.ErrorText)
 	}
-	if navErr == nil {
-		s.settle(ctx, t, opts)
+	loaded := navErr == nil && waitLoad(ctx, t)
+	timedOut := navErr == nil && !loaded && ctx.Err() != nil
+	if loaded {
+		dctx, dcancel := context.WithTimeout(vctx, opts.Dwell)
+		v.Settled = s.dwell(dctx, t, v, opts)
+		dcancel()
 	}
 	v.Load = time.Since(start)
 	_, crashed, _ := t.rec.state(time.Now(), beaconGrace)
@@ -314,8 +334,8 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit, screen
 		v.Error, v.ErrorKind = "the tab crashed", crawler.PageErrorCrash
 	case navErr != nil:
 		v.Error, v.ErrorKind = classifyNavError(navErr, parent, ctx, v)
-	case ctx.Err() != nil && parent.Err() == nil:
-		v.Error, v.ErrorKind = fmt.Sprintf("page did not settle within %s", opts.PageTimeout), crawler.PageErrorTimeout
+	case timedOut && parent.Err() == nil:
+		v.Error, v.ErrorKind = fmt.Sprintf("page did not load within %s", opts.PageTimeout), crawler.PageErrorTimeout
 	case v.Status >= 400:
 		v.Error, v.ErrorKind = fmt.Sprintf("HTTP %d", v.Status), crawler.PageErrorHTTP
 	}
@@ -329,28 +349,7 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit, screen
 	collectStart := time.Now()
 	opts.Screenshots = screenshot
 	s.collect(cctx, t, v, opts)
-	s.b.logger.Debug("visit", "url", v.URL, "profile", s.profile, "load", v.Load, "collect", time.Since(collectStart))
-}
-
-// settle waits for the load event and then for the network to be quiet,
-// until ctx ends.
-func (s *Session) settle(ctx context.Context, t *tab, opts Options) {
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		loaded, crashed, quiet := t.rec.state(time.Now(), beaconGrace)
-		if crashed {
-			return
-		}
-		if loaded && quiet >= opts.Quiet {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	s.b.logger.Debug("visit", "url", v.URL, "profile", s.profile, "load", v.Load, "settled", v.Settled, "collect", time.Since(collectStart))
 }
 
 func classifyNavError(err error, parent, ctx context.Context, v *crawler.Visit) (string, string) {

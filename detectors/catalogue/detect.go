@@ -81,6 +81,19 @@ func (t *tracker) add(kind, profile, page, detail string, ids []string) {
 	t.evidence = append(t.evidence, report.Evidence{Kind: kind, Profile: profile, Page: page, Detail: detail})
 }
 
+// afterInteraction notes, for evidence, that a request came only after the
+// scanner acted like a visitor: the tag waits for interaction (or for
+// scrolling into view), which a load-and-leave scan would miss.
+func afterInteraction(r *crawler.Request) string {
+	switch r.AfterInteraction {
+	case crawler.ActionScroll:
+		return " (after scroll)"
+	case crawler.ActionMouseMove:
+		return " (after mouse move)"
+	}
+	return ""
+}
+
 func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawler.Visit, doc *goquery.Document) {
 	profile := string(v.Profile)
 	page := v.URL
@@ -99,11 +112,11 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 	for i := range v.Requests {
 		r := &v.Requests[i]
 		for _, m := range c.MatchURL(KindRequest, r.URL) {
-			hit("request", m, r.URL)
+			hit("request", m, r.URL+afterInteraction(r))
 		}
 		if strings.EqualFold(r.ResourceType, "script") {
 			for _, m := range c.MatchURL(KindScript, r.URL) {
-				hit("script", m, r.URL)
+				hit("script", m, r.URL+afterInteraction(r))
 			}
 		}
 		if len(r.SetCookies) > 0 {

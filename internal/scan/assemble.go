@@ -55,7 +55,10 @@ func pagesOf(visits []*crawler.Visit) []report.Page {
 	pages := make([]report.Page, 0, len(visits))
 	for _, v := range visits {
 		p := report.Page{URL: v.URL, Profile: string(v.Profile), Status: v.Status, Title: v.Title,
-			LoadMS: v.Load.Milliseconds(), Requests: len(v.Requests), ErrorKind: v.ErrorKind}
+			LoadMS: v.Load.Milliseconds(), Requests: len(v.Requests), ErrorKind: v.ErrorKind, Settled: v.Settled}
+		if v.Interaction != nil {
+			p.Navigation = v.Interaction.Navigation
+		}
 		if v.FinalURL != "" && v.FinalURL != v.URL {
 			p.FinalURL = v.FinalURL
 		}

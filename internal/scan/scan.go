@@ -31,16 +31,22 @@ var Version = "dev"
 // Options configure a scan. The zero value is not useful; start from
 // DefaultOptions.
 type Options struct {
-	MaxPages     int
-	Depth        int
-	Concurrency  int
-	Profiles     []crawler.Profile
-	PageTimeout  time.Duration
-	HostRules    string
-	Insecure     bool
-	ChromePath   string
-	BrowserURL   string
-	IgnoreRobots bool
+	MaxPages    int
+	Depth       int
+	Concurrency int
+	Profiles    []crawler.Profile
+	PageTimeout time.Duration
+	// Dwell caps the time on a page after its load event (visitor
+	// interaction and the wait for it to settle).
+	Dwell time.Duration
+	// NoInteraction visits pages without acting like a visitor (no focus,
+	// mouse moves or scrolling after the load event).
+	NoInteraction bool
+	HostRules     string
+	Insecure      bool
+	ChromePath    string
+	BrowserURL    string
+	IgnoreRobots  bool
 	// ShowValues keeps cookie values in the report (redacted by default).
 	ShowValues  bool
 	Screenshots bool
@@ -82,6 +88,7 @@ func DefaultOptions() Options {
 		Concurrency: 4,
 		Profiles:    []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT},
 		PageTimeout: 30 * time.Second,
+		Dwell:       browser.DefaultDwell,
 	}
 }
 
@@ -278,6 +285,14 @@ func (s *Scanner) WithOptions(opts Options) *Scanner {
 	return &c
 }
 
+// dwell is the dwell the scan's visits use.
+func (s *Scanner) dwell() time.Duration {
+	if s.opts.Dwell > 0 {
+		return s.opts.Dwell
+	}
+	return browser.DefaultDwell
+}
+
 // Close stops the browser.
 func (s *Scanner) Close() error { return s.browser.Close() }
 
@@ -299,7 +314,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		StartedAt:     time.Now().UTC(),
 		Browser:       report.Browser{Product: s.browser.Product(), UserAgent: s.browser.UserAgent()},
 		Options: report.Options{MaxPages: s.opts.MaxPages, Depth: s.opts.Depth, Concurrency: s.opts.Concurrency,
-			PageTimeout: s.opts.PageTimeout.String(), HostRules: s.opts.HostRules, IgnoreRobots: s.opts.IgnoreRobots, Insecure: s.opts.Insecure},
+			PageTimeout: s.opts.PageTimeout.String(), Dwell: s.dwell().String(), NoInteraction: s.opts.NoInteraction, HostRules: s.opts.HostRules, IgnoreRobots: s.opts.IgnoreRobots, Insecure: s.opts.Insecure},
 	}
 	for _, p := range s.opts.Profiles {
 		r.Profiles = append(r.Profiles, string(p))
@@ -337,6 +352,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 			continue
 		}
 		sess.PageTimeout = s.opts.PageTimeout
+		sess.Dwell, sess.NoInteraction = s.opts.Dwell, s.opts.NoInteraction
 		defer sess.Close()
 		obs.Sessions[profile] = sess
 		if isJourney(profile) && len(pages) > 0 {

@@ -1,0 +1,226 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/privscan/privscan/crawler"
+)
+
+// Visitor behaviour after the load event. The figures keep a quiet page's
+// visit short (a few hundred milliseconds of scrolling) while giving
+// scroll-into-view and first-interaction loaders what they wait for.
+const (
+	// scrollPause is the wait after each scroll step: IntersectionObserver
+	// callbacks and lazy images run on the next frames.
+	scrollPause = 120 * time.Millisecond
+	// maxScrollSteps caps scrolling on pages that grow as they are
+	// scrolled (infinite scroll); the visit is marked Capped.
+	maxScrollSteps = 25
+	// pendingPoll is how often the pending-timer probe is asked while the
+	// network is quiet.
+	pendingPoll = 100 * time.Millisecond
+)
+
+// waitLoad waits for the load event of the main frame, until ctx ends. It
+// reports whether the page loaded.
+func waitLoad(ctx context.Context, t *tab) bool {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		loaded, crashed, _ := t.rec.state(time.Now(), beaconGrace)
+		if crashed {
+			return false
+		}
+		if loaded {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick.C:
+		}
+	}
+}
+
+// dwell runs after the load event, until ctx (which ends at the end of the
+// dwell) ends: it acts like a visitor unless opts.NoInteraction, then waits
+// for the page to settle. It reports whether the page settled: network
+// quiet for opts.Quiet, long-lived connections aside (recorder.state), at
+// least opts.Quiet after the last visitor action, and no short timer or
+// idle callback pending that would fire before the dwell ends.
+func (s *Session) dwell(ctx context.Context, t *tab, v *crawler.Visit, opts Options) bool {
+	deadline, _ := ctx.Deadline()
+	acted := time.Now()
+	if !opts.NoInteraction {
+		t.rec.watchNavigation(true)
+		v.Interaction = s.actLikeVisitor(ctx, t)
+		acted = time.Now()
+	}
+	defer func() {
+		if v.Interaction != nil {
+			v.Interaction.Navigation = t.rec.watchNavigation(false)
+		}
+	}()
+	tick := time.NewTicker(pendingPoll / 2)
+	defer tick.Stop()
+	var lastProbe time.Time
+	for {
+		now := time.Now()
+		_, crashed, quiet := t.rec.state(now, beaconGrace)
+		if crashed {
+			return false
+		}
+		quiet = min(quiet, now.Sub(acted))
+		if quiet >= opts.Quiet && now.Sub(lastProbe) >= pendingPoll {
+			lastProbe = now
+			if left := pendingTimers(ctx, deadline.Sub(now)); left < 0 {
+				return true
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.rec.navigated:
+			// The page navigated away from itself while we watched it:
+			// keep what it was, as the interaction found it.
+			stopLoading(t)
+		case <-tick.C:
+		}
+	}
+}
+
+// pendingTimers asks the page (inject.js) how many milliseconds until the
+// last of its pending timers due within horizon fires: -1 when none is
+// pending, or the page cannot answer.
+func pendingTimers(ctx context.Context, horizon time.Duration) int {
+	c, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	left, err := chromedp.Run(c, chromedp.Evaluate[int](fmt.Sprintf(
+		`typeof window.__privscanPending === "function" ? window.__privscanPending(%d) : -1`, horizon.Milliseconds())))
+	if err != nil {
+		return -1
+	}
+	return left
+}
+
+// stopLoading stops a navigation the page started by itself.
+func stopLoading(t *tab) {
+	c, cancel := context.WithTimeout(t.ctx, 2*time.Second)
+	defer cancel()
+	_, _ = chromedp.Call(c, page.StopLoading, cdp.Empty{})
+}
+
+// scrollState is what one scroll step reports.
+type scrollState struct {
+	Y      float64 `json:"y"`
+	View   float64 `json:"view"`
+	Height float64 `json:"height"`
+}
+
+// scrollStep scrolls the page down by most of a viewport (a visitor reading
+// on) and reports where it is.
+const scrollStep = `(() => {
+  const el = document.scrollingElement || document.documentElement || document.body;
+  window.scrollBy(0, Math.max(200, Math.floor(window.innerHeight * 0.8)));
+  return JSON.stringify({y: window.scrollY, view: window.innerHeight, height: el ? el.scrollHeight : 0});
+})()`
+
+// actLikeVisitor focuses the page, moves the mouse across it and scrolls it
+// to the bottom in steps, then back to the top (where a screenshot shows
+// what a visitor first sees). It never clicks or types: nothing it does can
+// submit a form or follow a link. A navigation the page starts in response
+// ends the interaction.
+func (s *Session) actLikeVisitor(ctx context.Context, t *tab) *crawler.Interaction {
+	in := &crawler.Interaction{Actions: []string{}}
+	call := func(f func(c context.Context) error) bool {
+		c, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		return f(c) == nil
+	}
+	navigated := func() bool {
+		select {
+		case <-t.rec.navigated:
+			stopLoading(t)
+			return true
+		default:
+			return false
+		}
+	}
+	if call(func(c context.Context) error {
+		_, err := chromedp.Call(c, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		if err == nil {
+			_, err = chromedp.Run(c, chromedp.Evaluate[bool](`window.focus(), window.dispatchEvent(new FocusEvent("focus")), true`))
+		}
+		return err
+	}) {
+		in.Actions = append(in.Actions, crawler.ActionFocus)
+	}
+	t.rec.setAction(crawler.ActionMouseMove)
+	moved := false
+	for i := range 6 {
+		x, y := 200+float64(i)*120, 150+float64(i)*60
+		if call(func(c context.Context) error {
+			_, err := chromedp.Call(c, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: y})
+			return err
+		}) {
+			moved = true
+		}
+	}
+	if moved {
+		in.Actions = append(in.Actions, crawler.ActionMouseMove)
+	}
+	if navigated() || ctx.Err() != nil {
+		return in
+	}
+	t.rec.setAction(crawler.ActionScroll)
+	// One real wheel turn first: some loaders listen for "wheel" rather
+	// than "scroll". Then scroll by script, which is immediate and fires
+	// the page's scroll events just the same.
+	call(func(c context.Context) error {
+		_, err := chromedp.Call(c, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseWheel, X: 400, Y: 300, DeltaY: 120})
+		return err
+	})
+	in.Actions = append(in.Actions, crawler.ActionScroll)
+	for in.ScrollSteps < maxScrollSteps {
+		var st scrollState
+		ok := call(func(c context.Context) error {
+			raw, err := chromedp.Run(c, chromedp.Evaluate[string](scrollStep))
+			if err != nil {
+				return err
+			}
+			return json.Unmarshal([]byte(raw), &st)
+		})
+		if !ok {
+			break
+		}
+		in.ScrollSteps++
+		select {
+		case <-ctx.Done():
+			return in
+		case <-time.After(scrollPause):
+		}
+		if navigated() {
+			return in
+		}
+		if st.Y+st.View >= st.Height-2 {
+			break
+		}
+		if in.ScrollSteps == maxScrollSteps {
+			in.Capped = true
+		}
+	}
+	call(func(c context.Context) error {
+		_, err := chromedp.Run(c, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
+		return err
+	})
+	return in
+}
