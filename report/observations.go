@@ -19,6 +19,9 @@ type Observation struct {
 	Dialogs      []string              `json:"dialogs,omitempty"`
 	Popups       []string              `json:"popups,omitempty"`
 	Downloads    []string              `json:"downloads,omitempty"`
+	// Settled and Interaction: see crawler.Visit.
+	Settled     bool                 `json:"settled"`
+	Interaction *crawler.Interaction `json:"interaction,omitempty"`
 }
 
 // ObservedRequest is one network request of a visit.
@@ -29,6 +32,9 @@ type ObservedRequest struct {
 	Status     int    `json:"status"`
 	Initiator  string `json:"initiator,omitempty"`
 	ThirdParty bool   `json:"third_party"`
+	// AfterInteraction names the visitor action ("mousemove", "scroll")
+	// the request followed, when it came after one.
+	AfterInteraction string `json:"after_interaction,omitempty"`
 	// SignalHeaders are the Sec-GPC / DNT headers the request carried.
 	SignalHeaders map[string]string   `json:"signal_headers,omitempty"`
 	SetCookies    []ObservedSetCookie `json:"set_cookies,omitempty"`

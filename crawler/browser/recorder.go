@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -45,6 +46,9 @@ type recorder struct {
 	watchNav   bool
 	navigation string
 	navigated  chan struct{}
+	// paused receives the document requests the Fetch domain holds while
+	// navigations are watched (see resumePaused).
+	paused chan *fetch.EventRequestPaused
 }
 
 // longLived is how long a request may stay open before the wait for
@@ -59,7 +63,7 @@ type inflightReq struct {
 }
 
 func newRecorder() *recorder {
-	return &recorder{dialogs: make(chan string, 16), navigated: make(chan struct{}, 1)}
+	return &recorder{dialogs: make(chan string, 16), navigated: make(chan struct{}, 1), paused: make(chan *fetch.EventRequestPaused, 64)}
 }
 
 // begin starts recording a new visit; onCrash is called (from the read
@@ -99,6 +103,38 @@ func (r *recorder) watchNavigation(on bool) string {
 	defer r.mu.Unlock()
 	r.watchNav = on
 	return r.navigation
+}
+
+// navigationPaused reports whether a held document response is one to
+// stop, and notes it: a page of the main frame (HTML, not a redirect, not a
+// download) arriving while navigations are watched. A download does not
+// leave the page and goes on.
+func (r *recorder) navigationPaused(e *fetch.EventRequestPaused) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e.FrameID != r.frame || e.ResourceType != network.ResourceTypeDocument || !r.watchNav || e.Request == nil {
+		return false
+	}
+	if e.ResponseStatusCode >= 300 && e.ResponseStatusCode < 400 {
+		return false
+	}
+	var ctype, disposition string
+	for _, h := range e.ResponseHeaders {
+		switch strings.ToLower(h.Name) {
+		case "content-type":
+			ctype = strings.ToLower(h.Value)
+		case "content-disposition":
+			disposition = strings.ToLower(h.Value)
+		}
+	}
+	if strings.HasPrefix(strings.TrimSpace(disposition), "attachment") {
+		return false
+	}
+	if ctype != "" && !strings.Contains(ctype, "html") {
+		return false
+	}
+	r.noteNavigation(e.Request.URL)
+	return true
 }
 
 func (r *recorder) noteNavigation(url string) {
@@ -167,6 +203,14 @@ func (r *recorder) req(id network.RequestID) *crawler.Request {
 }
 
 func (r *recorder) listen(ev any) {
+	if e, ok := ev.(*fetch.EventRequestPaused); ok {
+		// A held request must always be answered, visit or not.
+		select {
+		case r.paused <- e:
+		default:
+		}
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.visit == nil {
@@ -220,9 +264,6 @@ func (r *recorder) listen(ev any) {
 		}
 		q.AfterInteraction = r.action
 		r.inflight[e.RequestID] = inflightReq{since: now, typ: e.Type}
-		if e.Type == network.ResourceTypeDocument && e.FrameID == r.frame && string(e.LoaderID) == string(e.RequestID) && e.RedirectResponse == nil {
-			r.noteNavigation(e.Request.URL)
-		}
 	case *network.EventWebSocketCreated:
 		// A WebSocket has no request events of its own: record its
 		// handshake as a request so that its URL is seen like any other.
@@ -238,10 +279,6 @@ func (r *recorder) listen(ev any) {
 		if e.Response != nil {
 			q := r.req(e.RequestID)
 			q.Status = int(e.Response.Status)
-		}
-	case *page.EventFrameRequestedNavigation:
-		if e.FrameID == r.frame && e.Disposition == page.ClientNavigationDispositionCurrentTab {
-			r.noteNavigation(e.URL)
 		}
 	case *network.EventRequestWillBeSentExtraInfo:
 		q := r.req(e.RequestID)

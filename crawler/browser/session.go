@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/debugger"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -220,6 +221,7 @@ func (s *Session) openTab() (*tab, error) {
 		return nil, fmt.Errorf("prepare tab: %w", err)
 	}
 	go closeDialogs(tctx, rec.dialogs)
+	go resumePaused(tctx, rec)
 	s.mu.Lock()
 	s.created = append(s.created, t)
 	s.mu.Unlock()
@@ -236,6 +238,28 @@ func closeDialogs(ctx context.Context, dialogs <-chan string) {
 		case <-dialogs:
 			c, cancel := context.WithTimeout(ctx, 5*time.Second)
 			_, _ = chromedp.Call(c, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			cancel()
+		}
+	}
+}
+
+// resumePaused answers the document requests the Fetch domain holds while
+// a visit watches for navigations (settle.go): a navigation of the main
+// frame is stopped, so that a page that moves on when scrolled is recorded
+// as it was; frames' documents go on. It runs outside the read loop, as
+// commands must.
+func resumePaused(ctx context.Context, rec *recorder) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-rec.paused:
+			c, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if rec.navigationPaused(e) {
+				_, _ = chromedp.Call(c, fetch.FailRequest, fetch.FailRequestParams{RequestID: e.RequestID, ErrorReason: network.ErrorReasonAborted})
+			} else {
+				_, _ = chromedp.Call(c, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+			}
 			cancel()
 		}
 	}

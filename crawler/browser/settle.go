@@ -8,8 +8,9 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/privscan/privscan/crawler"
@@ -60,16 +61,29 @@ func waitLoad(ctx context.Context, t *tab) bool {
 func (s *Session) dwell(ctx context.Context, t *tab, v *crawler.Visit, opts Options) bool {
 	deadline, _ := ctx.Deadline()
 	acted := time.Now()
+	var vis *visitor
 	if !opts.NoInteraction {
 		t.rec.watchNavigation(true)
-		v.Interaction = s.actLikeVisitor(ctx, t)
+		// Hold document responses while the visitor acts and the page
+		// settles: a page the tab would navigate to is stopped before it
+		// replaces this one (resumePaused).
+		fetchOn := vis == nil && setFetch(ctx, t, true)
+		vis = &visitor{t: t, in: &crawler.Interaction{Actions: []string{}}}
+		v.Interaction = vis.in
+		vis.act(ctx)
 		acted = time.Now()
+		defer func() {
+			vis.in.Navigation = t.rec.watchNavigation(false)
+			if vis.growing {
+				// The page was still growing when the dwell ended.
+				vis.in.Capped = true
+			}
+			vis.top()
+			if fetchOn {
+				setFetch(t.ctx, t, false)
+			}
+		}()
 	}
-	defer func() {
-		if v.Interaction != nil {
-			v.Interaction.Navigation = t.rec.watchNavigation(false)
-		}
-	}()
 	tick := time.NewTicker(pendingPoll / 2)
 	defer tick.Stop()
 	var lastProbe time.Time
@@ -83,19 +97,34 @@ func (s *Session) dwell(ctx context.Context, t *tab, v *crawler.Visit, opts Opti
 		if quiet >= opts.Quiet && now.Sub(lastProbe) >= pendingPoll {
 			lastProbe = now
 			if left := pendingTimers(ctx, deadline.Sub(now)); left < 0 {
-				return true
+				// A page that grew at the bottom (an endless feed) is
+				// scrolled on, up to the cap.
+				if vis == nil || !vis.grew(ctx) {
+					return true
+				}
+				vis.scroll(ctx)
+				acted = time.Now()
 			}
 		}
 		select {
 		case <-ctx.Done():
 			return false
-		case <-t.rec.navigated:
-			// The page navigated away from itself while we watched it:
-			// keep what it was, as the interaction found it.
-			stopLoading(t)
 		case <-tick.C:
 		}
 	}
+}
+
+// setFetch turns the holding of document requests on or off.
+func setFetch(ctx context.Context, t *tab, on bool) bool {
+	c, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	var err error
+	if on {
+		_, err = chromedp.Call(c, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*", ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageResponse}}})
+	} else {
+		_, err = chromedp.Call(c, fetch.Disable, cdp.Empty{})
+	}
+	return err == nil
 }
 
 // pendingTimers asks the page (inject.js) how many milliseconds until the
@@ -110,13 +139,6 @@ func pendingTimers(ctx context.Context, horizon time.Duration) int {
 		return -1
 	}
 	return left
-}
-
-// stopLoading stops a navigation the page started by itself.
-func stopLoading(t *tab) {
-	c, cancel := context.WithTimeout(t.ctx, 2*time.Second)
-	defer cancel()
-	_, _ = chromedp.Call(c, page.StopLoading, cdp.Empty{})
 }
 
 // scrollState is what one scroll step reports.
@@ -134,28 +156,41 @@ const scrollStep = `(() => {
   return JSON.stringify({y: window.scrollY, view: window.innerHeight, height: el ? el.scrollHeight : 0});
 })()`
 
-// actLikeVisitor focuses the page, moves the mouse across it and scrolls it
-// to the bottom in steps, then back to the top (where a screenshot shows
-// what a visitor first sees). It never clicks or types: nothing it does can
-// submit a form or follow a link. A navigation the page starts in response
-// ends the interaction.
-func (s *Session) actLikeVisitor(ctx context.Context, t *tab) *crawler.Interaction {
-	in := &crawler.Interaction{Actions: []string{}}
-	call := func(f func(c context.Context) error) bool {
-		c, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		return f(c) == nil
+// visitor acts on one page like a visitor: it focuses the page, moves the
+// mouse across it and scrolls it to the bottom in steps. It never clicks or
+// types: nothing it does can submit a form or follow a link. A navigation
+// the page starts in response ends the interaction.
+type visitor struct {
+	t       *tab
+	in      *crawler.Interaction
+	height  float64 // page height at the last scroll step
+	stopped bool    // navigation, error or cap: no more scrolling
+	growing bool    // the page grew after the bottom was reached
+}
+
+func (vs *visitor) call(ctx context.Context, f func(c context.Context) error) bool {
+	c, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return f(c) == nil
+}
+
+func (vs *visitor) navigated() bool {
+	select {
+	case <-vs.t.rec.navigated:
+		// The page tried to move on (resumePaused stopped it): the visit
+		// keeps the page as the interaction found it.
+		vs.stopped = true
+		return true
+	default:
+		return false
 	}
-	navigated := func() bool {
-		select {
-		case <-t.rec.navigated:
-			stopLoading(t)
-			return true
-		default:
-			return false
-		}
-	}
-	if call(func(c context.Context) error {
+}
+
+// act does the first round: focus, mouse moves, a wheel turn and the
+// scroll to the bottom.
+func (vs *visitor) act(ctx context.Context) {
+	t, in := vs.t, vs.in
+	if vs.call(ctx, func(c context.Context) error {
 		_, err := chromedp.Call(c, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
 		if err == nil {
 			_, err = chromedp.Run(c, chromedp.Evaluate[bool](`window.focus(), window.dispatchEvent(new FocusEvent("focus")), true`))
@@ -168,7 +203,7 @@ func (s *Session) actLikeVisitor(ctx context.Context, t *tab) *crawler.Interacti
 	moved := false
 	for i := range 6 {
 		x, y := 200+float64(i)*120, 150+float64(i)*60
-		if call(func(c context.Context) error {
+		if vs.call(ctx, func(c context.Context) error {
 			_, err := chromedp.Call(c, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: y})
 			return err
 		}) {
@@ -178,21 +213,32 @@ func (s *Session) actLikeVisitor(ctx context.Context, t *tab) *crawler.Interacti
 	if moved {
 		in.Actions = append(in.Actions, crawler.ActionMouseMove)
 	}
-	if navigated() || ctx.Err() != nil {
-		return in
+	if vs.navigated() || ctx.Err() != nil {
+		return
 	}
 	t.rec.setAction(crawler.ActionScroll)
 	// One real wheel turn first: some loaders listen for "wheel" rather
 	// than "scroll". Then scroll by script, which is immediate and fires
 	// the page's scroll events just the same.
-	call(func(c context.Context) error {
+	vs.call(ctx, func(c context.Context) error {
 		_, err := chromedp.Call(c, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseWheel, X: 400, Y: 300, DeltaY: 120})
 		return err
 	})
 	in.Actions = append(in.Actions, crawler.ActionScroll)
-	for in.ScrollSteps < maxScrollSteps {
+	vs.scroll(ctx)
+}
+
+// scroll scrolls down in steps until the bottom, the cap, a navigation or
+// the end of ctx.
+func (vs *visitor) scroll(ctx context.Context) {
+	in := vs.in
+	for !vs.stopped {
+		if in.ScrollSteps >= maxScrollSteps {
+			in.Capped, vs.stopped = true, true
+			return
+		}
 		var st scrollState
-		ok := call(func(c context.Context) error {
+		ok := vs.call(ctx, func(c context.Context) error {
 			raw, err := chromedp.Run(c, chromedp.Evaluate[string](scrollStep))
 			if err != nil {
 				return err
@@ -200,27 +246,45 @@ func (s *Session) actLikeVisitor(ctx context.Context, t *tab) *crawler.Interacti
 			return json.Unmarshal([]byte(raw), &st)
 		})
 		if !ok {
-			break
+			vs.stopped = true
+			return
 		}
 		in.ScrollSteps++
+		vs.height = st.Height
 		select {
 		case <-ctx.Done():
-			return in
+			return
 		case <-time.After(scrollPause):
 		}
-		if navigated() {
-			return in
+		if vs.navigated() {
+			return
 		}
 		if st.Y+st.View >= st.Height-2 {
-			break
-		}
-		if in.ScrollSteps == maxScrollSteps {
-			in.Capped = true
+			return
 		}
 	}
-	call(func(c context.Context) error {
-		_, err := chromedp.Run(c, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
+}
+
+// grew reports whether the page got taller since the last scroll step
+// (more content was appended at the bottom) and may be scrolled on.
+func (vs *visitor) grew(ctx context.Context) bool {
+	if vs.stopped {
+		return false
+	}
+	var h float64
+	ok := vs.call(ctx, func(c context.Context) error {
+		var err error
+		h, err = chromedp.Run(c, chromedp.Evaluate[float64](`(document.scrollingElement || document.documentElement).scrollHeight`))
 		return err
 	})
-	return in
+	vs.growing = ok && h > vs.height+2
+	return vs.growing
+}
+
+// top scrolls back to the top, where a screenshot shows what a visitor
+// first sees.
+func (vs *visitor) top() {
+	c, cancel := context.WithTimeout(vs.t.ctx, 2*time.Second)
+	defer cancel()
+	_, _ = chromedp.Run(c, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
 }
