@@ -76,3 +76,47 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScanNeverIdle scans the fixture internet's never-idle site
+// (live-feed: 10 pages, each with a WebSocket, an EventSource, a long poll,
+// a fast feed, a looping clip and heartbeat beacons) under baseline, GPC and
+// DNT at concurrency 4, with the default 30 s page timeout: each visit is
+// bounded by the dwell after its load event, not by the page timeout. It
+// reports seconds per scan and how many visits settled.
+func BenchmarkScanNeverIdle(b *testing.B) {
+	w := getWorld(b)
+	opts := w.opts
+	opts.Concurrency = 4
+	opts.MaxPages = 10
+	opts.PageTimeout = scan.DefaultOptions().PageTimeout
+	opts.Profiles = []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT}
+	opts.ProfilesExplicit = true
+	s := w.scanner.WithOptions(opts)
+	target, err := scan.ParseTarget(site(b, "live-feed").Home)
+	if err != nil {
+		b.Fatal(err)
+	}
+	visits, settled := 0, 0
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		r, err := s.Scan(context.Background(), target)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range r.Pages {
+			if p.Error != nil {
+				b.Fatalf("page error on %s: %s", p.URL, *p.Error)
+			}
+			if p.Settled {
+				settled++
+			}
+		}
+		visits += len(r.Pages)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/scan")
+	b.ReportMetric(float64(visits)/float64(b.N), "visits/scan")
+	b.ReportMetric(float64(settled)/float64(b.N), "settled/scan")
+}
