@@ -35,6 +35,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"scan", "https://a.test/", "--fail-on", "critical"}, "unknown severity"},
 		{[]string{"scan", "https://a.test/", "--format", "docx"}, "unknown format"},
 		{[]string{"scan", "https://a.test/", "--page-timeout", "10ms"}, "at least 1s"},
+		{[]string{"scan", "https://a.test/", "--dwell", "10ms"}, "--dwell must be between"},
+		{[]string{"scan", "https://a.test/", "--dwell", "1h"}, "--dwell must be between"},
 		{[]string{"scan", "https://a.test/", "--brand-color", "red;}"}, "hex colour"},
 		{[]string{"scan", "https://a.test/", "--ignore", "/nonexistent/ignore.yaml"}, "--ignore"},
 		{[]string{"policy"}, "exactly one"},
