@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/inspector"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -35,6 +36,13 @@ type recorder struct {
 	crashed  bool
 	onCrash  func()
 	dialogs  chan string
+	// loaders are the document loaders seen since the last navigation;
+	// stale those of the documents before it, whose late requests (a tag
+	// a timer injects as the tab navigates away) belong to the page they
+	// came from, not to the next one; ignored are those requests.
+	loaders map[cdp.LoaderID]bool
+	stale   map[cdp.LoaderID]bool
+	ignored map[network.RequestID]bool
 }
 
 type inflightReq struct {
@@ -59,6 +67,51 @@ func (r *recorder) begin(v *crawler.Visit, onCrash func()) {
 	r.loaded = false
 	r.crashed = false
 	r.onCrash = onCrash
+}
+
+// beginNavigation is begin for a visit that navigates the tab to a new
+// document: requests of the documents loaded before are not the visit's.
+func (r *recorder) beginNavigation(v *crawler.Visit, onCrash func()) {
+	r.begin(v, onCrash)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stale = r.loaders
+	r.loaders = map[cdp.LoaderID]bool{}
+	r.ignored = map[network.RequestID]bool{}
+}
+
+// skip reports whether a network event belongs to a request of a document
+// the tab has navigated away from.
+func (r *recorder) skip(ev any) bool {
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if e.LoaderID == "" {
+			return false
+		}
+		if r.stale[e.LoaderID] {
+			if r.ignored == nil {
+				r.ignored = map[network.RequestID]bool{}
+			}
+			r.ignored[e.RequestID] = true
+			return true
+		}
+		if r.loaders == nil {
+			r.loaders = map[cdp.LoaderID]bool{}
+		}
+		r.loaders[e.LoaderID] = true
+		return false
+	case *network.EventRequestWillBeSentExtraInfo:
+		return r.ignored[e.RequestID]
+	case *network.EventResponseReceived:
+		return r.ignored[e.RequestID]
+	case *network.EventResponseReceivedExtraInfo:
+		return r.ignored[e.RequestID]
+	case *network.EventLoadingFinished:
+		return r.ignored[e.RequestID]
+	case *network.EventLoadingFailed:
+		return r.ignored[e.RequestID]
+	}
+	return false
 }
 
 // end stops recording and moves the joined requests into the visit.
@@ -119,6 +172,9 @@ func (r *recorder) listen(ev any) {
 			default:
 			}
 		}
+		return
+	}
+	if r.skip(ev) {
 		return
 	}
 	now := time.Now()

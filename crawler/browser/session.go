@@ -281,7 +281,7 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit, screen
 	defer cancel()
 	stopParent := context.AfterFunc(parent, cancel)
 	defer stopParent()
-	t.rec.begin(v, cancel)
+	t.rec.beginNavigation(v, cancel)
 	start := time.Now()
 
 	nav, navErr := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: v.URL})

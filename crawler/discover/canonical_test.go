@@ -83,6 +83,7 @@ func TestRankRegionalCopies(t *testing.T) {
 		u, _ := url.Parse("https://www.shop.test" + p)
 		pages = append(pages, NewPage(u, 1, ""))
 	}
+	pages[0].Kind, pages[0].Depth = KindHome, 0
 	Rank(pages)
 	var got []string
 	for _, p := range pages {

@@ -83,7 +83,13 @@ type Page struct {
 func NewPage(u *url.URL, depth int, text string) Page {
 	c := Canonical(u)
 	fam, regional := Family(c)
-	return Page{URL: c.String(), Depth: depth, Kind: Classify(c, text), Text: text, Family: fam, Regional: regional}
+	kind := Classify(c, text)
+	if kind == KindHome {
+		// The root of another host of the site (help.example.com/) is
+		// not the home page: Discover marks the one home it starts from.
+		kind = KindOther
+	}
+	return Page{URL: c.String(), Depth: depth, Kind: kind, Text: text, Family: fam, Regional: regional}
 }
 
 // Dead reports whether the page answered with an error status or not at
@@ -369,6 +375,12 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 		}
 	})
 	c.OnError(func(r *colly.Response, err error) {
+		var again *colly.AlreadyVisitedError
+		if errors.As(err, &again) && again.Destination != nil {
+			// A redirect to a page already fetched: the same page.
+			redirected(keyOf(r.Request), again.Destination, 0)
+			return
+		}
 		opts.Logger.Debug("discovery fetch failed", "url", r.Request.URL.String(), "err", err)
 		status := r.StatusCode
 		if status == 0 {
@@ -500,6 +512,13 @@ func (r *Result) choose(ctx context.Context, opts Options) {
 			}
 		}
 		i = end
+	}
+	// Dead pages discovery already fetched are recorded too, chosen or not:
+	// knowing them costs nothing more.
+	for _, p := range r.Candidates {
+		if p.Dead() && len(r.Dead) < maxDead && !slices.ContainsFunc(r.Dead, func(d Page) bool { return d.URL == p.URL }) {
+			r.Dead = append(r.Dead, p)
+		}
 	}
 }
 
