@@ -49,6 +49,13 @@ type recorder struct {
 	// paused receives the document requests the Fetch domain holds while
 	// navigations are watched (see resumePaused).
 	paused chan *fetch.EventRequestPaused
+	// loaders are the document loaders seen since the last navigation;
+	// stale those of the documents before it, whose late requests (a tag
+	// a timer injects as the tab navigates away) belong to the page they
+	// came from, not to the next one; ignored are those requests.
+	loaders map[cdp.LoaderID]bool
+	stale   map[cdp.LoaderID]bool
+	ignored map[network.RequestID]bool
 }
 
 // longLived is how long a request may stay open before the wait for
@@ -148,6 +155,51 @@ func (r *recorder) noteNavigation(url string) {
 	}
 }
 
+// beginNavigation is begin for a visit that navigates the tab to a new
+// document: requests of the documents loaded before are not the visit's.
+func (r *recorder) beginNavigation(v *crawler.Visit, onCrash func()) {
+	r.begin(v, onCrash)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stale = r.loaders
+	r.loaders = map[cdp.LoaderID]bool{}
+	r.ignored = map[network.RequestID]bool{}
+}
+
+// skip reports whether a network event belongs to a request of a document
+// the tab has navigated away from.
+func (r *recorder) skip(ev any) bool {
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if e.LoaderID == "" {
+			return false
+		}
+		if r.stale[e.LoaderID] {
+			if r.ignored == nil {
+				r.ignored = map[network.RequestID]bool{}
+			}
+			r.ignored[e.RequestID] = true
+			return true
+		}
+		if r.loaders == nil {
+			r.loaders = map[cdp.LoaderID]bool{}
+		}
+		r.loaders[e.LoaderID] = true
+		return false
+	case *network.EventRequestWillBeSentExtraInfo:
+		return r.ignored[e.RequestID]
+	case *network.EventResponseReceived:
+		return r.ignored[e.RequestID]
+	case *network.EventResponseReceivedExtraInfo:
+		return r.ignored[e.RequestID]
+	case *network.EventLoadingFinished:
+		return r.ignored[e.RequestID]
+	case *network.EventLoadingFailed:
+		return r.ignored[e.RequestID]
+	}
+	return false
+}
+
 // end stops recording and moves the joined requests into the visit.
 func (r *recorder) end() {
 	r.mu.Lock()
@@ -221,6 +273,9 @@ func (r *recorder) listen(ev any) {
 			default:
 			}
 		}
+		return
+	}
+	if r.skip(ev) {
 		return
 	}
 	now := time.Now()

@@ -321,7 +321,7 @@ func (s *Session) visit(parent context.Context, t *tab, v *crawler.Visit, screen
 	defer stopParent()
 	ctx, cancel := context.WithTimeout(vctx, opts.PageTimeout)
 	defer cancel()
-	t.rec.begin(v, vcancel)
+	t.rec.beginNavigation(v, vcancel)
 	start := time.Now()
 
 	nav, navErr := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: v.URL})

@@ -62,21 +62,55 @@ func (k Kind) String() string {
 
 // Page is a page chosen for visiting.
 type Page struct {
+	// URL is the canonical URL (see Canonical), after the redirects
+	// discovery followed.
 	URL   string
 	Depth int
 	Kind  Kind
 	// Text is the link text it was found under, if any.
 	Text string
+	// Family is shared by the regional and language copies of one page
+	// (see Family); Regional is set when the URL carries such a marker.
+	Family   string
+	Regional bool
+	// Status is the HTTP status discovery got for the page: 0 when it did
+	// not fetch it, -1 when the fetch failed (no answer).
+	Status int
 }
+
+// NewPage describes the page at u (made canonical), found at depth under
+// link text text.
+func NewPage(u *url.URL, depth int, text string) Page {
+	c := Canonical(u)
+	fam, regional := Family(c)
+	kind := Classify(c, text)
+	if kind == KindHome {
+		// The root of another host of the site (help.example.com/) is
+		// not the home page: Discover marks the one home it starts from.
+		kind = KindOther
+	}
+	return Page{URL: c.String(), Depth: depth, Kind: kind, Text: text, Family: fam, Regional: regional}
+}
+
+// Dead reports whether the page answered with an error status or not at
+// all when discovery fetched it.
+func (p Page) Dead() bool { return p.Status < 0 || p.Status >= 400 }
 
 // Result is what discovery found.
 type Result struct {
 	// Home is the target after redirects.
 	Home *url.URL
-	// Pages are the chosen pages, ranked, at most MaxPages.
+	// Pages are the chosen pages, ranked, at most MaxPages, each a distinct
+	// page that answered (or was not fetched).
 	Pages []Page
+	// Dead are pages that would have been chosen but answered 4xx/5xx or
+	// not at all: they are recorded and do not use the budget.
+	Dead []Page
 	// Candidates are all same-site pages found (ranked), chosen or not.
 	Candidates []Page
+	// Aliases maps the keys (see Key) of URLs that redirected to the key of
+	// the page they ended at.
+	Aliases map[string]string
 	// Disallowed are URLs robots.txt kept us from.
 	Disallowed []string
 	// Sitemap lists the URLs the sitemap named.
@@ -169,11 +203,20 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 	res.Sitemap = fetchSitemaps(ctx, opts, home, res)
 
 	var (
-		mu    sync.Mutex
-		found = map[string]*Page{}
-		order []string
+		mu      sync.Mutex
+		found   = map[string]*Page{} // by Key
+		order   []string
+		fetched = map[string]bool{}   // keys colly was asked to fetch
+		reqKey  = map[uint32]string{} // colly request id → key asked for
 	)
-	add := func(raw string, depth int, text string) {
+	res.Aliases = map[string]string{}
+	homeKey := Key(home)
+	if tk := Key(target); tk != homeKey {
+		res.Aliases[tk] = homeKey
+	}
+	// add records a link found at depth. Pages on other hosts of the site
+	// (ir.example.com) count only when the home page links to them.
+	add := func(raw string, depth int, text string, fromHome bool) {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !SameSite(u.Hostname(), home.Hostname()) {
 			return
@@ -181,33 +224,91 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 		if skipExt.MatchString(u.Path) {
 			return
 		}
-		u = Normalize(u)
-		key := u.String()
+		if !strings.EqualFold(u.Hostname(), home.Hostname()) && !fromHome {
+			return
+		}
+		key := Key(u)
 		mu.Lock()
 		defer mu.Unlock()
+		if to, ok := res.Aliases[key]; ok {
+			key = to
+		}
 		if p, ok := found[key]; ok {
 			if depth < p.Depth {
 				p.Depth = depth
 			}
-			if p.Text == "" {
+			if p.Text == "" && text != "" {
 				p.Text = text
+				if p.Kind == KindOther {
+					p.Kind = Classify(u, text)
+				}
 			}
 			return
 		}
-		if !res.allowed(u) {
-			if !slices.Contains(res.Disallowed, key) {
-				res.Disallowed = append(res.Disallowed, key)
+		c := Canonical(u)
+		if !res.allowed(c) {
+			if !slices.Contains(res.Disallowed, c.String()) {
+				res.Disallowed = append(res.Disallowed, c.String())
 			}
 			return
 		}
-		found[key] = &Page{URL: key, Depth: depth, Kind: Classify(u, text), Text: text}
+		p := NewPage(c, depth, text)
+		found[key] = &p
 		order = append(order, key)
 	}
-	add(home.String(), 0, "")
+	add(home.String(), 0, "", true)
 	// The page the user asked for is visited first, whatever its path.
-	found[home.String()].Kind = KindHome
+	found[homeKey].Kind = KindHome
+	found[homeKey].Status = http.StatusOK
 	for _, s := range res.Sitemap {
-		add(s, 1, "")
+		add(s, 1, "", false)
+	}
+
+	// redirected records that the URL keyed from ended at final.
+	redirected := func(from string, final *url.URL, status int) {
+		to := Key(final)
+		mu.Lock()
+		defer mu.Unlock()
+		p, ok := found[from]
+		if !ok {
+			return
+		}
+		if status != 0 {
+			p.Status = status
+		}
+		if to == from {
+			// The same page under its server's spelling (/contact →
+			// /contact/): visit that, and skip the redirect.
+			if SameSite(final.Hostname(), home.Hostname()) {
+				p.URL = Canonical(final).String()
+			}
+			return
+		}
+		res.Aliases[from] = to
+		if q, ok := found[to]; ok {
+			// Two URLs, one page: keep the one found first, under the
+			// final URL.
+			q.Depth = min(q.Depth, p.Depth)
+			if q.Status == 0 {
+				q.Status = p.Status
+			}
+			delete(found, from)
+			return
+		}
+		if !SameSite(final.Hostname(), home.Hostname()) {
+			p.Status = -1 // left the site: nothing of it to visit
+			return
+		}
+		c := Canonical(final)
+		p.URL = c.String()
+		p.Family, p.Regional = Family(c)
+		delete(found, from)
+		found[to] = p
+		for i, k := range order {
+			if k == from {
+				order[i] = to
+			}
+		}
 	}
 
 	c := colly.NewCollector(
@@ -219,15 +320,26 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 	c.WithTransport(opts.Client.Transport)
 	c.SetRequestTimeout(opts.Client.Timeout)
 	c.MaxBodySize = 5 << 20
-	fetched := 0
+	fetchedCount := 0
 	c.OnRequest(func(r *colly.Request) {
 		mu.Lock()
 		defer mu.Unlock()
-		if fetched >= opts.FetchBudget || ctx.Err() != nil {
+		if fetchedCount >= opts.FetchBudget || ctx.Err() != nil {
 			r.Abort()
 			return
 		}
-		fetched++
+		fetchedCount++
+		// Before the fetch r.URL is the URL asked for; afterwards colly
+		// replaces it with where the redirects ended.
+		reqKey[r.ID] = Key(r.URL)
+	})
+	keyOf := func(r *colly.Request) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return reqKey[r.ID]
+	}
+	c.OnResponse(func(r *colly.Response) {
+		redirected(keyOf(r.Request), r.Request.URL, r.StatusCode)
 	})
 	c.OnHTML("a[href]", func(e *colly.HTMLElement) {
 		link := e.Request.AbsoluteURL(e.Attr("href"))
@@ -235,34 +347,70 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 			return
 		}
 		depth := e.Request.Depth
-		add(link, depth, strings.Join(strings.Fields(e.Text), " "))
-		if depth <= opts.Depth {
-			u, err := url.Parse(link)
-			if err == nil && SameSite(u.Hostname(), home.Hostname()) && !skipExt.MatchString(u.Path) && res.allowed(u) {
-				_ = e.Request.Visit(Normalize(u).String())
-			}
+		fromHome := Key(e.Request.URL) == homeKey
+		add(link, depth, strings.Join(strings.Fields(e.Text), " "), fromHome)
+		if depth > opts.Depth {
+			return
+		}
+		u, err := url.Parse(link)
+		if err != nil || !SameSite(u.Hostname(), home.Hostname()) || skipExt.MatchString(u.Path) {
+			return
+		}
+		key := Key(u)
+		mu.Lock()
+		if to, ok := res.Aliases[key]; ok {
+			key = to
+		}
+		_, known := found[key]
+		visit := known && !fetched[key]
+		if visit {
+			fetched[key] = true
+		}
+		mu.Unlock()
+		if visit {
+			mu.Lock()
+			next := found[key].URL
+			mu.Unlock()
+			_ = e.Request.Visit(next)
 		}
 	})
 	c.OnError(func(r *colly.Response, err error) {
+		var again *colly.AlreadyVisitedError
+		if errors.As(err, &again) && again.Destination != nil {
+			// A redirect to a page already fetched: the same page.
+			redirected(keyOf(r.Request), again.Destination, 0)
+			return
+		}
 		opts.Logger.Debug("discovery fetch failed", "url", r.Request.URL.String(), "err", err)
+		status := r.StatusCode
+		if status == 0 {
+			status = -1
+		}
+		redirected(keyOf(r.Request), r.Request.URL, status)
 	})
 	if opts.Depth > 0 {
+		fetched[homeKey] = true
 		_ = c.Visit(home.String())
 		c.Wait()
 	}
 
 	pages := make([]Page, 0, len(order))
 	for _, key := range order {
-		pages = append(pages, *found[key])
+		if p, ok := found[key]; ok {
+			pages = append(pages, *p)
+		}
 	}
 	Rank(pages)
 	res.Candidates = pages
-	res.Pages = pages[:min(len(pages), opts.MaxPages)]
+	res.choose(ctx, opts)
 	sort.Strings(res.Disallowed)
 	return res, ctx.Err()
 }
 
-// Rank orders pages: kind first, then depth, stable for equal pages.
+// Rank orders pages: kind first, then depth, stable for equal pages. The
+// regional and language copies of a page (one Family) rank after every
+// other page: the first copy keeps its place (a copy without a region
+// marker is preferred) and the others wait until the other pages are in.
 func Rank(pages []Page) {
 	sort.SliceStable(pages, func(i, j int) bool {
 		if pages[i].Kind != pages[j].Kind {
@@ -270,6 +418,134 @@ func Rank(pages []Page) {
 		}
 		return pages[i].Depth < pages[j].Depth
 	})
+	family := func(p Page) string {
+		if p.Family != "" {
+			return p.Family
+		}
+		return KeyOf(p.URL)
+	}
+	// The representative of each family: its first unmarked member, else
+	// its first member.
+	rep := map[string]int{}
+	for i, p := range pages {
+		f := family(p)
+		if j, ok := rep[f]; !ok || (pages[j].Regional && !p.Regional) {
+			rep[f] = i
+		}
+	}
+	firstAt := map[string]int{}
+	for i, p := range pages {
+		if _, ok := firstAt[family(p)]; !ok {
+			firstAt[family(p)] = i
+		}
+	}
+	primary := make([]Page, 0, len(pages))
+	var copies []Page
+	for i, p := range pages {
+		f := family(p)
+		switch {
+		case i == firstAt[f]:
+			primary = append(primary, pages[rep[f]])
+			if rep[f] != i {
+				copies = append(copies, p)
+			}
+		case i != rep[f]:
+			copies = append(copies, p)
+		}
+	}
+	copy(pages, append(primary, copies...))
+}
+
+// maxDead bounds the dead pages a scan records.
+const maxDead = 10
+
+// choose picks Pages and Dead from the ranked Candidates: pages discovery
+// did not fetch are fetched now (following redirects), until MaxPages
+// distinct pages that answer are chosen. A page whose redirects end at a
+// page already chosen is the same page; one that answers 4xx/5xx or not at
+// all is dead.
+func (r *Result) choose(ctx context.Context, opts Options) {
+	chosen := map[string]bool{}
+	for i := 0; i < len(r.Candidates) && len(r.Pages) < opts.MaxPages && ctx.Err() == nil; {
+		// Resolve the next batch concurrently: the pages still needed.
+		end := min(len(r.Candidates), i+opts.MaxPages-len(r.Pages))
+		var wg sync.WaitGroup
+		finals := make([]string, end-i)
+		sem := make(chan struct{}, 4)
+		for j := i; j < end; j++ {
+			if r.Candidates[j].Status != 0 {
+				continue
+			}
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				status, final := resolve(ctx, opts, r.Candidates[j].URL)
+				r.Candidates[j].Status = status
+				if final != nil {
+					finals[j-i] = Canonical(final).String()
+				}
+			})
+		}
+		wg.Wait()
+		for j := i; j < end; j++ {
+			p := &r.Candidates[j]
+			if f := finals[j-i]; f != "" && f != p.URL {
+				if KeyOf(f) != KeyOf(p.URL) {
+					r.Aliases[KeyOf(p.URL)] = KeyOf(f)
+				}
+				if !SameSite(hostOf(f), r.Home.Hostname()) {
+					p.Status = -1
+				} else {
+					p.URL = f
+				}
+			}
+			key := KeyOf(p.URL)
+			switch {
+			case chosen[key]:
+			case p.Dead():
+				if len(r.Dead) < maxDead {
+					r.Dead = append(r.Dead, *p)
+				}
+			default:
+				chosen[key] = true
+				r.Pages = append(r.Pages, *p)
+			}
+		}
+		i = end
+	}
+	// Dead pages discovery already fetched are recorded too, chosen or not:
+	// knowing them costs nothing more.
+	for _, p := range r.Candidates {
+		if p.Dead() && len(r.Dead) < maxDead && !slices.ContainsFunc(r.Dead, func(d Page) bool { return d.URL == p.URL }) {
+			r.Dead = append(r.Dead, p)
+		}
+	}
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// resolve fetches a page, following redirects, and returns its status
+// (-1 when it did not answer) and final URL.
+func resolve(ctx context.Context, opts Options, u string) (int, *url.URL) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return -1, nil
+	}
+	req.Header.Set("User-Agent", opts.UserAgent)
+	resp, err := opts.Client.Do(req)
+	if err != nil {
+		opts.Logger.Debug("discovery check failed", "url", u, "err", err)
+		return -1, nil
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+	return resp.StatusCode, resp.Request.URL
 }
 
 // Allowed reports whether robots.txt lets us fetch u.

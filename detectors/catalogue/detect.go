@@ -44,7 +44,69 @@ func (c *Catalogue) DetectParsed(site string, visits []*crawler.Visit, docs []*g
 		}
 		c.detectVisit(acc, site, v, d)
 	}
+	c.detectJars(acc, visits)
 	return finish(acc)
+}
+
+// detectJars adds the cookies of each visit's jar. The tabs of a profile
+// share one jar, so a jar read after a page holds the cookies of earlier
+// pages and of other tabs too: a jar cookie is evidence for a page only when
+// that page's own responses or scripts set or changed it. A cookie that no
+// recorded write of its profile set (a mechanism the recorder does not see)
+// counts once, for the first visit, in the order given, whose jar held it.
+func (c *Catalogue) detectJars(acc map[*Vendor]*tracker, visits []*crawler.Visit) {
+	type jarKey struct {
+		profile            crawler.Profile
+		name, domain, path string
+	}
+	type match struct {
+		v   *crawler.Visit
+		ck  crawler.Cookie
+		m   Match
+		own bool
+	}
+	var matches []match
+	setSomewhere := map[jarKey]bool{}
+	for _, v := range visits {
+		if v == nil {
+			continue
+		}
+		for _, ck := range v.Cookies {
+			m, ok := c.MatchCookie(ck.Name, ck.Domain)
+			if !ok {
+				continue
+			}
+			_, own := v.SetBy(ck)
+			if own {
+				setSomewhere[jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}] = true
+			}
+			matches = append(matches, match{v, ck, m, own})
+		}
+	}
+	fallback := map[jarKey]bool{}
+	for _, x := range matches {
+		k := jarKey{x.v.Profile, x.ck.Name, x.ck.Domain, x.ck.Path}
+		if !x.own {
+			if setSomewhere[k] || fallback[k] {
+				continue
+			}
+			fallback[k] = true
+		}
+		hitTracker(acc, x.m, "cookie", string(x.v.Profile), x.v.URL, fmt.Sprintf("%s (%s)", x.ck.Name, x.ck.Domain))
+	}
+}
+
+// hitTracker records one observation of the vendor m matched.
+func hitTracker(acc map[*Vendor]*tracker, m Match, kind, profile, page, detail string) {
+	t := acc[m.Matcher.Vendor]
+	if t == nil {
+		t = &tracker{
+			vendor: m.Matcher.Vendor, ids: map[string]bool{}, profiles: map[string]bool{},
+			pages: map[string]bool{}, seen: map[report.Evidence]bool{}, perKind: map[string]int{},
+		}
+		acc[m.Matcher.Vendor] = t
+	}
+	t.add(kind, profile, page, m.Matcher.Detail+": "+detail, m.IDs)
 }
 
 type tracker struct {
@@ -97,17 +159,7 @@ func afterInteraction(r *crawler.Request) string {
 func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawler.Visit, doc *goquery.Document) {
 	profile := string(v.Profile)
 	page := v.URL
-	hit := func(kind string, m Match, detail string) {
-		t := acc[m.Matcher.Vendor]
-		if t == nil {
-			t = &tracker{
-				vendor: m.Matcher.Vendor, ids: map[string]bool{}, profiles: map[string]bool{},
-				pages: map[string]bool{}, seen: map[report.Evidence]bool{}, perKind: map[string]int{},
-			}
-			acc[m.Matcher.Vendor] = t
-		}
-		t.add(kind, profile, page, m.Matcher.Detail+": "+detail, m.IDs)
-	}
+	hit := func(kind string, m Match, detail string) { hitTracker(acc, m, kind, profile, page, detail) }
 
 	for i := range v.Requests {
 		r := &v.Requests[i]
@@ -139,11 +191,6 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 		}
 	}
 
-	for _, ck := range v.Cookies {
-		if m, ok := c.MatchCookie(ck.Name, ck.Domain); ok {
-			hit("cookie", m, fmt.Sprintf("%s (%s)", ck.Name, ck.Domain))
-		}
-	}
 	pageHost := ""
 	if h, _, ok := SplitURL(cmp.Or(v.FinalURL, v.URL, site)); ok {
 		pageHost = h

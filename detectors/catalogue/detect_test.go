@@ -345,3 +345,41 @@ func TestDetectEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectJarAttribution: the tabs of a profile share a cookie jar, so a
+// page's jar read holds cookies other pages set. Only the page whose own
+// response set a cookie gets it as evidence (reCAPTCHA on /contact, not
+// /privacy read later); a cookie no visit recorded setting counts once, for
+// the first page whose jar held it.
+func TestDetectJarAttribution(t *testing.T) {
+	c, err := catalogue.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	grecaptcha := crawler.Cookie{Name: "_GRECAPTCHA", Domain: "www.google.com", Path: "/recaptcha"}
+	anchor := crawler.Request{URL: "https://www.google.com/recaptcha/api2/anchor?ar=1&k=6LcV2chkAAAAAPq9Zr3Xy7Wv5Ut4Sr2Qp1On0Ml8&size=normal",
+		ResourceType: "Document", Status: 200, SetCookies: []crawler.SetCookie{{Name: "_GRECAPTCHA",
+			Line: "_GRECAPTCHA=09Aabc; Path=/recaptcha; Max-Age=15465600; Secure; HttpOnly; SameSite=None"}}}
+	fbp := jar("_fbp", ".example.com") // set by nothing any visit recorded
+	home := page(crawler.Baseline, site, crawler.Visit{})
+	privacy := page(crawler.Baseline, site+"privacy", crawler.Visit{Cookies: []crawler.Cookie{grecaptcha, fbp}})
+	contact := page(crawler.Baseline, site+"contact", crawler.Visit{Requests: []crawler.Request{anchor}, Cookies: []crawler.Cookie{grecaptcha, fbp}})
+	about := page(crawler.Baseline, site+"about", crawler.Visit{Cookies: []crawler.Cookie{grecaptcha, fbp}})
+	gpcContact := page(crawler.GPC, site+"contact", crawler.Visit{Cookies: []crawler.Cookie{grecaptcha}})
+
+	ts := c.Detect(site, []*crawler.Visit{home, privacy, contact, about, gpcContact})
+	pages := map[string][]string{}
+	profiles := map[string][]string{}
+	for _, tr := range ts {
+		pages[tr.Vendor], profiles[tr.Vendor] = tr.Pages, tr.Profiles
+	}
+	want := map[string][]string{"recaptcha": {site + "contact"}, "facebook": {site + "privacy"}}
+	if diff := cmp.Diff(want, pages); diff != "" {
+		t.Errorf("tracker pages (-want +got):\n%s", diff)
+	}
+	// Under gpc nothing recorded setting _GRECAPTCHA: its first holder
+	// counts, so the profile is still covered.
+	if diff := cmp.Diff([]string{"baseline", "gpc"}, profiles["recaptcha"]); diff != "" {
+		t.Errorf("recaptcha profiles (-want +got):\n%s", diff)
+	}
+}

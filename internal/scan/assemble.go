@@ -89,25 +89,28 @@ func days(d time.Duration) *float64 {
 
 type cookieKey struct{ name, domain, path string }
 
-// domainMatch reports whether a cookie for domain could have been set by a
-// response from host.
-func domainMatch(host, domain string) bool {
-	host = strings.ToLower(host)
-	domain = strings.ToLower(strings.TrimPrefix(domain, "."))
-	return host == domain || strings.HasSuffix(host, "."+domain)
-}
-
 // CookiesOf merges the cookie jars of all visits into one inventory. Each
-// cookie keeps where it was first seen, which profiles had it, and who set
-// it: the response whose Set-Cookie line created it, or the script whose
+// cookie keeps the page that set it, which profiles had it, and who set it:
+// the response whose Set-Cookie line created it, or the script whose
 // document.cookie write did. Lifetimes are in days: as stored (Chrome caps at
 // 400) and as declared by the line that set it.
 //
-// Tabs of one profile share a jar, so a cookie that one page set and deleted
-// at once (a domain probe) can show up in another tab's jar read; such
-// passing observations are left out (see jarFilter).
+// Tabs of one profile share a jar, so a jar read after a page also holds
+// what earlier pages and other tabs set: a cookie's first page is the first
+// visit, in the order given (page order, then profile order), whose own
+// responses or scripts set or changed it, never one that only found it in
+// the jar. Only a cookie that no recorded write set anywhere falls back to
+// the first visit whose jar held it. For the same reason a cookie that one
+// page set and deleted at once (a domain probe) can show up in another
+// tab's jar read; such passing observations are left out (see jarFilter).
 func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Profile][]crawler.Cookie, showValues bool) []report.Cookie {
-	byKey := map[cookieKey]*report.Cookie{}
+	type seen struct {
+		v *crawler.Visit
+		c crawler.Cookie
+	}
+	origin := map[cookieKey]seen{} // the first visit that set it, else the first that held it
+	setter := map[cookieKey]bool{}
+	profiles := map[cookieKey][]string{}
 	var order []cookieKey
 	filter := newJarFilter(visits, finalJars)
 	for _, v := range visits {
@@ -116,35 +119,38 @@ func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Pro
 				continue
 			}
 			k := cookieKey{c.Name, c.Domain, c.Path}
-			rc, ok := byKey[k]
-			if !ok {
-				rc = &report.Cookie{Name: c.Name, Domain: c.Domain, Path: c.Path, Party: Party(home, c.Domain),
-					Session: c.Session, Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: c.SameSite,
-					Partitioned: c.Partitioned, FirstPage: v.URL, Category: "unknown", SetBy: "unknown", Profiles: []string{}}
-				if showValues {
-					rc.Value = c.Value
-				} else if c.Value != "" {
-					rc.Value = redacted
-				}
-				setAt := attribute(rc, v, c)
-				if !c.Session && !c.Expires.IsZero() {
-					rc.LifetimeDays = days(c.Expires.Sub(setAt))
-				}
-				byKey[k] = rc
+			if _, ok := origin[k]; !ok {
 				order = append(order, k)
-			} else if rc.SetBy == "unknown" {
-				attribute(rc, v, c)
+				origin[k] = seen{v, c}
 			}
-			if !slices.Contains(rc.Profiles, string(v.Profile)) {
-				rc.Profiles = append(rc.Profiles, string(v.Profile))
+			if !setter[k] {
+				if _, own := v.SetBy(c); own {
+					setter[k] = true
+					origin[k] = seen{v, c}
+				}
+			}
+			if !slices.Contains(profiles[k], string(v.Profile)) {
+				profiles[k] = append(profiles[k], string(v.Profile))
 			}
 		}
 	}
 	out := make([]report.Cookie, 0, len(order))
 	for _, k := range order {
-		rc := byKey[k]
+		v, c := origin[k].v, origin[k].c
+		rc := report.Cookie{Name: c.Name, Domain: c.Domain, Path: c.Path, Party: Party(home, c.Domain),
+			Session: c.Session, Secure: c.Secure, HTTPOnly: c.HTTPOnly, SameSite: c.SameSite,
+			Partitioned: c.Partitioned, FirstPage: v.URL, Category: "unknown", SetBy: "unknown", Profiles: profiles[k]}
+		if showValues {
+			rc.Value = c.Value
+		} else if c.Value != "" {
+			rc.Value = redacted
+		}
+		setAt := attribute(&rc, v, c)
+		if !c.Session && !c.Expires.IsZero() {
+			rc.LifetimeDays = days(c.Expires.Sub(setAt))
+		}
 		slices.SortStableFunc(rc.Profiles, crawler.CompareProfiles)
-		out = append(out, *rc)
+		out = append(out, rc)
 	}
 	return out
 }
@@ -153,15 +159,16 @@ func CookiesOf(home *url.URL, visits []*crawler.Visit, finalJars map[crawler.Pro
 // when v recorded what set it, and returns when it was set (the visit's
 // start when unknown).
 func attribute(rc *report.Cookie, v *crawler.Visit, c crawler.Cookie) time.Time {
-	setter, line, at, by := findSetter(v, c)
+	o, ok := v.SetBy(c)
+	at := o.At
 	if at.IsZero() {
 		at = v.StartedAt
 	}
-	if by == "" {
+	if !ok {
 		return at
 	}
-	rc.SetBy, rc.Setter = by, setter
-	if _, declared, session := crawler.DeclaredLifetime(line, at); !session {
+	rc.SetBy, rc.Setter = o.By, o.Setter
+	if _, declared, session := crawler.DeclaredLifetime(o.Line, at); !session {
 		rc.DeclaredLifetimeDays = days(declared)
 	}
 	return at
@@ -227,7 +234,7 @@ func (f *jarFilter) passing(v *crawler.Visit, c crawler.Cookie) bool {
 		return false // no final jar to compare with: keep everything
 	}
 	if !f.final[v.Profile][nameDomain{c.Name, c.Domain}] {
-		if _, _, _, by := findSetter(v, c); by == "" {
+		if _, own := v.SetBy(c); !own {
 			return true
 		}
 	}
@@ -242,43 +249,6 @@ func (f *jarFilter) passing(v *crawler.Visit, c crawler.Cookie) bool {
 		return crawler.IsDeletion(w.Raw, w.At)
 	}
 	return c.Session && !f.headerSet[c.Name]
-}
-
-// findSetter finds the Set-Cookie line or document.cookie write in v that
-// created c. Stored (not blocked) header lines win over script writes, and
-// the last write wins, as in the browser.
-func findSetter(v *crawler.Visit, c crawler.Cookie) (setter, line string, at time.Time, by string) {
-	for i := len(v.Requests) - 1; i >= 0; i-- {
-		q := v.Requests[i]
-		for _, sc := range q.SetCookies {
-			if sc.Name != c.Name || sc.Blocked {
-				continue
-			}
-			u, err := url.Parse(q.URL)
-			if err != nil || !domainMatch(u.Hostname(), c.Domain) {
-				continue
-			}
-			return q.URL, sc.Line, time.Time{}, "header"
-		}
-	}
-	for i := len(v.CookieWrites) - 1; i >= 0; i-- {
-		w := v.CookieWrites[i]
-		if w.Name != c.Name {
-			continue
-		}
-		if d := crawler.CookieAttribute(w.Raw, "domain"); d != "" && !strings.EqualFold(strings.TrimPrefix(d, "."), strings.TrimPrefix(c.Domain, ".")) {
-			continue
-		}
-		if crawler.IsDeletion(w.Raw, w.At) {
-			continue
-		}
-		setter := w.Script
-		if setter == "" {
-			setter = v.URL
-		}
-		return setter, w.Raw, w.At, "script"
-	}
-	return "", "", time.Time{}, ""
 }
 
 // observationsOf turns visits into the report's raw observations, with

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -467,95 +468,191 @@ func refuseLocal(target *url.URL, visits []*crawler.Visit) error {
 
 // visitAll visits pages with the session's tabs: the home page alone first,
 // so that what a first-time visitor gets is recorded in order, then the rest
-// concurrently. With grow, same-site links from rendered pages join the list
-// while there is room.
+// concurrently.
+//
+// With grow (the first profile) the budget is spent on distinct pages that
+// answer: a visit that answers 4xx/5xx or not at all, or ends at a page
+// already visited (same final URL), is recorded but does not count, and the
+// next candidate takes its place. Links found in the rendered DOM (a
+// single-page app's links exist only there) join the candidates. Visits are
+// committed in page order whatever the order they finish in, so the page
+// list, and what each page is credited with, does not depend on the number
+// of tabs. It returns the visits in page order and the pages that counted,
+// which the other profiles visit.
 func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *discover.Result, pages []discover.Page, grow bool) ([]*crawler.Visit, []discover.Page) {
-	var (
-		mu      sync.Mutex
-		cond    = sync.NewCond(&mu)
-		next    int
-		running int
-		visits  = make([]*crawler.Visit, 0, len(pages))
-		seen    = map[string]bool{}
-		done    int
-	)
-	for _, p := range pages {
-		seen[p.URL] = true
+	type entry struct {
+		p      discover.Page
+		counts bool // uses the budget (until its visit shows otherwise)
+		v      *crawler.Visit
+		done   bool
 	}
-	visitOne := func(p discover.Page, screenshot bool) {
-		v, err := sess.VisitWith(ctx, p.URL, screenshot)
-		if err != nil {
+	var (
+		mu        sync.Mutex
+		cond      = sync.NewCond(&mu)
+		list      []*entry
+		next      int
+		committed int
+		finished  int
+		known     = map[string]bool{} // keys of every page listed or waiting
+		visited   = map[string]bool{} // keys of the pages that counted, and of where they ended
+		pool      []discover.Page     // candidates waiting for room, ranked
+	)
+	homeHost := ""
+	if disc.Home != nil {
+		homeHost = disc.Home.Hostname()
+	}
+	know := func(raw string) {
+		k := discover.KeyOf(raw)
+		known[k] = true
+		if to, ok := disc.Aliases[k]; ok {
+			known[to] = true
+		}
+	}
+	for _, p := range pages {
+		list = append(list, &entry{p: p, counts: true})
+		know(p.URL)
+	}
+	if grow {
+		for _, p := range disc.Dead {
+			list = append(list, &entry{p: p})
+			know(p.URL)
+		}
+		for _, p := range disc.Candidates {
+			if k := discover.KeyOf(p.URL); !known[k] && !p.Dead() {
+				pool = append(pool, p)
+				know(p.URL)
+			}
+		}
+		for k, to := range disc.Aliases {
+			if known[to] {
+				known[k] = true
+			}
+		}
+	}
+	counting := func() int {
+		n := 0
+		for _, e := range list {
+			if e.counts {
+				n++
+			}
+		}
+		return n
+	}
+	// commit settles entry i once every earlier entry is settled: whether
+	// it counts, and which of its links become candidates.
+	commit := func(i int) {
+		e := list[i]
+		if !grow || e.v == nil {
 			return
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		visits = append(visits, v)
-		done++
-		if grow && p.Depth < s.opts.Depth {
-			var extra []discover.Page
+		v := e.v
+		if e.counts {
+			final := discover.KeyOf(cmp.Or(v.FinalURL, v.URL))
+			switch {
+			case deadVisit(v):
+				e.counts = false
+			case visited[final] || visited[discover.KeyOf(v.URL)]:
+				e.counts = false // it ended at a page already visited
+			default:
+				visited[final], visited[discover.KeyOf(v.URL)] = true, true
+			}
+		}
+		if e.counts && e.p.Depth < s.opts.Depth {
 			for _, l := range v.Links {
 				u, err := url.Parse(l.URL)
-				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !crawler.SameSite(u.Hostname(), disc.Home.Hostname()) ||
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !crawler.SameSite(u.Hostname(), homeHost) ||
 					discover.Skippable(u) || !disc.Allowed(u) {
 					continue
 				}
-				key := discover.Normalize(u).String()
-				if seen[key] {
+				// Other hosts of the site only when the home page links them.
+				if !strings.EqualFold(u.Hostname(), homeHost) && i != 0 {
 					continue
 				}
-				seen[key] = true
-				extra = append(extra, discover.Page{URL: key, Depth: p.Depth + 1, Kind: discover.Classify(u, l.Text), Text: l.Text})
-			}
-			discover.Rank(extra)
-			for _, e := range extra {
-				if len(pages) >= s.opts.MaxPages {
-					break
+				if k := discover.Key(u); known[k] {
+					continue
 				}
-				pages = append(pages, e)
+				known[discover.Key(u)] = true
+				pool = append(pool, discover.NewPage(u, e.p.Depth+1, l.Text))
 			}
+			discover.Rank(pool)
 		}
-		if s.opts.Progress != nil {
-			s.opts.Progress(Progress{Profile: sess.Profile(), URL: p.URL, Done: done, Total: len(pages)})
+		for len(pool) > 0 && counting() < s.opts.MaxPages {
+			list = append(list, &entry{p: pool[0], counts: true})
+			pool = pool[1:]
+		}
+	}
+	visitOne := func(i int, screenshot bool) {
+		mu.Lock()
+		p := list[i].p
+		mu.Unlock()
+		v, err := sess.VisitWith(ctx, p.URL, screenshot)
+		mu.Lock()
+		defer mu.Unlock()
+		if err == nil {
+			list[i].v = v
+			finished++
+		}
+		list[i].done = true
+		for committed < len(list) && list[committed].done {
+			commit(committed)
+			committed++
+		}
+		if s.opts.Progress != nil && err == nil {
+			s.opts.Progress(Progress{Profile: sess.Profile(), URL: p.URL, Done: finished, Total: len(list)})
 		}
 		cond.Broadcast()
 	}
-	if len(pages) > 0 && ctx.Err() == nil {
+	if len(list) > 0 && ctx.Err() == nil {
 		next = 1
-		visitOne(pages[0], grow && s.opts.Screenshots)
+		visitOne(0, grow && s.opts.Screenshots)
 	}
 	var wg sync.WaitGroup
 	for range s.opts.Concurrency {
 		wg.Go(func() {
 			for {
 				mu.Lock()
-				for next >= len(pages) && running > 0 && ctx.Err() == nil {
+				// A page still being visited may add candidates: wait for
+				// it before giving up.
+				for next >= len(list) && committed < len(list) && ctx.Err() == nil {
 					cond.Wait()
 				}
-				if next >= len(pages) || ctx.Err() != nil {
+				if next >= len(list) || ctx.Err() != nil {
 					mu.Unlock()
 					cond.Broadcast()
 					return
 				}
-				p := pages[next]
+				i := next
 				next++
-				running++
 				mu.Unlock()
-				visitOne(p, false)
-				mu.Lock()
-				running--
-				mu.Unlock()
-				cond.Broadcast()
+				visitOne(i, false)
 			}
 		})
 	}
 	stop := context.AfterFunc(ctx, func() { cond.Broadcast() })
 	wg.Wait()
 	stop()
-	// Report visits in page order, not completion order.
-	order := map[string]int{}
-	for i, p := range pages {
-		order[p.URL] = i
+	visits := make([]*crawler.Visit, 0, len(list))
+	var live []discover.Page
+	for _, e := range list {
+		if e.v != nil {
+			visits = append(visits, e.v)
+		}
+		if e.counts {
+			live = append(live, e.p)
+		}
 	}
-	slices.SortStableFunc(visits, func(a, b *crawler.Visit) int { return order[a.URL] - order[b.URL] })
-	return visits, pages
+	return visits, live
+}
+
+// deadVisit reports whether a visit found no page: an error status, no
+// answer, or a download.
+func deadVisit(v *crawler.Visit) bool {
+	if v.Status >= 400 {
+		return true
+	}
+	switch v.ErrorKind {
+	case crawler.PageErrorNetwork, crawler.PageErrorRedirect, crawler.PageErrorDownload:
+		return v.Status == 0 || v.ErrorKind == crawler.PageErrorDownload
+	}
+	return false
 }
