@@ -145,7 +145,16 @@ type rawVendor struct {
 	ParentContext []string     `yaml:"parent_context"`
 	Domains       []string     `yaml:"domains"`
 	OCDPlatforms  []string     `yaml:"ocd_platforms"`
+	Products      []rawProduct `yaml:"products"`
 	Matchers      []rawMatcher `yaml:"matchers"`
+}
+
+// rawProduct is a product of a vendor other than its main one (the
+// products contract; vendors-evidence owns its full compilation).
+type rawProduct struct {
+	Name        string   `yaml:"name"`
+	Category    string   `yaml:"category"`
+	PolicyTerms []string `yaml:"policy_terms"`
 }
 
 type rawMatcher struct {
@@ -164,6 +173,7 @@ type rawMatcher struct {
 	Domains        []string    `yaml:"domains"`
 	CookieCategory string      `yaml:"cookie_category"`
 	Retention      string      `yaml:"retention"`
+	Product        string      `yaml:"product"`
 	Examples       rawExamples `yaml:"examples"`
 }
 
