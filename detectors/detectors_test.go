@@ -57,8 +57,8 @@ func TestRun(t *testing.T) {
 		{Domain: "google-analytics.com", Requests: 1, Vendor: sp("google-analytics"), Profiles: []string{"baseline"}},
 		{Domain: "googletagmanager.com", Requests: 1, Vendor: sp("google-analytics"), Profiles: []string{"baseline"}},
 		{Domain: "linkedin.com", Requests: 1, SetCookies: true, Vendor: sp("linkedin"), Profiles: []string{"baseline"}},
-		{Domain: "youtube.com", Requests: 1, Profiles: []string{"baseline"}},
-		{Domain: "ytimg.com", Requests: 1, Profiles: []string{"baseline"}},
+		{Domain: "youtube.com", Requests: 1, Vendor: sp("youtube"), Profiles: []string{"baseline"}},
+		{Domain: "ytimg.com", Requests: 1, Vendor: sp("youtube"), Profiles: []string{"baseline"}},
 	}
 	if diff := cmp.Diff(wantTP, res.ThirdParties); diff != "" {
 		t.Errorf("third parties (-want +got):\n%s", diff)
