@@ -54,11 +54,18 @@ func TestRun(t *testing.T) {
 		t.Errorf("trackers (-want +got):\n%s", diff)
 	}
 	wantTP := []report.ThirdParty{
-		{Domain: "google-analytics.com", Requests: 1, Vendor: sp("google-analytics"), Profiles: []string{"baseline"}},
-		{Domain: "googletagmanager.com", Requests: 1, Vendor: sp("google-analytics"), Profiles: []string{"baseline"}},
-		{Domain: "linkedin.com", Requests: 1, SetCookies: true, Vendor: sp("linkedin"), Profiles: []string{"baseline"}},
-		{Domain: "youtube.com", Requests: 1, Vendor: sp("youtube"), Profiles: []string{"baseline"}},
-		{Domain: "ytimg.com", Requests: 1, Vendor: sp("youtube"), Profiles: []string{"baseline"}},
+		{Domain: "google-analytics.com", Requests: 1, Vendor: sp("google-analytics"), Profiles: []string{"baseline"},
+			Entity: sp("Google Analytics"), Company: sp("Google"), Category: sp("analytics")},
+		{Domain: "googletagmanager.com", Requests: 1, Vendor: sp("google-analytics"), Profiles: []string{"baseline"},
+			Entity: sp("Google Tag Manager"), Company: sp("Google"), Category: sp("tag-manager")},
+		// The table names www.linkedin.com "LinkedIn Ads"; the vendor is
+		// what the rules matched.
+		{Domain: "linkedin.com", Requests: 1, SetCookies: true, Vendor: sp("linkedin"), Profiles: []string{"baseline"},
+			Entity: sp("LinkedIn Ads"), Company: sp("LinkedIn Ads"), Category: sp("ad")},
+		{Domain: "youtube.com", Requests: 1, Vendor: sp("youtube"), Profiles: []string{"baseline"},
+			Entity: sp("YouTube"), Company: sp("YouTube"), Category: sp("video")},
+		{Domain: "ytimg.com", Requests: 1, Vendor: sp("youtube"), Profiles: []string{"baseline"},
+			Entity: sp("YouTube"), Company: sp("YouTube"), Category: sp("video")},
 	}
 	if diff := cmp.Diff(wantTP, res.ThirdParties); diff != "" {
 		t.Errorf("third parties (-want +got):\n%s", diff)
