@@ -86,10 +86,13 @@ func (s *Set) Run(ctx context.Context, site string, visits []*crawler.Visit, cli
 			gj = signals.FetchGPCJSON(ctx, client, u.Scheme+"://"+u.Host)
 		}
 	}
+	// One classifier for the crawl: each distinct URL is matched once, for
+	// the trackers and the third-party list alike.
+	x := s.Catalogue.NewClassifier()
 	return Result{
-		Trackers:     s.Catalogue.DetectParsed(site, visits, docs),
+		Trackers:     x.Detect(site, visits, docs),
 		Cookies:      s.classifyAll(site, visits),
-		ThirdParties: ThirdParties(site, visits, s.Catalogue),
+		ThirdParties: ThirdPartiesWith(site, visits, x),
 		Consent:      s.consent.Run(visits, docs),
 		Signals:      signals.Signals(visits, gj),
 	}

@@ -114,6 +114,10 @@ type Tracker struct {
 	Profiles []string   `json:"profiles"`
 	Pages    []string   `json:"pages"`
 	Evidence []Evidence `json:"evidence"`
+	// Source says where the vendor's knowledge comes from: "catalogue"
+	// (a rule file with footprints, IDs and cookies) or "entity" (the
+	// third-party-web table: recognised by its hosts only).
+	Source string `json:"source,omitempty"`
 }
 
 // Cookie is one cookie (name, domain, path) seen in any profile.
@@ -149,6 +153,11 @@ type ThirdParty struct {
 	SetCookies bool     `json:"set_cookies"`
 	Vendor     *string  `json:"vendor"`
 	Profiles   []string `json:"profiles"`
+	// Entity, Company and Category name the domain's hosts from the
+	// third-party-web table (null when the table does not know them).
+	Entity   *string `json:"entity"`
+	Company  *string `json:"company"`
+	Category *string `json:"category"`
 }
 
 // Signals is what the site does with privacy signals.

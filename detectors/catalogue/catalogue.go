@@ -66,6 +66,10 @@ type Catalogue struct {
 	dom     []*Matcher
 	domains map[string]*Vendor // registrable domain → owner
 	ocd     map[string]*Vendor // lower-case OCD platform → vendor
+	// entities is the third-party-web table; entityVendors the vendors
+	// made from its tracking categories (see loadEntities).
+	entities      *entityIndex
+	entityVendors []*Vendor
 }
 
 // Vendor is one compiled vendor rule file.
@@ -89,6 +93,11 @@ type Vendor struct {
 	// vendor, so that cookie classification can map OCD rows to the slug.
 	OCDPlatforms []string
 	Matchers     []*Matcher
+	// Source is SourceCatalogue for rule files and SourceEntity for
+	// vendors made from the third-party-web table (then Entity is set and
+	// there are no matchers: the entity's hosts identify it).
+	Source string
+	Entity *Entity
 }
 
 // Matcher is one compiled signal of a vendor.
@@ -145,7 +154,16 @@ type rawVendor struct {
 	ParentContext []string     `yaml:"parent_context"`
 	Domains       []string     `yaml:"domains"`
 	OCDPlatforms  []string     `yaml:"ocd_platforms"`
+	Products      []rawProduct `yaml:"products"`
 	Matchers      []rawMatcher `yaml:"matchers"`
+}
+
+// rawProduct is a product of a vendor other than its main one (the
+// products contract; vendors-evidence owns its full compilation).
+type rawProduct struct {
+	Name        string   `yaml:"name"`
+	Category    string   `yaml:"category"`
+	PolicyTerms []string `yaml:"policy_terms"`
 }
 
 type rawMatcher struct {
@@ -164,6 +182,7 @@ type rawMatcher struct {
 	Domains        []string    `yaml:"domains"`
 	CookieCategory string      `yaml:"cookie_category"`
 	Retention      string      `yaml:"retention"`
+	Product        string      `yaml:"product"`
 	Examples       rawExamples `yaml:"examples"`
 }
 
@@ -301,7 +320,7 @@ func compile(raws []rawVendor, sources []string, checkExamples bool) (*Catalogue
 		v := &Vendor{
 			Slug: rv.Slug, Name: rv.Name, Category: rv.Category, Description: rv.Description,
 			PolicyTerms: rv.PolicyTerms, Parents: rv.Parents, ParentContext: rv.ParentContext, Domains: rv.Domains,
-			OCDPlatforms: rv.OCDPlatforms,
+			OCDPlatforms: rv.OCDPlatforms, Source: SourceCatalogue,
 		}
 		for _, d := range rv.Domains {
 			if !hostRe.MatchString(d) || strings.HasPrefix(d, "*.") {
@@ -362,6 +381,9 @@ func compile(raws []rawVendor, sources []string, checkExamples bool) (*Catalogue
 				c.dom = append(c.dom, m)
 			}
 		}
+	}
+	if err := c.loadEntities(entitiesJSON); err != nil {
+		return nil, err
 	}
 	// Run every example against the whole catalogue: a rule whose example
 	// fails is a broken rule, and Load refuses it.
@@ -510,11 +532,12 @@ func defaultCookieCategory(vendorCategory string) string {
 	return "unknown"
 }
 
-// Vendors returns the vendors in catalogue order (built-in files sorted by
-// name, then extra rules).
+// Vendors returns the catalogue's own vendors in catalogue order (built-in
+// files sorted by name, then extra rules); EntityVendors returns the rest.
 func (c *Catalogue) Vendors() []*Vendor { return slices.Clone(c.vendors) }
 
-// Vendor returns the vendor with the slug, or nil.
+// Vendor returns the vendor with the slug (catalogue or entity vendor), or
+// nil.
 func (c *Catalogue) Vendor(slug string) *Vendor { return c.bySlug[slug] }
 
 // ProbeGlobals returns the JavaScript paths the browser should probe on each
@@ -528,10 +551,11 @@ func (c *Catalogue) ProbeGlobals() []string {
 	return slices.Compact(out)
 }
 
-// PolicyTerms returns, per vendor, the names a policy may use for it.
+// PolicyTerms returns, per vendor (catalogue and entity vendors), the names
+// a policy may use for it.
 func (c *Catalogue) PolicyTerms() []VendorTerms {
-	out := make([]VendorTerms, 0, len(c.vendors))
-	for _, v := range c.vendors {
+	out := make([]VendorTerms, 0, len(c.vendors)+len(c.entityVendors))
+	for _, v := range slices.Concat(c.vendors, c.entityVendors) {
 		out = append(out, VendorTerms{
 			Vendor: v.Slug, Name: v.Name,
 			Terms: slices.Clone(v.PolicyTerms), Parents: slices.Clone(v.Parents), ParentContext: slices.Clone(v.ParentContext),

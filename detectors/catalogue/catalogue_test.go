@@ -52,7 +52,14 @@ func TestBuiltinVendors(t *testing.T) {
 	for _, v := range c.Vendors() {
 		slugs = append(slugs, v.Slug)
 	}
-	want := []string{"facebook", "google-analytics", "google-tag-manager", "hubspot", "leadinfo", "linkedin", "recaptcha"}
+	// The seven original vendors and the deep-rule slugs of DESIGN.md; a
+	// slug never changes once released.
+	want := []string{"facebook", "google-analytics", "google-tag-manager", "hubspot", "leadinfo", "linkedin", "recaptcha",
+		"google-ads", "doubleclick", "google-maps", "youtube", "google-fonts", "tiktok", "microsoft-clarity", "microsoft-ads",
+		"pinterest", "x", "snapchat", "reddit", "hotjar", "matomo", "plausible", "cloudflare-insights", "yandex-metrica",
+		"adobe-analytics", "segment", "mixpanel", "amplitude", "heap", "fullstory", "intercom", "drift", "zendesk", "tawk-to",
+		"crisp", "criteo", "taboola", "outbrain", "vimeo", "activecampaign", "mailchimp", "klaviyo"}
+	slices.Sort(want)
 	if !slices.Equal(slugs, want) {
 		t.Errorf("vendors = %q, want %q", slugs, want)
 	}
@@ -90,27 +97,28 @@ func TestInvalidRules(t *testing.T) {
 
 func TestExtraRules(t *testing.T) {
 	extra := []byte(`
-slug: plausible
-name: Plausible Analytics
+slug: simple-analytics
+name: Simple Analytics
 category: analytics
-policy_terms: [Plausible]
+policy_terms: [Simple Analytics]
 matchers:
   - id: script
     kind: script
-    detail: Plausible script
-    hosts: [plausible.io]
-    match: '^plausible\.io/js/[a-z.]*script[a-z.-]*\.js'
+    detail: Simple Analytics script
+    hosts: [scripts.simpleanalyticscdn.com]
+    match: '^scripts\.simpleanalyticscdn\.com/latest\.js'
     examples:
-      match: [https://plausible.io/js/script.js]
+      match:
+        - https://scripts.simpleanalyticscdn.com/latest.js
 `)
 	c, err := Load(extra)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Vendor("plausible") == nil {
+	if c.Vendor("simple-analytics") == nil {
 		t.Fatal("extra vendor missing")
 	}
-	if got := c.MatchURL(KindScript, "https://plausible.io/js/script.js"); len(got) != 1 || got[0].Matcher.Vendor.Slug != "plausible" {
+	if got := c.MatchURL(KindScript, "https://scripts.simpleanalyticscdn.com/latest.js"); len(got) != 1 || got[0].Matcher.Vendor.Slug != "simple-analytics" {
 		t.Errorf("MatchURL = %+v", got)
 	}
 }

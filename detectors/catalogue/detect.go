@@ -33,6 +33,13 @@ func (c *Catalogue) Detect(site string, visits []*crawler.Visit) []report.Tracke
 // DetectParsed is Detect for callers that already parsed each visit's HTML
 // (docs[i] belongs to visits[i]; a nil entry is parsed here).
 func (c *Catalogue) DetectParsed(site string, visits []*crawler.Visit, docs []*goquery.Document) []report.Tracker {
+	return c.NewClassifier().Detect(site, visits, docs)
+}
+
+// Detect is Catalogue.DetectParsed with the classifier's memory of URLs:
+// each distinct URL is matched once for the whole crawl (and again never,
+// when the same classifier then lists the third parties).
+func (x *Classifier) Detect(site string, visits []*crawler.Visit, docs []*goquery.Document) []report.Tracker {
 	acc := map[*Vendor]*tracker{}
 	for i, v := range visits {
 		if v == nil {
@@ -42,9 +49,9 @@ func (c *Catalogue) DetectParsed(site string, visits []*crawler.Visit, docs []*g
 		if i < len(docs) {
 			d = docs[i]
 		}
-		c.detectVisit(acc, site, v, d)
+		x.detectVisit(acc, site, v, d)
 	}
-	c.detectJars(acc, visits)
+	x.detectJars(acc, site, visits)
 	return finish(acc)
 }
 
@@ -54,16 +61,19 @@ func (c *Catalogue) DetectParsed(site string, visits []*crawler.Visit, docs []*g
 // that page's own responses or scripts set or changed it. A cookie that no
 // recorded write of its profile set (a mechanism the recorder does not see)
 // counts once, for the first visit, in the order given, whose jar held it.
-func (c *Catalogue) detectJars(acc map[*Vendor]*tracker, visits []*crawler.Visit) {
+func (x *Classifier) detectJars(acc map[*Vendor]*tracker, site string, visits []*crawler.Visit) {
+	c := x.c
 	type jarKey struct {
 		profile            crawler.Profile
 		name, domain, path string
 	}
 	type match struct {
-		v   *crawler.Visit
-		ck  crawler.Cookie
-		m   Match
-		own bool
+		v      *crawler.Visit
+		ck     crawler.Cookie
+		vendor *Vendor
+		detail string
+		ids    []string
+		own    bool
 	}
 	var matches []match
 	setSomewhere := map[jarKey]bool{}
@@ -71,42 +81,57 @@ func (c *Catalogue) detectJars(acc map[*Vendor]*tracker, visits []*crawler.Visit
 		if v == nil {
 			continue
 		}
+		var first []string
 		for _, ck := range v.Cookies {
-			m, ok := c.MatchCookie(ck.Name, ck.Domain)
-			if !ok {
+			var mt match
+			if m, ok := c.MatchCookie(ck.Name, ck.Domain); ok {
+				mt = match{vendor: m.Matcher.Vendor, detail: m.Matcher.Detail + ": " + fmt.Sprintf("%s (%s)", ck.Name, ck.Domain), ids: m.IDs}
+			} else if d := strings.ToLower(strings.TrimPrefix(ck.Domain, ".")); m.Matcher == nil && d != "" {
+				// An entity vendor's cookie, on a third-party domain only: the
+				// catalogue rules take precedence.
+				if first == nil {
+					first = x.firstDomains(site, v)
+				}
+				e := x.Entity(d)
+				if e == nil || e.Vendor == nil || slices.Contains(first, x.Domain(d)) {
+					continue
+				}
+				mt = match{vendor: e.Vendor, detail: fmt.Sprintf("%s host (third-party-web %s): %s (%s)", e.Name, e.Category, ck.Name, ck.Domain)}
+			} else {
 				continue
 			}
 			_, own := v.SetBy(ck)
 			if own {
 				setSomewhere[jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}] = true
 			}
-			matches = append(matches, match{v, ck, m, own})
+			mt.v, mt.ck, mt.own = v, ck, own
+			matches = append(matches, mt)
 		}
 	}
 	fallback := map[jarKey]bool{}
-	for _, x := range matches {
-		k := jarKey{x.v.Profile, x.ck.Name, x.ck.Domain, x.ck.Path}
-		if !x.own {
+	for _, m := range matches {
+		k := jarKey{m.v.Profile, m.ck.Name, m.ck.Domain, m.ck.Path}
+		if !m.own {
 			if setSomewhere[k] || fallback[k] {
 				continue
 			}
 			fallback[k] = true
 		}
-		hitTracker(acc, x.m, "cookie", string(x.v.Profile), x.v.URL, fmt.Sprintf("%s (%s)", x.ck.Name, x.ck.Domain))
+		addHit(acc, m.vendor, "cookie", string(m.v.Profile), m.v.URL, m.detail, m.ids)
 	}
 }
 
-// hitTracker records one observation of the vendor m matched.
-func hitTracker(acc map[*Vendor]*tracker, m Match, kind, profile, page, detail string) {
-	t := acc[m.Matcher.Vendor]
+// addHit records one observation of vendor.
+func addHit(acc map[*Vendor]*tracker, vendor *Vendor, kind, profile, page, detail string, ids []string) {
+	t := acc[vendor]
 	if t == nil {
 		t = &tracker{
-			vendor: m.Matcher.Vendor, ids: map[string]bool{}, profiles: map[string]bool{},
+			vendor: vendor, ids: map[string]bool{}, profiles: map[string]bool{},
 			pages: map[string]bool{}, seen: map[report.Evidence]bool{}, perKind: map[string]int{},
 		}
-		acc[m.Matcher.Vendor] = t
+		acc[vendor] = t
 	}
-	t.add(kind, profile, page, m.Matcher.Detail+": "+detail, m.IDs)
+	t.add(kind, profile, page, detail, ids)
 }
 
 type tracker struct {
@@ -156,23 +181,41 @@ func afterInteraction(r *crawler.Request) string {
 	return ""
 }
 
-func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawler.Visit, doc *goquery.Document) {
+func (x *Classifier) detectVisit(acc map[*Vendor]*tracker, site string, v *crawler.Visit, doc *goquery.Document) {
+	c := x.c
+	first := x.firstDomains(site, v)
+	thirdParty := func(host string) bool { return host != "" && !slices.Contains(first, x.Domain(host)) }
 	profile := string(v.Profile)
 	page := v.URL
-	hit := func(kind string, m Match, detail string) { hitTracker(acc, m, kind, profile, page, detail) }
+	add := func(vendor *Vendor, kind, detail string, ids []string) {
+		addHit(acc, vendor, kind, profile, page, detail, ids)
+	}
+	hit := func(kind string, m Match, detail string) {
+		add(m.Matcher.Vendor, kind, m.Matcher.Detail+": "+detail, m.IDs)
+	}
+	// An entity vendor is recognised by its hosts, and only where no
+	// catalogue rule matched the URL: the rules take precedence.
+	entityHit := func(e *Entity, kind, detail string) {
+		if e != nil && e.Vendor != nil {
+			add(e.Vendor, kind, fmt.Sprintf("%s host (third-party-web %s): %s", e.Name, e.Category, detail), nil)
+		}
+	}
 
 	for i := range v.Requests {
 		r := &v.Requests[i]
-		for _, m := range c.MatchURL(KindRequest, r.URL) {
+		isScript := strings.EqualFold(r.ResourceType, "script")
+		u := x.URL(r.URL, isScript)
+		for _, m := range u.Request {
 			hit("request", m, r.URL+afterInteraction(r))
 		}
-		if strings.EqualFold(r.ResourceType, "script") {
-			for _, m := range c.MatchURL(KindScript, r.URL) {
-				hit("script", m, r.URL+afterInteraction(r))
-			}
+		for _, m := range u.Script() {
+			hit("script", m, r.URL+afterInteraction(r))
+		}
+		if !u.Matched(isScript) && thirdParty(u.Host) {
+			entityHit(u.Entity, "request", r.URL+afterInteraction(r))
 		}
 		if len(r.SetCookies) > 0 {
-			host, _, _ := SplitURL(r.URL)
+			host := u.Host
 			for _, sc := range r.SetCookies {
 				name := sc.Name
 				if name == "" {
@@ -180,12 +223,14 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 					name = strings.TrimSpace(name)
 				}
 				domain := cookieLineDomain(sc.Line, host)
+				state := "set"
+				if sc.Blocked {
+					state = "blocked"
+				}
 				if m, ok := c.MatchCookie(name, domain); ok {
-					state := "set"
-					if sc.Blocked {
-						state = "blocked"
-					}
 					hit("cookie", m, fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state))
+				} else if m.Matcher == nil && thirdParty(host) {
+					entityHit(u.Entity, "cookie", fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state))
 				}
 			}
 		}
@@ -230,7 +275,7 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 			}
 			// A script element in the DOM is not proof that it ran: consent
 			// managers park scripts as type="text/plain" until consent.
-			for _, m := range c.MatchURL(KindScript, abs) {
+			for _, m := range x.URL(abs, true).Script() {
 				hit("script", m, staticScriptPrefix+abs)
 			}
 			return
@@ -306,7 +351,7 @@ func finish(acc map[*Vendor]*tracker) []report.Tracker {
 		slices.Sort(pages)
 		out = append(out, report.Tracker{
 			Vendor: t.vendor.Slug, Name: t.vendor.Name, Category: t.vendor.Category,
-			IDs: ids, Profiles: profiles, Pages: pages, Evidence: ev,
+			IDs: ids, Profiles: profiles, Pages: pages, Evidence: ev, Source: cmp.Or(t.vendor.Source, SourceCatalogue),
 		})
 	}
 	slices.SortFunc(out, func(a, b report.Tracker) int { return strings.Compare(a.Vendor, b.Vendor) })
@@ -354,6 +399,20 @@ func keys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
+	}
+	return out
+}
+
+// firstDomains are the registrable domains that are first party on a
+// visit: the site's and those of the page and the page it ended on. A site
+// that is itself in the entity table (a publisher's own ad domain, say) is
+// not its own third party.
+func (x *Classifier) firstDomains(site string, v *crawler.Visit) []string {
+	var out []string
+	for _, u := range []string{site, v.URL, v.FinalURL} {
+		if h, _, ok := SplitURL(u); ok {
+			out = append(out, x.Domain(h))
+		}
 	}
 	return out
 }

@@ -49,15 +49,13 @@ func negatives(profile crawler.Profile) *crawler.Visit {
 	return page(profile, site+"contact", crawler.Visit{
 		Requests: []crawler.Request{
 			req(site+"contact", "Document"),
-			script(site + "js/analytics.js"),                                     // self-hosted, another product
-			script("https://cdn.segment.com/analytics.js/v1/k/analytics.min.js"), // not GA
-			req("https://fonts.googleapis.com/css2?family=Inter:wght@400;700&display=swap", "Stylesheet"),
-			req("https://fonts.gstatic.com/s/inter/v13/UcCO3FwrK3iLTeHuS_fvQtMwCp50KnMw2boKoduKmMEVuLyfAZ9hiA.woff2", "Font"),
-			req("https://www.google.com/maps/embed?pb=!1m18!1m12!1m3!1d2436", "Document"),
-			script("https://maps.googleapis.com/maps/api/js?key=AIzaSyD-abc&callback=initMap"),
-			req("https://www.youtube.com/embed/dQw4w9WgXcQ", "Document"),
-			script("https://www.youtube.com/iframe_api"),
-			req("https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "Image"),
+			script(site + "js/analytics.js"),                                          // self-hosted, another product
+			script("https://cdn.segment.com/analytics.js/v1/k/analytics.min.js"),      // not GA
+			req("https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "Image"),          // a thumbnail, no player
+			req("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Document"),            // a link followed, not an embed
+			script(site + "js/my-matomo.js"),                                          // a file named like a tracker
+			req("https://www.google.com/maps/place/Berlin", "Document"),               // a Maps page, not an embed
+			script(site + "fonts/inter.css"),                                          // self-hosted fonts
 			script("https://connect.facebook.net/en_US/sdk.js#xfbml=1&version=v19.0"), // like button, not the pixel
 			req("https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme", "Document"),
 			req("https://static.licdn.com/aero-v1/sc/h/logo.svg", "Image"),
@@ -75,13 +73,12 @@ func negatives(profile crawler.Profile) *crawler.Visit {
 		Globals: map[string]string{"dataLayer": `[{"event":"gtm.js"}]`, "ga": "function"},
 		HTML: `<html><head>
 <script src="/js/analytics.js"></script>
-<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'AW-123456789');</script>
 <script>var hsNote = "We use HubSpot to send newsletters";</script>
 </head><body>
 <p>We use HubSpot, Leadinfo, LinkedIn Insight Tag and the Meta Pixel. See our <a href="https://www.facebook.com/acme">Facebook page</a>
 and <a href="https://www.linkedin.com/company/acme">LinkedIn</a>.</p>
-<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" allowfullscreen></iframe>
-<iframe src="https://www.google.com/maps/embed?pb=!1m18!1m12"></iframe>
+<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Our video</a> <a href="https://www.google.com/maps/place/Berlin">Directions</a>
+<link rel="stylesheet" href="/fonts/inter.css">
 <div class="recaptcha-note">This form is protected against spam.</div>
 <footer>Cookies help us deliver our services. <a href="/privacy">Privacy policy</a></footer>
 </body></html>`,
@@ -178,6 +175,31 @@ func TestDetect(t *testing.T) {
 			want: []got{{"google-tag-manager", []string{"GTM-T47TZW"}, []string{"baseline"}}},
 		},
 		{
+			// Google Ads (AW-), Fonts, Maps and YouTube are their own vendors,
+			// never Google Analytics.
+			name: "Google products other than Analytics",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				Requests: []crawler.Request{
+					script("https://www.googletagmanager.com/gtag/js?id=AW-123456789"),
+					req("https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123456789/?random=1&cv=11&fst=1&guid=ON&async=1", "Script"),
+					req("https://fonts.googleapis.com/css2?family=Inter:wght@400;700&display=swap", "Stylesheet"),
+					req("https://fonts.gstatic.com/s/inter/v13/UcCO3FwrK3iLTeHuS_fvQtMwCp50KnMw2boKoduKmMEVuLyfAZ9hiA.woff2", "Font"),
+					req("https://www.google.com/maps/embed?pb=!1m18!1m12!1m3!1d2436", "Document"),
+					script("https://maps.googleapis.com/maps/api/js?key=AIzaSyD-abc&callback=initMap"),
+					req("https://www.youtube.com/embed/dQw4w9WgXcQ", "Document"),
+					script("https://www.youtube.com/iframe_api"),
+				},
+				Cookies: []crawler.Cookie{jar("_gcl_au", ".example.com"), jar("YSC", ".youtube.com")},
+				HTML:    `<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'AW-123456789');</script>`,
+			})},
+			want: []got{
+				{"google-ads", []string{"AW-123456789"}, []string{"baseline"}},
+				{"google-fonts", []string{"Inter"}, []string{"baseline"}},
+				{"google-maps", []string{}, []string{"baseline"}},
+				{"youtube", []string{"dQw4w9WgXcQ"}, []string{"baseline"}},
+			},
+		},
+		{
 			name: "HubSpot full stack",
 			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
 				Requests: []crawler.Request{
@@ -263,7 +285,10 @@ func TestDetect(t *testing.T) {
 				},
 				HTML: `<div class="grecaptcha-badge" data-style="bottomright"></div>`,
 			})},
-			want: []got{{"recaptcha", []string{"6Lc1q8AgAAAAAAFB-Yy-kg9nPTA4GkbxMKHGhA4G"}, []string{"baseline"}}},
+			want: []got{
+				{"google-maps", []string{}, []string{"baseline"}}, // an embedded map on www.google.com is not reCAPTCHA
+				{"recaptcha", []string{"6Lc1q8AgAAAAAAFB-Yy-kg9nPTA4GkbxMKHGhA4G"}, []string{"baseline"}},
+			},
 		},
 		{
 			name: "reCAPTCHA v2 checkbox via recaptcha.net, and Enterprise",

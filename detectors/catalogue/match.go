@@ -7,6 +7,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/detectors/internal/dom"
 )
 
@@ -382,3 +383,99 @@ func sortedCopy(s []string) []string {
 	slices.Sort(c)
 	return c
 }
+
+// URLMatches is everything the catalogue knows about one request URL.
+type URLMatches struct {
+	// Host is the URL's lower-case host; ok is false for URLs that are not
+	// http(s).
+	Host string
+	ok   bool
+	// Request are the request matchers that fired (one per vendor).
+	Request []Match
+	// Entity is the third-party-web entity of the host, or nil.
+	Entity *Entity
+
+	raw        string
+	target     string
+	script     []Match
+	scriptDone bool
+}
+
+// matchScript runs the script matchers on the URL on first use only.
+func (u *URLMatches) matchScript(c *Catalogue) []Match {
+	if !u.scriptDone {
+		u.scriptDone = true
+		if u.ok {
+			var arr [16]*Matcher
+			cands := c.urls.candidates(arr[:0], KindScript, u.Host, u.target)
+			u.script = firstPerVendor(cands, func(m *Matcher) ([]string, bool) { return m.matchString(u.target) }, u.raw)
+		}
+	}
+	return u.script
+}
+
+// Matched reports whether any catalogue rule (request or, for a script,
+// script) fired on the URL.
+func (u *URLMatches) Matched(script bool) bool {
+	return len(u.Request) > 0 || (script && len(u.script) > 0)
+}
+
+// Classifier matches each distinct URL of a crawl once, against every
+// request and script rule and the entity table, and remembers the answer:
+// a crawl repeats URLs on every page and profile, and both the tracker
+// detection and the third-party list need them. It is not safe for
+// concurrent use; make one per crawl.
+type Classifier struct {
+	c       *Catalogue
+	memo    map[string]*URLMatches
+	domains map[string]string // host → registrable domain
+}
+
+// NewClassifier returns an empty classifier for one crawl.
+func (c *Catalogue) NewClassifier() *Classifier {
+	return &Classifier{c: c, memo: map[string]*URLMatches{}, domains: map[string]string{}}
+}
+
+// Domain returns the registrable domain of a host, remembered per crawl.
+func (x *Classifier) Domain(host string) string {
+	d, ok := x.domains[host]
+	if !ok {
+		d = crawler.RegistrableDomain(host)
+		x.domains[host] = d
+	}
+	return d
+}
+
+// Entity returns the third-party-web entity of a host (or of a cookie
+// domain without its leading dot), or nil.
+func (x *Classifier) Entity(host string) *Entity { return x.c.entities.lookup(host) }
+
+// Catalogue returns the catalogue the classifier matches against.
+func (x *Classifier) Catalogue() *Catalogue { return x.c }
+
+// URL classifies a URL; with script true the script matchers run too (once
+// per URL).
+func (x *Classifier) URL(raw string, script bool) *URLMatches {
+	u := x.memo[raw]
+	if u == nil {
+		u = &URLMatches{raw: raw}
+		u.Host, u.target, u.ok = SplitURL(raw)
+		if u.ok {
+			var arr [16]*Matcher
+			cands := x.c.urls.candidates(arr[:0], KindRequest, u.Host, u.target)
+			u.Request = firstPerVendor(cands, func(m *Matcher) ([]string, bool) { return m.matchString(u.target) }, raw)
+			u.Entity = x.c.entities.lookup(u.Host)
+		}
+		x.memo[raw] = u
+	}
+	if script {
+		u.matchScript(x.c)
+	}
+	return u
+}
+
+// Script returns the script matches of a URL classified with script true.
+func (u *URLMatches) Script() []Match { return u.script }
+
+// Distinct returns how many distinct URLs the classifier has matched.
+func (x *Classifier) Distinct() int { return len(x.memo) }

@@ -96,10 +96,13 @@ func TestClassify(t *testing.T) {
 		{"li_adsId", ".example.com", cookies.Class{Vendor: ptr("linkedin"), Platform: "LinkedIn Insight Tag", Category: "marketing", Retention: "180 days", Source: "catalogue"}},
 		{"_li_ses.3f2a", ".example.com", cookies.Class{Vendor: ptr("leadinfo"), Platform: "Leadinfo", Category: "marketing", Retention: "30 minutes", Source: "catalogue"}},
 		// OCD for everyone else; wildcard rows are prefixes.
-		{"_gcl_au", ".example.com", cookies.Class{Vendor: ptr("google"), Platform: "Google", Category: "marketing", Retention: "3 months", Source: "ocd"}},
+		// The conversion linker cookie is Google Ads' (catalogue), not generic "Google".
+		{"_gcl_au", ".example.com", cookies.Class{Vendor: ptr("google-ads"), Platform: "Google Ads", Category: "marketing", Retention: "90 days", Source: "catalogue"}},
 		{"CookieConsent", "www.example.com", cookies.Class{Vendor: ptr("cookiebot"), Platform: "Cookiebot", Category: "functional", Retention: "1 year", Source: "ocd"}},
 		{"_li_ss", ".liadm.com", cookies.Class{Vendor: ptr("liveintent"), Platform: "LiveIntent", Category: "marketing", Retention: "1 month", Source: "ocd"}},
-		{"_hjSessionUser_123456", ".example.com", cookies.Class{Vendor: ptr("hotjar"), Platform: "Hotjar", Category: "functional", Retention: "365 days", Source: "ocd"}},
+		// Hotjar's user cookie keeps the visitor's analytics ID: analytics (the
+		// catalogue), not functional as the OCD row says.
+		{"_hjSessionUser_123456", ".example.com", cookies.Class{Vendor: ptr("hotjar"), Platform: "Hotjar", Category: "analytics", Retention: "365 days", Source: "catalogue"}},
 		// Unknown stays unknown: no guessing from look-alike names, short
 		// OCD prefixes or vendor names on the wrong domain.
 		{"session", "www.example.com", unknown},
