@@ -67,7 +67,7 @@ func (s *Session) dwell(ctx context.Context, t *tab, v *crawler.Visit, opts Opti
 		// Hold document responses while the visitor acts and the page
 		// settles: a page the tab would navigate to is stopped before it
 		// replaces this one (resumePaused).
-		fetchOn := vis == nil && setFetch(ctx, t, true)
+		fetchOn := setFetch(ctx, t, true)
 		vis = &visitor{t: t, in: &crawler.Interaction{Actions: []string{}}}
 		v.Interaction = vis.in
 		vis.act(ctx)
