@@ -67,7 +67,7 @@ func (s *Session) dwell(ctx context.Context, t *tab, v *crawler.Visit, opts Opti
 		// Hold document responses while the visitor acts and the page
 		// settles: a page the tab would navigate to is stopped before it
 		// replaces this one (resumePaused).
-		fetchOn := vis == nil && setFetch(ctx, t, true)
+		fetchOn := setFetch(ctx, t, true)
 		vis = &visitor{t: t, in: &crawler.Interaction{Actions: []string{}}}
 		v.Interaction = vis.in
 		vis.act(ctx)
@@ -201,8 +201,8 @@ func (vs *visitor) act(ctx context.Context) {
 	}
 	t.rec.setAction(crawler.ActionMouseMove)
 	moved := false
-	for i := range 6 {
-		x, y := 200+float64(i)*120, 150+float64(i)*60
+	for i := range 3 {
+		x, y := 200+float64(i)*240, 150+float64(i)*120
 		if vs.call(ctx, func(c context.Context) error {
 			_, err := chromedp.Call(c, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: y})
 			return err
@@ -251,15 +251,17 @@ func (vs *visitor) scroll(ctx context.Context) {
 		}
 		in.ScrollSteps++
 		vs.height = st.Height
+		if st.Y+st.View >= st.Height-2 {
+			// At the bottom: the wait for quiet that follows gives
+			// observers and lazy loads their frames.
+			return
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(scrollPause):
 		}
 		if vs.navigated() {
-			return
-		}
-		if st.Y+st.View >= st.Height-2 {
 			return
 		}
 	}
