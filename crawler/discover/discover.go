@@ -375,18 +375,28 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 		}
 	})
 	c.OnError(func(r *colly.Response, err error) {
+		from := keyOf(r.Request)
 		var again *colly.AlreadyVisitedError
-		if errors.As(err, &again) && again.Destination != nil {
-			// A redirect to a page already fetched: the same page.
-			redirected(keyOf(r.Request), again.Destination, 0)
-			return
+		if errors.As(err, &again) && again.Destination != nil && Key(again.Destination) != from {
+			mu.Lock()
+			_, dup := found[Key(again.Destination)]
+			mu.Unlock()
+			if dup {
+				// A redirect to a page already fetched: the same page.
+				redirected(from, again.Destination, 0)
+				return
+			}
 		}
 		opts.Logger.Debug("discovery fetch failed", "url", r.Request.URL.String(), "err", err)
 		status := r.StatusCode
 		if status == 0 {
-			status = -1
+			status = -1 // no answer, or redirects that lead nowhere (a loop)
 		}
-		redirected(keyOf(r.Request), r.Request.URL, status)
+		mu.Lock()
+		if p, ok := found[from]; ok {
+			p.Status = status
+		}
+		mu.Unlock()
 	})
 	if opts.Depth > 0 {
 		fetched[homeKey] = true

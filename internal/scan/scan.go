@@ -549,6 +549,10 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 		if e.counts {
 			final := discover.KeyOf(cmp.Or(v.FinalURL, v.URL))
 			switch {
+			case i == 0:
+				// The page the user asked for counts whatever it answered:
+				// every profile visits it.
+				visited[final], visited[discover.KeyOf(v.URL)] = true, true
 			case deadVisit(v):
 				e.counts = false
 			case visited[final] || visited[discover.KeyOf(v.URL)]:
