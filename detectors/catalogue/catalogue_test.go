@@ -154,3 +154,47 @@ func TestProbeGlobalsAndPolicyTerms(t *testing.T) {
 		t.Errorf("linkedin parents = %q", byVendor["linkedin"].Parents)
 	}
 }
+
+// TestProductsDeclared checks the products contract in the built-in files: a
+// matcher's product names one of its vendor's products (or is empty, the
+// main product), and the vendors with agreed products list them.
+func TestProductsDeclared(t *testing.T) {
+	names, err := filepath.Glob("data/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	products := map[string][]string{}
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, v := range vs {
+			var declared []string
+			for _, p := range v.Products {
+				if p.Name == "" || !slices.Contains(Categories, p.Category) || len(p.PolicyTerms) == 0 {
+					t.Errorf("%s: product %+v needs a name, a known category and policy terms", v.Slug, p)
+				}
+				declared = append(declared, p.Name)
+			}
+			products[v.Slug] = declared
+			for _, m := range v.Matchers {
+				if m.Product != "" && !slices.Contains(declared, m.Product) {
+					t.Errorf("%s/%s: product %q is not declared", v.Slug, m.ID, m.Product)
+				}
+			}
+		}
+	}
+	for slug, want := range map[string][]string{
+		"youtube":     {"YouTube embed (privacy-enhanced mode)"},
+		"google-maps": {"Google Maps JavaScript API"},
+	} {
+		if !slices.Equal(products[slug], want) {
+			t.Errorf("%s products = %q, want %q", slug, products[slug], want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -178,6 +179,9 @@ func TestSiteBehaviour(t *testing.T) {
 				o.ProfilesExplicit = true
 			})
 			golden(t, "sites/"+name, summarizeSite(r))
+			if name == "variants" {
+				checkDeepVendors(t, r)
+			}
 			// Without a final jar, cookies seen only in passing (Leadinfo's
 			// domain probe, say) would be reported as set.
 			for _, e := range r.Errors {
@@ -263,4 +267,102 @@ func TestThirdPartyCookiesHaveSetters(t *testing.T) {
 		}
 	}
 	t.Fatalf("no fr cookie on .facebook.com among %d cookies", len(r.Cookies))
+}
+
+// checkDeepVendors states, beyond the golden file, what the deep-vendor page
+// of www.variants.test must show in real Chromium: every emulated vendor
+// found with its account ID from code that ran (requests or cookies), its
+// cookies attributed to it, its domain named from the entity table, and
+// nothing on the look-alike page, which only links to the same vendors.
+func checkDeepVendors(t *testing.T, r *report.Report) {
+	t.Helper()
+	deep := "https://www.variants.test/deep-vendors/"
+	want := map[string]string{
+		"google-ads": fixtures.VariantsAds, "tiktok": fixtures.VariantsTikTok, "microsoft-clarity": fixtures.VariantsClarity,
+		"microsoft-ads": fixtures.VariantsUET, "pinterest": fixtures.VariantsPinterest, "hotjar": fixtures.VariantsHotjar,
+		"x": fixtures.VariantsX, "snapchat": fixtures.VariantsSnap, "reddit": fixtures.VariantsReddit,
+		"criteo": fixtures.VariantsCriteo, "matomo": fixtures.VariantsMatomo, "youtube": fixtures.VariantsYouTube,
+		"google-fonts": "Inter", "google-maps": "",
+	}
+	byVendor := map[string]report.Tracker{}
+	for _, tr := range r.Trackers {
+		byVendor[tr.Vendor] = tr
+	}
+	// The look-alike page loads nothing from a third party (the jar still
+	// holds the cookies the other pages set, so trackers list it as a page).
+	lookAlikes := 0
+	for _, o := range r.Observations {
+		if o.URL != "https://www.variants.test/look-alikes/" {
+			continue
+		}
+		lookAlikes++
+		for _, q := range o.Requests {
+			if q.ThirdParty {
+				t.Errorf("look-alike page (%s) requested %s", o.Profile, q.URL)
+			}
+		}
+	}
+	if lookAlikes != 3 {
+		t.Errorf("look-alike page visited %d times, want once per profile", lookAlikes)
+	}
+	for vendor, id := range want {
+		tr, ok := byVendor[vendor]
+		if !ok {
+			t.Errorf("%s not detected", vendor)
+			continue
+		}
+		if id != "" && !slices.Contains(tr.IDs, id) {
+			t.Errorf("%s ids = %q, want %s", vendor, tr.IDs, id)
+		}
+		if !slices.Contains(tr.Pages, deep) || !slices.Equal(tr.Profiles, []string{"baseline", "gpc", "dnt"}) {
+			t.Errorf("%s pages %q profiles %q", vendor, tr.Pages, tr.Profiles)
+		}
+		ran := false
+		for _, e := range tr.Evidence {
+			ran = ran || e.Kind == "request" || e.Kind == "cookie"
+		}
+		if !ran {
+			t.Errorf("%s: no evidence from code that ran: %+v", vendor, tr.Evidence)
+		}
+		if tr.Source != "catalogue" {
+			t.Errorf("%s: source %q", vendor, tr.Source)
+		}
+	}
+	// The privacy-enhanced embed is seen as such (the product contract
+	// names it); its requests are YouTube's too.
+	nocookie := false
+	for _, e := range byVendor["youtube"].Evidence {
+		nocookie = nocookie || strings.Contains(e.Detail, "www.youtube-nocookie.com/embed/")
+	}
+	if !nocookie {
+		t.Error("youtube-nocookie embed not in the YouTube evidence")
+	}
+	cookieVendor := map[string]string{
+		"_ttp": "tiktok", "_clck": "microsoft-clarity", "_uetvid": "microsoft-ads", "_pin_unauth": "pinterest",
+		"_hjSessionUser_" + fixtures.VariantsHotjar: "hotjar", "_scid": "snapchat", "_rdt_uuid": "reddit", "cto_bundle": "criteo",
+		"_gcl_au": "google-ads", "personalization_id": "x", "muc_ads": "x", "uid": "criteo", "YSC": "youtube",
+	}
+	for _, c := range r.Cookies {
+		if want, ok := cookieVendor[c.Name]; ok {
+			if c.Vendor == nil || *c.Vendor != want {
+				t.Errorf("cookie %s on %s: vendor %v, want %s", c.Name, c.Domain, c.Vendor, want)
+			}
+			delete(cookieVendor, c.Name)
+		}
+	}
+	for name := range cookieVendor {
+		t.Errorf("cookie %s not set", name)
+	}
+	named := map[string]string{"tiktok.com": "TikTok", "pinimg.com": "Pinterest", "criteo.com": "Criteo", "clarity.ms": "Clarity", "bing.com": "Bing Ads"}
+	for _, tp := range r.ThirdParties {
+		if want, ok := named[tp.Domain]; ok {
+			if tp.Entity == nil || *tp.Entity != want || tp.Company == nil || tp.Category == nil || tp.Vendor == nil {
+				t.Errorf("third party %s: entity %v company %v category %v vendor %v, want entity %s", tp.Domain, tp.Entity, tp.Company, tp.Category, tp.Vendor, want)
+			}
+			delete(named, tp.Domain)
+		}
+	}
+	for d := range named {
+		t.Errorf("third party %s not listed", d)
+	}
 }
