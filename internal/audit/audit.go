@@ -168,8 +168,24 @@ func (a *auditor) policyNotFound() {
 	}
 	var ev []report.Evidence
 	if a.r.Policy != nil {
+		// The documents tried come first: each says why it is no policy.
+		tried := map[string]bool{}
+		for _, d := range a.r.Policy.Documents {
+			tried[d.URL] = true
+			why := "not used"
+			if d.Why != nil {
+				why = *d.Why
+			}
+			detail := "tried (" + d.Kind + "), rejected: " + why
+			if d.FinalURL != nil {
+				detail += "; ended at " + *d.FinalURL
+			}
+			ev = append(ev, report.Evidence{Kind: "policy", Page: d.URL, Detail: detail})
+		}
 		for _, c := range a.r.Policy.Candidates {
-			ev = append(ev, report.Evidence{Kind: "policy", Page: c.URL, Detail: "candidate: " + c.Reason})
+			if !tried[c.URL] {
+				ev = append(ev, report.Evidence{Kind: "policy", Page: c.URL, Detail: "candidate, not tried: " + c.Reason})
+			}
 		}
 	}
 	a.add(report.Finding{Code: CodePolicyNotFound, Severity: sev, Title: "No privacy policy could be found",

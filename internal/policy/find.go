@@ -31,6 +31,12 @@ type Candidate struct {
 	Kind string `json:"kind"`
 	// Reason says why the link scored, for humans.
 	Reason string `json:"reason"`
+	// Region is the region the candidate is a statement for ("au", "eu",
+	// "global", "supplement" for a state or audience supplement), "" for a
+	// general policy; set by PreferLocale.
+	Region string `json:"region,omitempty"`
+	// text is the link's text, title and aria-label (every link to the URL).
+	text string
 }
 
 // policyWord is a phrase that names a privacy or cookie policy.
@@ -102,9 +108,11 @@ func FindCandidates(base *url.URL, links []Link) []Candidate {
 			continue
 		}
 		if prev, ok := byURL[c.URL]; ok {
+			text := prev.text + " " + c.text
 			if c.Score > prev.Score {
 				*prev = c
 			}
+			prev.text = text
 			continue
 		}
 		byURL[c.URL] = &c
@@ -196,7 +204,8 @@ func scoreLink(base *url.URL, l Link) (Candidate, bool) {
 	if cookie && !privacy {
 		kind = KindCookiePolicy
 	}
-	return Candidate{URL: u.String(), Score: score, Kind: kind, Reason: strings.Join(reasons, "; ")}, true
+	return Candidate{URL: u.String(), Score: score, Kind: kind, Reason: strings.Join(reasons, "; "),
+		text: strings.Join([]string{l.Text, l.Aria, l.Title}, " ")}, true
 }
 
 func isSettingsLink(t string) bool {
