@@ -172,7 +172,7 @@ func Check(doc *Document, finalURL string, status int) string {
 	}
 	short := words <= stubWords
 	if short && (hasAny(lowTitle, redirectWords) || hasAny(first, redirectWords) || (words <= 12 && hasAny(strings.ToLower(text), redirectWords))) {
-		return fmt.Sprintf("a redirect stub (%q, %d words) that did not lead to a document", clip(titleOr(doc, text), 60), words)
+		return fmt.Sprintf("a redirect stub (%q, %d word(s)) that did not lead to a document", clip(titleOr(doc, text), 60), words)
 	}
 	if short && (hasWord(lowTitle, notFoundWords) || hasWord(first, notFoundWords)) {
 		return fmt.Sprintf("a \"page not found\" page (%q) served with status %s (soft 404)", clip(titleOr(doc, text), 60), statusText(status))
