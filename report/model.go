@@ -243,7 +243,11 @@ type Policy struct {
 	// Documents are the documents read or rejected while looking for the
 	// policy, in the order they were tried.
 	Documents []PolicyDocument `json:"documents"`
-	Error     string           `json:"error,omitempty"`
+	// USNexus says why the policy ties the site to the United States (it
+	// names California, a US privacy law or the country, or gives a US
+	// address); null when it does not. The audit cites CalOPPA only then.
+	USNexus *string `json:"us_nexus"`
+	Error   string  `json:"error,omitempty"`
 }
 
 // PolicyDocument is a document read, or rejected, while looking for the

@@ -48,6 +48,7 @@ const (
 	CodePolicyNotFound         = "policy-not-found"
 	CodeUndisclosedVendor      = "undisclosed-vendor"
 	CodeDisclosedNotObserved   = "disclosed-not-observed"
+	CodePolicyContradiction    = "policy-contradiction"
 	CodeUndisclosedCookie      = "undisclosed-cookie"
 	CodeCookieLifetimeMismatch = "cookie-lifetime-mismatch"
 	CodeGPCNotHonored          = "gpc-not-honored"
@@ -57,7 +58,7 @@ const (
 )
 
 // Codes lists every finding code, in documentation order.
-var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodeUndisclosedCookie,
+var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodePolicyContradiction, CodeUndisclosedCookie,
 	CodeCookieLifetimeMismatch, CodeGPCNotHonored, CodeDNTNotHonored, CodeDNTUndisclosed, CodeTrackingBeforeConsent,
 	CodeTrackingAfterReject, CodeConsentNotRecorded}
 
@@ -192,20 +193,85 @@ func (a *auditor) policyNotFound() {
 		Detail: detail, Evidence: ev}, "")
 }
 
-// policyStance returns the policy's stance on a vendor ("uses", "denies" or
-// "") and the quote.
-func (a *auditor) policyStance(slug string) (string, string) {
-	stance, quote := "", ""
-	for _, v := range a.r.Policy.Vendors {
+// policyStance returns the policy's stance on a vendor ("uses", "denies",
+// "contradicts" when one document claims it and another denies it, or "")
+// and the statements: the claim first, the denial second.
+func (a *auditor) policyStance(slug string) (string, *report.PolicyVendor, *report.PolicyVendor) {
+	var use, deny *report.PolicyVendor
+	for i, v := range a.r.Policy.Vendors {
 		if v.Vendor != slug {
 			continue
 		}
-		// A denial anywhere outweighs a mention: it is the stronger claim.
-		if v.Stance == "denies" || stance == "" {
-			stance, quote = v.Stance, v.Quote
+		switch v.Stance {
+		case "uses":
+			if use == nil {
+				use = &a.r.Policy.Vendors[i]
+			}
+		case "denies":
+			if deny == nil {
+				deny = &a.r.Policy.Vendors[i]
+			}
 		}
 	}
-	return stance, quote
+	switch {
+	case use != nil && deny != nil:
+		return "contradicts", use, deny
+	case use != nil:
+		return "uses", use, nil
+	case deny != nil:
+		return "denies", nil, deny
+	}
+	return "", nil, nil
+}
+
+// docName names the document a statement is from, for a finding's detail:
+// "the cookie policy (URL)", or "the policy" when it is not known.
+func (a *auditor) docName(v *report.PolicyVendor) string {
+	if v.Document == "" {
+		return "the policy"
+	}
+	kind := "privacy policy"
+	for _, d := range a.r.Policy.Documents {
+		if d.URL == v.Document {
+			switch d.Kind {
+			case "cookie":
+				kind = "cookie policy"
+			case "regional":
+				kind = "privacy statement"
+			}
+		}
+	}
+	return fmt.Sprintf("the %s (%s)", kind, v.Document)
+}
+
+// contradiction reports a vendor that one document claims and another
+// denies. When the scan saw the vendor the denial is false: medium, since a
+// reader of that document is misled; when it did not, the claim may be
+// stale: low.
+func (a *auditor) contradiction(slug, name string, use, deny *report.PolicyVendor, t *report.Tracker) {
+	f := report.Finding{Code: CodePolicyContradiction, Vendor: ptr(slug), Severity: report.Low,
+		Title:       fmt.Sprintf("The site's policies contradict each other about %s", name),
+		PolicyQuote: ptr(fmt.Sprintf("%q — and — %q", use.Quote, deny.Quote))}
+	f.Detail = fmt.Sprintf("%s says the site uses %s: %q. %s says it does not: %q.",
+		upperFirst(a.docName(use)), name, use.Quote, upperFirst(a.docName(deny)), deny.Quote)
+	if t != nil {
+		f.Severity = report.Medium
+		f.Detail += fmt.Sprintf(" The scan observed %s on %d page(s) under %s, so the denial is wrong.", name, len(t.Pages), strings.Join(t.Profiles, ", "))
+		f.Evidence = limitEvidence(t.Evidence, 4)
+	} else {
+		f.Detail += fmt.Sprintf(" The scan did not see %s, so the claim may be out of date.", name)
+	}
+	for _, v := range []*report.PolicyVendor{use, deny} {
+		f.Evidence = append(f.Evidence, report.Evidence{Kind: "policy", Page: v.Document, Detail: v.Stance + ": " + v.Quote})
+	}
+	a.add(f, slug)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // categoryMentioned reports whether the policy discloses the vendor's kind
@@ -255,8 +321,12 @@ func (a *auditor) vendors() {
 	seen := map[string]bool{}
 	for _, t := range a.r.Trackers {
 		seen[t.Vendor] = true
-		stance, quote := a.policyStance(t.Vendor)
-		if stance == "uses" {
+		stance, use, deny := a.policyStance(t.Vendor)
+		switch stance {
+		case "uses":
+			continue
+		case "contradicts":
+			a.contradiction(t.Vendor, t.Name, use, deny, &t)
 			continue
 		}
 		f := report.Finding{Code: CodeUndisclosedVendor, Vendor: ptr(t.Vendor), Evidence: limitEvidence(t.Evidence, 6)}
@@ -269,7 +339,7 @@ func (a *auditor) vendors() {
 			f.Severity = report.High
 			f.Title = fmt.Sprintf("The privacy policy says the site does not use %s, but it does", t.Name)
 			f.Detail = fmt.Sprintf("%s%s was observed %s. The policy explicitly denies using it.", t.Name, ids, where)
-			f.PolicyQuote = ptr(quote)
+			f.PolicyQuote = ptr(deny.Quote)
 		} else {
 			f.Severity = baseVendorSeverity(t.Category)
 			f.Title = fmt.Sprintf("%s runs on the site but the privacy policy does not name it", t.Name)
@@ -297,6 +367,10 @@ func (a *auditor) vendors() {
 			if info, ok := a.in.Vendors(v.Vendor); ok {
 				name = info.Name
 			}
+		}
+		if stance, use, deny := a.policyStance(v.Vendor); stance == "contradicts" {
+			a.contradiction(v.Vendor, name, use, deny, nil)
+			continue
 		}
 		a.add(report.Finding{Code: CodeDisclosedNotObserved, Severity: report.Low, Vendor: ptr(v.Vendor),
 			Title:       fmt.Sprintf("The privacy policy names %s, but the scan did not see it", name),

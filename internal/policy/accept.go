@@ -252,3 +252,28 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// usPlaces are words that tie a policy to the United States: its federal
+// and state privacy laws, California and the country's names.
+var usPlaces = regexp.MustCompile(`\b(?:California|CalOPPA|CCPA|CPRA|Shine the Light|United States(?: of America)?|U\.S\.A?\.|USA|Nevada|Virginia Consumer Data|Colorado Privacy Act|COPPA|Delaware Online Privacy)\b`)
+
+// usAddress matches a US postal address's "State ZIP" ("CA 94105",
+// "NY 10001-1234").
+var usAddress = regexp.MustCompile(`\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY),?\s+\d{5}(?:-\d{4})?\b`)
+
+// USNexus returns why the policy has a plausible tie to the United States
+// (it names California, a US privacy law or the country, or gives a US
+// postal address), quoting what it found, or "" when it has none.
+func USNexus(doc *Document) string {
+	if doc == nil {
+		return ""
+	}
+	text := doc.Text()
+	if m := usPlaces.FindString(text); m != "" {
+		return fmt.Sprintf("the policy mentions %q", m)
+	}
+	if m := usAddress.FindString(text); m != "" {
+		return fmt.Sprintf("the policy gives a US postal address (%q)", m)
+	}
+	return ""
+}

@@ -187,3 +187,24 @@ func TestPreferLocale(t *testing.T) {
 		})
 	}
 }
+
+func TestUSNexus(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Residents of California may request a list of third parties.", `"California"`},
+		{"Harbor Inc., 500 Market Street, San Francisco, CA 94105.", `"CA 94105"`},
+		{"Under the CCPA you may opt out of the sale of personal information.", `"CCPA"`},
+		{"Wir verarbeiten Ihre Daten gemäß DSGVO. Musterstraße 1, 20095 Hamburg.", ""},
+		{"Wij verwerken persoonsgegevens volgens de AVG. Kerkstraat 1, 1017 GB Amsterdam.", ""},
+		{"We use cookies to measure the use of our website.", ""},
+	}
+	for _, tt := range tests {
+		doc, err := Extract([]byte(tt.text), "text/plain", "file:///p.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := USNexus(doc)
+		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("USNexus(%q) = %q, want %s", tt.text, got, tt.want)
+		}
+	}
+}

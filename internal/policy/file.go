@@ -61,6 +61,7 @@ func AnalyzeFile(ctx context.Context, path string, vendors []VendorTerms) (*Anal
 	rec.Used = true
 	a := Analyze(doc, vendors)
 	a.Documents = []DocumentRecord{rec}
+	a.USNexus = USNexus(doc)
 	return a, nil
 }
 
@@ -149,5 +150,7 @@ func ReadURL(ctx context.Context, fetcher Fetcher, url, kind string, vendors []V
 		return nil, rec, fmt.Errorf("%w: %s: %s", ErrNotPolicy, url, why)
 	}
 	rec.Used = true
-	return Analyze(doc, vendors), rec, nil
+	a := Analyze(doc, vendors)
+	a.USNexus = USNexus(doc)
+	return a, rec, nil
 }

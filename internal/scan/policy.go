@@ -206,7 +206,9 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 				return nil, rec
 			}
 			rec.Used = true
-			return fromDocument(policy.Analyze(doc, p.terms), u), rec
+			a := policy.Analyze(doc, p.terms)
+			a.USNexus = policy.USNexus(doc)
+			return fromDocument(a, u), rec
 		case v.Error != "":
 			browserWhy = "the browser could not load it (" + v.Error + ")"
 		}
@@ -271,6 +273,9 @@ func merge(a, c *policy.Analysis) {
 	m.WebBeacons = m.WebBeacons || n.WebBeacons
 	if a.DNT == policy.NotMentioned && c.DNT != policy.NotMentioned {
 		a.DNT, a.DNTQuote, a.DNTHeading = c.DNT, c.DNTQuote, c.DNTHeading
+	}
+	if a.USNexus == "" {
+		a.USNexus = c.USNexus
 	}
 	if a.GPC == policy.NotMentioned && c.GPC != policy.NotMentioned {
 		a.GPC, a.GPCQuote, a.GPCHeading = c.GPC, c.GPCQuote, c.GPCHeading
