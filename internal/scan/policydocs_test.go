@@ -2,10 +2,12 @@ package scan_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -147,5 +149,33 @@ func TestPolicyRegional(t *testing.T) {
 		if c.Chosen != (c.URL == us || strings.HasSuffix(c.URL, "/cookie-policy/")) {
 			t.Errorf("candidate %s chosen %v", c.URL, c.Chosen)
 		}
+	}
+	// The statement discloses the Meta Pixel, the cookie policy denies it,
+	// and the site runs it: one contradiction quoting both, no "denies"
+	// finding. _ga is declared as 1 year and asks for 2.
+	var codes []string
+	for _, f := range r.Findings {
+		key := ""
+		if f.Vendor != nil {
+			key = *f.Vendor
+		}
+		if f.Cookie != nil {
+			key += " cookie " + *f.Cookie
+		}
+		codes = append(codes, fmt.Sprintf("%s %s %s", f.Severity, f.Code, key))
+		if f.Code == "policy-contradiction" && (f.PolicyQuote == nil || !strings.Contains(f.Detail, "/legal/cookie-policy/") || !strings.Contains(f.Detail, us)) {
+			t.Errorf("contradiction does not quote both documents: %s", f.Detail)
+		}
+	}
+	slices.Sort(codes)
+	// The Meta Pixel's cookies are missing from a cookie list that denies
+	// the pixel.
+	want = []string{"medium cookie-lifetime-mismatch google-analytics cookie _ga", "medium cookie-lifetime-mismatch google-analytics cookie _ga_" + strings.TrimPrefix(fixtures.HarborPineGA4, "G-"),
+		"medium policy-contradiction facebook", "medium undisclosed-cookie facebook cookie _fbp", "medium undisclosed-cookie facebook cookie fr"}
+	if !slices.Equal(codes, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(codes, "\n"), strings.Join(want, "\n"))
+	}
+	if p.USNexus == nil {
+		t.Error("us_nexus is null for a statement that names the United States")
 	}
 }
