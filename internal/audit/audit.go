@@ -4,14 +4,17 @@
 // evidence and the policy's own words.
 //
 // Severity rules (documented in the README):
-//   - A vendor the policy explicitly denies using, yet observed: high.
+//   - A vendor the policy explicitly denies using, yet observed: high. A
+//     vendor one document claims and another denies (policy-contradiction):
+//     medium when observed, low when not.
 //   - An undisclosed vendor: by what it does — advertising: high;
 //     analytics and marketing automation: medium; tag managers and security
 //     (reCAPTCHA): low. When the policy discloses the category in general
 //     terms ("we use analytics cookies") without naming the vendor, one
 //     step lower.
 //   - A vendor still tracking under GPC although the policy (or gpc.json)
-//     promises to honour it: high. The same for DNT: high for advertising,
+//     promises to honour it, and whose own requests and cookies did not
+//     change under GPC: high. The same for DNT: high for advertising,
 //     medium otherwise.
 //   - Tracking before consent on a site with a banner: high for an
 //     advertising vendor, medium for an analytics or marketing-automation
@@ -27,8 +30,8 @@
 //   - An undeclared cookie or a lifetime longer than declared: medium for
 //     marketing/analytics cookies, low otherwise.
 //   - A vendor named but not seen (a stale policy): low; no statement of the
-//     site's own response to DNT (CalOPPA), including one that only speaks
-//     of third parties: low.
+//     site's own response to DNT, including one that only speaks of third
+//     parties: low where a US nexus makes CalOPPA plausible, info elsewhere.
 package audit
 
 import (
