@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -65,7 +64,7 @@ func runPolicy(ctx context.Context, args []string, env Env) error {
 		client := scan.NewHTTPClient(hr, *insecure, "")
 		a, err = policy.AnalyzeURL(ctx, policy.HTTPFetcher{Client: client}, target.String(), terms)
 	}
-	if err != nil && (a == nil || !errors.Is(err, policy.ErrNotPolicy)) {
+	if err != nil && (a == nil || ctx.Err() != nil) {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	// A document that is not a policy is still described (found: false,
