@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 )
@@ -169,6 +170,12 @@ func TestPreferLocale(t *testing.T) {
 		{"general beats a supplement", "https://www.example.com/", `<html lang="en-US">`, []Link{
 			{URL: "/california-privacy-notice", Text: "California Privacy Notice", InFooter: true},
 			{URL: "/privacy", Text: "Privacy Notice", InFooter: true}}, "/privacy"},
+		{"german site reads the German policy", "https://www.example.ch/", `<html lang="de-CH">`, []Link{
+			{URL: "/en/privacy-policy", Text: "Privacy Policy", InFooter: true},
+			{URL: "/de/datenschutz", Text: "Datenschutz", InFooter: true}}, "/de/datenschutz"},
+		{"english site reads the English policy", "https://www.example.com/", `<html lang="en">`, []Link{
+			{URL: "/de/datenschutzerklaerung", Text: "Datenschutzerklärung", InFooter: true},
+			{URL: "/privacy-notice", Text: "Privacy Notice", InFooter: true}}, "/privacy-notice"},
 		{"text names the region", "https://www.example.com/", `<html lang="en-GB">`, []Link{
 			{URL: "/p/1", Text: "Privacy Policy (Australia)", InFooter: true},
 			{URL: "/p/2", Text: "Privacy Policy (UK)", InFooter: true}}, "/p/2"},
@@ -205,6 +212,24 @@ func TestUSNexus(t *testing.T) {
 		got := USNexus(doc)
 		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
 			t.Errorf("USNexus(%q) = %q, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestCheckAcceptsSeeds: every seed policy (real policies, text and HTML
+// fixtures' sources) reads as a policy.
+func TestCheckAcceptsSeeds(t *testing.T) {
+	for _, path := range seedFiles(t) {
+		body, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Extract(body, "text/plain; charset=utf-8", "file:///seeds/x.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why := Check(doc, doc.URL, 200); why != "" {
+			t.Errorf("%s rejected: %s", path, why)
 		}
 	}
 }

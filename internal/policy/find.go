@@ -37,6 +37,9 @@ type Candidate struct {
 	Region string `json:"region,omitempty"`
 	// text is the link's text, title and aria-label (every link to the URL).
 	text string
+	// lang is the language of the policy name in the link text, "" when
+	// the name is the same in many languages ("Privacy", "Cookies").
+	lang string
 }
 
 // policyWord is a phrase that names a privacy or cookie policy.
@@ -76,6 +79,10 @@ var policyWords = []policyWord{
 	{"polityka cookies", "pl", 55, true}, {"polityka plików cookie", "pl", 55, true}, {"cookies", "en", 35, true},
 	{"cookie", "en", 30, true},
 }
+
+// sharedWords are policy names several languages write alike: they say
+// nothing about the language of the page they lead to.
+var sharedWords = map[string]bool{"privacy": true, "cookie": true, "cookies": true, "cookiepolicy": true}
 
 // pathWords are URL path fragments that suggest a policy page.
 var pathWords = []policyWord{
@@ -145,6 +152,7 @@ func scoreLink(base *url.URL, l Link) (Candidate, bool) {
 	var reasons []string
 	score := 0
 	cookie, privacy := false, false
+	lang := ""
 
 	for _, f := range []struct {
 		name, text string
@@ -168,6 +176,9 @@ func scoreLink(base *url.URL, l Link) (Candidate, bool) {
 				privacy = true
 			}
 			reasons = append(reasons, fmt.Sprintf("%s %q (%s)", f.name, normalizeSpace(f.text), w.lang))
+			if !sharedWords[w.phrase] {
+				lang = w.lang
+			}
 			break
 		}
 	}
@@ -205,7 +216,7 @@ func scoreLink(base *url.URL, l Link) (Candidate, bool) {
 		kind = KindCookiePolicy
 	}
 	return Candidate{URL: u.String(), Score: score, Kind: kind, Reason: strings.Join(reasons, "; "),
-		text: strings.Join([]string{l.Text, l.Aria, l.Title}, " ")}, true
+		text: strings.Join([]string{l.Text, l.Aria, l.Title}, " "), lang: lang}, true
 }
 
 func isSettingsLink(t string) bool {

@@ -155,9 +155,8 @@ var eu = map[string]bool{"at": true, "be": true, "bg": true, "hr": true, "cy": t
 // regionTokens maps URL path tokens to regions. "global" and its kind mark a
 // statement for everyone.
 var regionTokens = map[string]string{"us": "us", "usa": "us", "uk": "gb", "gb": "gb", "au": "au", "ca": "ca",
-	"eu": "eu", "eea": "eu", "europe": "eu", "nz": "nz", "ie": "ie", "sg": "sg", "za": "za", "de": "de", "at": "at",
-	"ch": "ch", "fr": "fr", "be": "be", "nl": "nl", "es": "es", "se": "se", "dk": "dk", "fi": "fi", "pl": "pl",
-	"br": "br", "mx": "mx", "jp": "jp", "kr": "kr", "apac": "apac", "emea": "eu", "latam": "latam",
+	"eu": "eu", "eea": "eu", "europe": "eu", "nz": "nz", "ie": "ie", "sg": "sg", "za": "za", "at": "at",
+	"ch": "ch", "be": "be", "br": "br", "mx": "mx", "jp": "jp", "kr": "kr", "apac": "apac", "emea": "eu", "latam": "latam",
 	"australia": "au", "canada": "ca", "global": "global", "international": "global", "worldwide": "global"}
 
 // regionPhrases maps link-text phrases (lower case, word-start) to regions.
@@ -174,6 +173,32 @@ var regionPhrases = []struct{ phrase, region string }{
 var supplementWords = []string{"california", "ccpa", "cpra", "nevada", "virginia", "colorado", "connecticut",
 	"utah", "texas", "oregon", "washington health", "consumer health", "state privacy", "us state", "u.s. state",
 	"hipaa", "children", "kids", "job applicant", "candidate", "employee", "recruit"}
+
+// policyLangs are the languages whose policy names FindCandidates knows;
+// a first path segment naming one ("/de/…", "/fr-be/…") is the language of
+// the page.
+var policyLangs = map[string]bool{"en": true, "de": true, "nl": true, "da": true, "fr": true, "es": true, "it": true,
+	"sv": true, "no": true, "nb": true, "pl": true}
+
+// candidateLang returns the language of a candidate: its link text's
+// policy name, else its first path segment, else "".
+func candidateLang(c Candidate) string {
+	if c.lang != "" {
+		return c.lang
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return ""
+	}
+	seg := strings.ToLower(strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 2)[0])
+	if l, _ := splitTag(seg); l != "" && policyLangs[l] && (len(seg) == 2 || len(seg) == 5) {
+		if l == "nb" {
+			l = "no"
+		}
+		return l
+	}
+	return ""
+}
 
 // candidateRegion returns the region a candidate's URL or link text names,
 // "supplement" for a state or audience supplement, or "".
@@ -219,6 +244,8 @@ const (
 	bonusGeneral      = 20
 	bonusAssumedMatch = 15
 	bonusHomeLink     = 5
+	bonusLangMatch    = 5
+	penaltyOtherLang  = -15
 	penaltyOther      = -20
 	penaltySupplement = -15
 )
@@ -228,8 +255,9 @@ const (
 // a site in a member state) ranks first; then the general policy (no region,
 // or "global"); then a statement for a region the site was only assumed to
 // address; statements for other regions and state or audience supplements
-// ("California Privacy Notice") rank last. Candidates linked from the home
-// page itself rank a little higher; home lists the URLs the home page links
+// ("California Privacy Notice") rank last. A policy in the site's language
+// (by its link text or a "/de/" path) ranks higher, one in another language
+// lower; candidates linked from the home page itself rank a little higher; home lists the URLs the home page links
 // to, as FindCandidates writes them.
 func PreferLocale(cands []Candidate, loc Locale, home map[string]bool) []Candidate {
 	out := make([]Candidate, len(cands))
@@ -262,6 +290,15 @@ func PreferLocale(cands []Candidate, loc Locale, home map[string]bool) []Candida
 			why = "for region " + r + ", not the site's"
 		}
 		c.Reason += "; " + why
+		if l := candidateLang(*c); l != "" && loc.Lang != "" {
+			if l == loc.Lang {
+				c.Score += bonusLangMatch
+				c.Reason += "; in the site's language (" + l + ")"
+			} else {
+				c.Score += penaltyOtherLang
+				c.Reason += "; in " + l + ", the site is in " + loc.Lang
+			}
+		}
 		if home[c.URL] {
 			c.Score += bonusHomeLink
 			c.Reason += "; linked from the home page"
