@@ -277,3 +277,44 @@ func USNexus(doc *Document) string {
 	}
 	return ""
 }
+
+// embedWords name a policy in an embedded frame's path or title.
+var embedWords = []string{"privacy", "policy", "policies", "datenschutz", "cookie-policy", "cookie-declaration",
+	"cookiebeleid", "confidential", "privacidad", "privacyverklaring", "personvern", "integritet", "prywatnos"}
+
+var reIframe = regexp.MustCompile(`(?is)<iframe\b[^>]*>`)
+var reSrcAttr = regexp.MustCompile(`(?is)\bsrc\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)`)
+var reTitleAttr = regexp.MustCompile(`(?is)\btitle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)`)
+
+// EmbeddedPolicy returns the address of an iframe on the page that holds a
+// policy (policy services embed theirs: the frame's address or title names
+// a privacy or cookie policy), resolved against base.
+func EmbeddedPolicy(page, base string) (string, bool) {
+	b, err := url.Parse(base)
+	if err != nil {
+		return "", false
+	}
+	for _, tag := range reIframe.FindAllString(page, 50) {
+		m := reSrcAttr.FindStringSubmatch(tag)
+		if m == nil {
+			continue
+		}
+		src := strings.ReplaceAll(strings.Trim(m[1], `"'`), "&amp;", "&")
+		u, err := b.Parse(strings.TrimSpace(src))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+		// The path or title names a policy; a host only when it says
+		// privacy or policy outright ("youtube-nocookie.com" is no policy).
+		hint := strings.ToLower(u.Path)
+		if t := reTitleAttr.FindStringSubmatch(tag); t != nil {
+			hint += " " + strings.ToLower(t[1])
+		}
+		host := strings.ToLower(u.Hostname())
+		if strings.Contains(host, "privacy") || strings.Contains(host, "polic") || hasAny(hint, embedWords) {
+			u.Fragment = ""
+			return u.String(), true
+		}
+	}
+	return "", false
+}

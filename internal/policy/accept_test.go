@@ -233,3 +233,19 @@ func TestCheckAcceptsSeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestEmbeddedPolicy(t *testing.T) {
+	tests := []struct{ page, want string }{
+		{`<h1>Privacy</h1><iframe src="https://app.policyhost.example/embed/policy/abc123" width="100%"></iframe>`, "https://app.policyhost.example/embed/policy/abc123"},
+		{`<iframe title="Privacy notice" src='/embed/n.html'></iframe>`, "https://www.example.com/embed/n.html"},
+		{`<iframe src="https://www.youtube-nocookie.com/embed/xyz"></iframe>`, ""},
+		{`<iframe src="javascript:void(0)" title="privacy"></iframe>`, ""},
+		{`<p>no frames</p>`, ""},
+	}
+	for _, tt := range tests {
+		got, ok := EmbeddedPolicy(tt.page, "https://www.example.com/legal/privacy")
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("EmbeddedPolicy(%s) = %q %v, want %q", tt.page, got, ok, tt.want)
+		}
+	}
+}

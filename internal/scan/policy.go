@@ -202,6 +202,21 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 				return nil, rec
 			}
 			if why := policy.Check(doc, final, v.Status); why != "" {
+				// A page that embeds its policy (a policy service's
+				// iframe) has its text in the frame: read that instead.
+				if frame, ok := policy.EmbeddedPolicy(v.HTML, final); ok && obs.Visit != nil && strings.HasPrefix(why, "no policy-like content") {
+					if fv, err := obs.Visit(ctx, frame); err == nil && fv.Error == "" && fv.HTML != "" {
+						if fdoc, err := policy.Extract([]byte(fv.HTML), "text/html; charset=utf-8", frame); err == nil && policy.Check(fdoc, frame, fv.Status) == "" {
+							rec.FinalURL, rec.Status, rec.Used = frame, fv.Status, true
+							a := policy.Analyze(fdoc, p.terms)
+							// The policy is where visitors read it: the
+							// page around the frame.
+							a.URL = final
+							a.USNexus = policy.USNexus(fdoc)
+							return fromDocument(a, u), rec
+						}
+					}
+				}
 				rec.Why = why
 				return nil, rec
 			}

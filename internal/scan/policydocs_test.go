@@ -109,8 +109,10 @@ func TestPolicySecondLink(t *testing.T) {
 	if !p.Found || p.URL == nil || *p.URL != "https://www.secondlink.test/about/privacy-notice/" {
 		t.Fatalf("policy %+v; documents:\n%s", p, strings.Join(docs, "\n"))
 	}
+	// The notice's text is in an iframe: final_url is the frame.
 	if len(p.Documents) != 2 || p.Documents[0].Used || !p.Documents[1].Used ||
-		p.Documents[0].URL != "https://www.secondlink.test/privacy-policy/" || p.Documents[1].Why != nil {
+		p.Documents[0].URL != "https://www.secondlink.test/privacy-policy/" || p.Documents[1].Why != nil ||
+		p.Documents[1].FinalURL == nil || *p.Documents[1].FinalURL != "https://www.secondlink.test/policy-embed/notice.html" {
 		t.Errorf("documents:\n%s", strings.Join(docs, "\n"))
 	}
 	if p.DNT != "not-honored" {
