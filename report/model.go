@@ -259,7 +259,31 @@ type Policy struct {
 	GPCQuote   *string           `json:"gpc_quote"`
 	Mentions   map[string]bool   `json:"mentions"`
 	Candidates []PolicyCandidate `json:"candidates,omitempty"`
-	Error      string            `json:"error,omitempty"`
+	// Documents are the documents read or rejected while looking for the
+	// policy, in the order they were tried.
+	Documents []PolicyDocument `json:"documents"`
+	// USNexus says why the policy ties the site to the United States (it
+	// names California, a US privacy law or the country, or gives a US
+	// address); null when it does not. The audit cites CalOPPA only then.
+	USNexus *string `json:"us_nexus"`
+	Error   string  `json:"error,omitempty"`
+}
+
+// PolicyDocument is a document read, or rejected, while looking for the
+// policy.
+type PolicyDocument struct {
+	// URL is the address tried; FinalURL where redirects (HTTP or meta
+	// refresh) ended, null when nowhere else.
+	URL      string  `json:"url"`
+	FinalURL *string `json:"final_url"`
+	// Status is the final HTTP status, null when no response arrived.
+	Status *int `json:"status"`
+	// Kind is privacy, cookie or regional.
+	Kind string `json:"kind"`
+	// Used is true when the document's text went into the analysis.
+	Used bool `json:"used"`
+	// Why says why the document was rejected; null when it was not.
+	Why *string `json:"why"`
 }
 
 // PolicyVendor is a vendor the policy names as used or denies.
@@ -268,6 +292,9 @@ type PolicyVendor struct {
 	Stance  string `json:"stance"` // uses | denies
 	Quote   string `json:"quote"`
 	Heading string `json:"heading,omitempty"`
+	// Document is the URL of the document the quote is from, when the
+	// privacy and cookie policies were read together.
+	Document string `json:"document,omitempty"`
 }
 
 // PolicyCookie is a cookie the policy declares.

@@ -26,6 +26,7 @@ var Codes = []string{
 	"undisclosed-cookie",
 	"cookie-lifetime-mismatch",
 	"disclosed-not-observed",
+	"policy-contradiction",
 	"dnt-undisclosed",
 }
 
@@ -52,8 +53,10 @@ var codeInfo = map[string]struct{ Check, Explain string }{
 		"This cookie lives much longer than the privacy policy says."},
 	"disclosed-not-observed": {"The policy is up to date",
 		"The policy names a service that the scan never saw. The policy may be out of date."},
+	"policy-contradiction": {"The site's policies agree with each other",
+		"One of the site's documents (say the privacy policy) says a service is used and another (say the cookie policy) says it is not. Readers cannot tell which is true."},
 	"dnt-undisclosed": {"The policy says how Do Not Track is handled",
-		"The policy does not say how the site responds to Do Not Track signals, which California's CalOPPA asks for."},
+		"The policy does not say how the site responds to Do Not Track signals. California's CalOPPA asks for this where it applies; elsewhere it is good practice."},
 }
 
 // checkName returns the name of the check behind code.

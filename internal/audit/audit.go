@@ -4,14 +4,17 @@
 // evidence and the policy's own words.
 //
 // Severity rules (documented in the README):
-//   - A vendor the policy explicitly denies using, yet observed: high.
+//   - A vendor the policy explicitly denies using, yet observed: high. A
+//     vendor one document claims and another denies (policy-contradiction):
+//     medium when observed, low when not.
 //   - An undisclosed vendor: by what it does — advertising: high;
 //     analytics and marketing automation: medium; tag managers and security
 //     (reCAPTCHA): low. When the policy discloses the category in general
 //     terms ("we use analytics cookies") without naming the vendor, one
 //     step lower.
 //   - A vendor still tracking under GPC although the policy (or gpc.json)
-//     promises to honour it: high. The same for DNT: high for advertising,
+//     promises to honour it, and whose own requests and cookies did not
+//     change under GPC: high. The same for DNT: high for advertising,
 //     medium otherwise.
 //   - Tracking before consent on a site with a banner: high for an
 //     advertising vendor, medium for an analytics or marketing-automation
@@ -27,8 +30,8 @@
 //   - An undeclared cookie or a lifetime longer than declared: medium for
 //     marketing/analytics cookies, low otherwise.
 //   - A vendor named but not seen (a stale policy): low; no statement of the
-//     site's own response to DNT (CalOPPA), including one that only speaks
-//     of third parties: low.
+//     site's own response to DNT, including one that only speaks of third
+//     parties: low where a US nexus makes CalOPPA plausible, info elsewhere.
 package audit
 
 import (
@@ -48,6 +51,7 @@ const (
 	CodePolicyNotFound         = "policy-not-found"
 	CodeUndisclosedVendor      = "undisclosed-vendor"
 	CodeDisclosedNotObserved   = "disclosed-not-observed"
+	CodePolicyContradiction    = "policy-contradiction"
 	CodeUndisclosedCookie      = "undisclosed-cookie"
 	CodeCookieLifetimeMismatch = "cookie-lifetime-mismatch"
 	CodeGPCNotHonored          = "gpc-not-honored"
@@ -57,7 +61,7 @@ const (
 )
 
 // Codes lists every finding code, in documentation order.
-var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodeUndisclosedCookie,
+var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodePolicyContradiction, CodeUndisclosedCookie,
 	CodeCookieLifetimeMismatch, CodeGPCNotHonored, CodeDNTNotHonored, CodeDNTUndisclosed, CodeTrackingBeforeConsent,
 	CodeTrackingAfterReject, CodeConsentNotRecorded}
 
@@ -168,28 +172,109 @@ func (a *auditor) policyNotFound() {
 	}
 	var ev []report.Evidence
 	if a.r.Policy != nil {
+		// The documents tried come first: each says why it is no policy.
+		tried := map[string]bool{}
+		for _, d := range a.r.Policy.Documents {
+			tried[d.URL] = true
+			why := "not used"
+			if d.Why != nil {
+				why = *d.Why
+			}
+			detail := "tried (" + d.Kind + "), rejected: " + why
+			if d.FinalURL != nil {
+				detail += "; ended at " + *d.FinalURL
+			}
+			ev = append(ev, report.Evidence{Kind: "policy", Page: d.URL, Detail: detail})
+		}
 		for _, c := range a.r.Policy.Candidates {
-			ev = append(ev, report.Evidence{Kind: "policy", Page: c.URL, Detail: "candidate: " + c.Reason})
+			if !tried[c.URL] {
+				ev = append(ev, report.Evidence{Kind: "policy", Page: c.URL, Detail: "candidate, not tried: " + c.Reason})
+			}
 		}
 	}
 	a.add(report.Finding{Code: CodePolicyNotFound, Severity: sev, Title: "No privacy policy could be found",
 		Detail: detail, Evidence: ev}, "")
 }
 
-// policyStance returns the policy's stance on a vendor ("uses", "denies" or
-// "") and the quote.
-func (a *auditor) policyStance(slug string) (string, string) {
-	stance, quote := "", ""
-	for _, v := range a.r.Policy.Vendors {
+// policyStance returns the policy's stance on a vendor ("uses", "denies",
+// "contradicts" when one document claims it and another denies it, or "")
+// and the statements: the claim first, the denial second.
+func (a *auditor) policyStance(slug string) (string, *report.PolicyVendor, *report.PolicyVendor) {
+	var use, deny *report.PolicyVendor
+	for i, v := range a.r.Policy.Vendors {
 		if v.Vendor != slug {
 			continue
 		}
-		// A denial anywhere outweighs a mention: it is the stronger claim.
-		if v.Stance == "denies" || stance == "" {
-			stance, quote = v.Stance, v.Quote
+		switch v.Stance {
+		case "uses":
+			if use == nil {
+				use = &a.r.Policy.Vendors[i]
+			}
+		case "denies":
+			if deny == nil {
+				deny = &a.r.Policy.Vendors[i]
+			}
 		}
 	}
-	return stance, quote
+	switch {
+	case use != nil && deny != nil:
+		return "contradicts", use, deny
+	case use != nil:
+		return "uses", use, nil
+	case deny != nil:
+		return "denies", nil, deny
+	}
+	return "", nil, nil
+}
+
+// docName names the document a statement is from, for a finding's detail:
+// "the cookie policy (URL)", or "the policy" when it is not known.
+func (a *auditor) docName(v *report.PolicyVendor) string {
+	if v.Document == "" {
+		return "the policy"
+	}
+	kind := "privacy policy"
+	for _, d := range a.r.Policy.Documents {
+		if d.URL == v.Document {
+			switch d.Kind {
+			case "cookie":
+				kind = "cookie policy"
+			case "regional":
+				kind = "privacy statement"
+			}
+		}
+	}
+	return fmt.Sprintf("the %s (%s)", kind, v.Document)
+}
+
+// contradiction reports a vendor that one document claims and another
+// denies. When the scan saw the vendor the denial is false: medium, since a
+// reader of that document is misled; when it did not, the claim may be
+// stale: low.
+func (a *auditor) contradiction(slug, name string, use, deny *report.PolicyVendor, t *report.Tracker) {
+	f := report.Finding{Code: CodePolicyContradiction, Vendor: ptr(slug), Severity: report.Low,
+		Title:       fmt.Sprintf("The site's policies contradict each other about %s", name),
+		PolicyQuote: ptr(fmt.Sprintf("%q — and — %q", use.Quote, deny.Quote))}
+	f.Detail = fmt.Sprintf("%s says the site uses %s: %q. %s says it does not: %q.",
+		upperFirst(a.docName(use)), name, use.Quote, upperFirst(a.docName(deny)), deny.Quote)
+	if t != nil {
+		f.Severity = report.Medium
+		f.Detail += fmt.Sprintf(" The scan observed %s on %d page(s) under %s, so the denial is wrong.", name, len(t.Pages), strings.Join(t.Profiles, ", "))
+		f.Evidence = limitEvidence(t.Evidence, 4)
+	} else {
+		f.Detail += fmt.Sprintf(" The scan did not see %s, so the claim may be out of date.", name)
+	}
+	for _, v := range []*report.PolicyVendor{use, deny} {
+		f.Evidence = append(f.Evidence, report.Evidence{Kind: "policy", Page: v.Document, Detail: v.Stance + ": " + v.Quote})
+	}
+	a.add(f, slug)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // categoryMentioned reports whether the policy discloses the vendor's kind
@@ -239,8 +324,12 @@ func (a *auditor) vendors() {
 	seen := map[string]bool{}
 	for _, t := range a.r.Trackers {
 		seen[t.Vendor] = true
-		stance, quote := a.policyStance(t.Vendor)
-		if stance == "uses" {
+		stance, use, deny := a.policyStance(t.Vendor)
+		switch stance {
+		case "uses":
+			continue
+		case "contradicts":
+			a.contradiction(t.Vendor, t.Name, use, deny, &t)
 			continue
 		}
 		f := report.Finding{Code: CodeUndisclosedVendor, Vendor: ptr(t.Vendor), Evidence: limitEvidence(t.Evidence, 6)}
@@ -253,7 +342,7 @@ func (a *auditor) vendors() {
 			f.Severity = report.High
 			f.Title = fmt.Sprintf("The privacy policy says the site does not use %s, but it does", t.Name)
 			f.Detail = fmt.Sprintf("%s%s was observed %s. The policy explicitly denies using it.", t.Name, ids, where)
-			f.PolicyQuote = ptr(quote)
+			f.PolicyQuote = ptr(deny.Quote)
 		} else {
 			f.Severity = baseVendorSeverity(t.Category)
 			f.Title = fmt.Sprintf("%s runs on the site but the privacy policy does not name it", t.Name)
@@ -281,6 +370,10 @@ func (a *auditor) vendors() {
 			if info, ok := a.in.Vendors(v.Vendor); ok {
 				name = info.Name
 			}
+		}
+		if stance, use, deny := a.policyStance(v.Vendor); stance == "contradicts" {
+			a.contradiction(v.Vendor, name, use, deny, nil)
+			continue
 		}
 		a.add(report.Finding{Code: CodeDisclosedNotObserved, Severity: report.Low, Vendor: ptr(v.Vendor),
 			Title:       fmt.Sprintf("The privacy policy names %s, but the scan did not see it", name),

@@ -24,8 +24,18 @@ var (
 		Profiles: []string{"baseline", "gpc", "dnt"}, Pages: []string{"https://www.shop.test/"},
 		Evidence: []report.Evidence{{Kind: "request", Profile: "gpc", Page: "https://www.shop.test/", Detail: "facebook.com/tr"}}}
 	fbBaselineOnly = report.Tracker{Vendor: "facebook", Name: "Meta Pixel", Category: CategoryAdvertising, Profiles: []string{"baseline"}}
-	gtm            = report.Tracker{Vendor: "google-tag-manager", Name: "Google Tag Manager", Category: CategoryTagManager, Profiles: []string{"baseline", "gpc", "dnt"}}
-	gaCookie       = report.Cookie{Name: "_ga", Domain: ".shop.test", Party: "first", DeclaredLifetimeDays: f64(730), LifetimeDays: f64(400),
+	// fbLDU sends Limited Data Use only under GPC; adsRDP restricted data
+	// processing only under GPC.
+	fbLDU = report.Tracker{Vendor: "facebook", Name: "Meta Pixel", Category: CategoryAdvertising, Profiles: []string{"baseline", "gpc"},
+		Evidence: []report.Evidence{{Kind: "request", Profile: "baseline", Detail: "https://www.facebook.com/tr/?id=1&ev=PageView"},
+			{Kind: "request", Profile: "gpc", Detail: "https://www.facebook.com/tr/?id=1&ev=PageView&dpo=LDU&dpoco=0&dpost=0"}}}
+	adsRDP = report.Tracker{Vendor: "google-ads", Name: "Google Ads", Category: CategoryAdvertising, Profiles: []string{"baseline", "gpc"},
+		Evidence: []report.Evidence{{Kind: "request", Profile: "baseline", Detail: "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123/?random=1"},
+			{Kind: "request", Profile: "gpc", Detail: "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123/?random=1&rdp=1"}}}
+	fbBoth   = report.Tracker{Vendor: "facebook", Name: "Meta Pixel", Category: CategoryAdvertising, Profiles: []string{"baseline", "gpc"}}
+	liBoth   = report.Tracker{Vendor: "linkedin", Name: "LinkedIn Insight Tag", Category: CategoryAdvertising, Profiles: []string{"baseline", "gpc"}}
+	gtm      = report.Tracker{Vendor: "google-tag-manager", Name: "Google Tag Manager", Category: CategoryTagManager, Profiles: []string{"baseline", "gpc", "dnt"}}
+	gaCookie = report.Cookie{Name: "_ga", Domain: ".shop.test", Party: "first", DeclaredLifetimeDays: f64(730), LifetimeDays: f64(400),
 		Vendor: str("google-analytics"), Category: "analytics", Profiles: []string{"baseline", "gpc", "dnt"}, SetBy: "script"}
 	fbpCookie = report.Cookie{Name: "_fbp", Domain: ".shop.test", Party: "first", DeclaredLifetimeDays: f64(90), LifetimeDays: f64(90),
 		Vendor: str("facebook"), Category: "marketing", Profiles: []string{"baseline", "gpc", "dnt"}, SetBy: "script"}
@@ -182,10 +192,61 @@ func TestAudit(t *testing.T) {
 			want: []key{{CodeGPCNotHonored, "facebook", "", "high"}},
 		},
 		{
-			name: "GPC honoured through the US Privacy string",
+			name: "the US Privacy string changes under GPC, but the pixel's own requests do not: still a finding",
 			r: report.Report{Profiles: []string{"baseline", "gpc"}, Trackers: []report.Tracker{fb}, Signals: report.Signals{USP: map[string]string{"baseline": "1YNN", "gpc": "1YYN"}},
 				Policy: policy(func(p *report.Policy) { p.Vendors = uses("facebook"); p.GPC = "honored" })},
+			want: []key{{CodeGPCNotHonored, "facebook", "", "high"}},
+		},
+		{
+			name: "GPC honoured by the vendor itself: its requests carry an opt-out only under GPC",
+			r: report.Report{Profiles: []string{"baseline", "gpc"}, Trackers: []report.Tracker{fbLDU, adsRDP}, Signals: report.Signals{USP: map[string]string{"baseline": "1YNN", "gpc": "1YYN"}},
+				Policy: policy(func(p *report.Policy) { p.Vendors = uses("facebook", "google-ads"); p.GPC = "honored" })},
 			want: nil,
+		},
+		{
+			name: "GPC honoured by the vendor itself: fewer cookies under GPC; another vendor unchanged",
+			r: report.Report{Profiles: []string{"baseline", "gpc"}, Trackers: []report.Tracker{fbBoth, liBoth},
+				Cookies: []report.Cookie{{Name: "_fbp", Domain: ".shop.test", Vendor: str("facebook"), Profiles: []string{"baseline"}},
+					{Name: "fr", Domain: ".facebook.com", Vendor: str("facebook"), Profiles: []string{"baseline", "gpc"}},
+					{Name: "li_sugr", Domain: ".linkedin.com", Vendor: str("linkedin"), Profiles: []string{"baseline", "gpc"}}},
+				Policy: policy(func(p *report.Policy) { p.Vendors = uses("facebook", "linkedin"); p.GPC = "honored" })},
+			want: []key{{CodeGPCNotHonored, "linkedin", "", "high"}},
+		},
+		{
+			name: "claimed in the privacy policy, denied in the cookie policy, observed: a contradiction, not a denial",
+			r: report.Report{Trackers: []report.Tracker{fb}, Policy: policy(func(p *report.Policy) {
+				p.Vendors = []report.PolicyVendor{
+					{Vendor: "facebook", Stance: "uses", Quote: "We use the Meta Pixel to measure our ads.", Document: "https://www.shop.test/privacy"},
+					{Vendor: "facebook", Stance: "denies", Quote: "We do not use the Facebook Pixel.", Document: "https://www.shop.test/cookies"}}
+				p.Documents = []report.PolicyDocument{{URL: "https://www.shop.test/privacy", Kind: "privacy", Used: true}, {URL: "https://www.shop.test/cookies", Kind: "cookie", Used: true}}
+			})},
+			want: []key{{CodePolicyContradiction, "facebook", "", "medium"}},
+		},
+		{
+			name: "claimed and denied, not observed: a low contradiction, not disclosed-not-observed",
+			r: report.Report{Policy: policy(func(p *report.Policy) {
+				p.Vendors = []report.PolicyVendor{{Vendor: "linkedin", Stance: "denies", Quote: "We do not use LinkedIn Insight."}, {Vendor: "linkedin", Stance: "uses", Quote: "We use LinkedIn Insight."}}
+			})},
+			want: []key{{CodePolicyContradiction, "linkedin", "", "low"}},
+		},
+		{
+			name: "declared 1 year, asks for 10 years: a mismatch although Chrome stores 400 days",
+			r: report.Report{Cookies: []report.Cookie{{Name: "visitor_id", Domain: ".shop.test", DeclaredLifetimeDays: f64(3650), LifetimeDays: f64(400), SetBy: "header", Category: "analytics", Profiles: []string{"baseline"}}},
+				Policy: policy(func(p *report.Policy) {
+					p.Cookies = []report.PolicyCookie{{Name: "visitor_id", DurationText: "1 year", LifetimeDays: f64(365)}}
+				})},
+			want: []key{{CodeCookieLifetimeMismatch, "", "visitor_id", "medium"}},
+		},
+		{
+			name: "DNT not mentioned, policy names California: CalOPPA, low",
+			r:    report.Report{Policy: policy(func(p *report.Policy) { p.DNT = "not-mentioned"; p.USNexus = str(`the policy mentions "California"`) })},
+			want: []key{{CodeDNTUndisclosed, "", "", "low"}},
+		},
+		{
+			name: "DNT not mentioned, site serves a US Privacy string: CalOPPA, low",
+			r: report.Report{Signals: report.Signals{USP: map[string]string{"baseline": "1YNN"}},
+				Policy: policy(func(p *report.Policy) { p.DNT = "not-mentioned" })},
+			want: []key{{CodeDNTUndisclosed, "", "", "low"}},
 		},
 		{
 			name: "DNT promised, analytics keeps firing; tag manager ignored",
@@ -196,14 +257,14 @@ func TestAudit(t *testing.T) {
 			want: []key{{CodeDNTNotHonored, "google-analytics", "", "medium"}},
 		},
 		{
-			name: "DNT not mentioned",
+			name: "DNT not mentioned, no US connection: good practice, info",
 			r:    report.Report{Policy: policy(func(p *report.Policy) { p.DNT = "not-mentioned" })},
-			want: []key{{CodeDNTUndisclosed, "", "", "low"}},
+			want: []key{{CodeDNTUndisclosed, "", "", "info"}},
 		},
 		{
 			name: "DNT unclear (third parties only) is undisclosed too",
 			r:    report.Report{Policy: policy(func(p *report.Policy) { p.DNT = "unclear" })},
-			want: []key{{CodeDNTUndisclosed, "", "", "low"}},
+			want: []key{{CodeDNTUndisclosed, "", "", "info"}},
 		},
 		{
 			name: "tracking before consent on a site with a banner",
@@ -315,6 +376,42 @@ func TestDeclPattern(t *testing.T) {
 	for _, tt := range tests {
 		if got := declPattern(tt.decl).MatchString(tt.name); got != tt.want {
 			t.Errorf("declPattern(%q) matches %q = %v, want %v", tt.decl, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestContradictionQuotesBoth: the finding names both documents and quotes
+// both statements; a lifetime mismatch shows what was asked and stored.
+func TestContradictionQuotesBoth(t *testing.T) {
+	r := report.Report{Target: "https://www.shop.test/", Trackers: []report.Tracker{fb},
+		Cookies: []report.Cookie{{Name: "visitor_id", Domain: ".shop.test", DeclaredLifetimeDays: f64(3650), LifetimeDays: f64(400), SetBy: "header", Category: "analytics", Profiles: []string{"baseline"}}},
+		Policy: policy(func(p *report.Policy) {
+			p.Vendors = []report.PolicyVendor{
+				{Vendor: "facebook", Stance: "uses", Quote: "We use the Meta Pixel to measure our ads.", Document: "https://www.shop.test/privacy"},
+				{Vendor: "facebook", Stance: "denies", Quote: "We do not use the Facebook Pixel.", Document: "https://www.shop.test/cookies"}}
+			p.Documents = []report.PolicyDocument{{URL: "https://www.shop.test/privacy", Kind: "privacy", Used: true}, {URL: "https://www.shop.test/cookies", Kind: "cookie", Used: true}}
+			p.Cookies = []report.PolicyCookie{{Name: "visitor_id", DurationText: "1 year", LifetimeDays: f64(365)}}
+		})}
+	for _, f := range Audit(Input{Report: &r}) {
+		switch f.Code {
+		case CodePolicyContradiction:
+			for _, want := range []string{"The privacy policy (https://www.shop.test/privacy)", "the cookie policy (https://www.shop.test/cookies)",
+				"We use the Meta Pixel to measure our ads.", "We do not use the Facebook Pixel.", "the denial is wrong"} {
+				if !strings.Contains(f.Detail, want) && !strings.Contains(f.Detail, upperFirst(want)) {
+					t.Errorf("contradiction detail lacks %q:\n%s", want, f.Detail)
+				}
+			}
+			if f.PolicyQuote == nil || !strings.Contains(*f.PolicyQuote, "We use the Meta Pixel") || !strings.Contains(*f.PolicyQuote, "We do not use the Facebook Pixel") {
+				t.Errorf("policy quote %v", f.PolicyQuote)
+			}
+		case CodeCookieLifetimeMismatch:
+			for _, want := range []string{`"1 year"`, "Set-Cookie header asks for it to last 10 year(s)", "stored it for 400 days"} {
+				if !strings.Contains(f.Detail, want) {
+					t.Errorf("lifetime detail lacks %q:\n%s", want, f.Detail)
+				}
+			}
+		case CodeUndisclosedVendor:
+			t.Errorf("a contradiction gave %s: %s", f.Code, f.Title)
 		}
 	}
 }

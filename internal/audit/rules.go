@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -169,9 +170,13 @@ func (a *auditor) cookies() {
 	}
 }
 
-// lifetime flags a cookie that lives longer than the policy says. Both sides
-// are clamped to Chrome's 400-day cap: a policy's "2 years" for a cookie
-// that asks for 2 years is no mismatch although Chrome stores 400 days.
+// lifetime flags a cookie that asks for a longer life than the policy
+// declares. What the site asked for (the Set-Cookie line's or script's
+// expiry) is compared with the declaration, neither clamped: a cookie
+// declared as one year that asks for ten is a mismatch although Chrome
+// stores both as 400 days. What the browser stored is shown beside it.
+// When only the stored lifetime is known it is compared as is (it can only
+// understate what was asked).
 func (a *auditor) lifetime(c report.Cookie, d report.PolicyCookie) {
 	obs := observedDays(c)
 	if obs == nil {
@@ -182,11 +187,11 @@ func (a *auditor) lifetime(c report.Cookie, d report.PolicyCookie) {
 	case d.Session:
 		limit = 0
 	case d.LifetimeDays != nil:
-		limit = min(*d.LifetimeDays, ChromeCapDays)
+		limit = *d.LifetimeDays
 	default:
 		return // "persistent" or unparsed: nothing to compare with
 	}
-	got := min(*obs, ChromeCapDays)
+	got := *obs
 	if d.Session {
 		if got < 1.0/24 {
 			return // minutes-long cookies are session-like enough
@@ -202,9 +207,22 @@ func (a *auditor) lifetime(c report.Cookie, d report.PolicyCookie) {
 	if d.Provider != "" {
 		quote = fmt.Sprintf("%s (%s) — %s", d.Name, d.Provider, declaredText)
 	}
+	how := "the site sets it"
+	if c.SetBy == "header" {
+		how = "the site's Set-Cookie header asks for it"
+	} else if c.SetBy == "script" {
+		how = "the site's script asks for it"
+	}
+	detail := fmt.Sprintf("The policy declares %s as %q; %s to last %s.", c.Name, declaredText, how, humanDays(got))
+	switch {
+	case c.DeclaredLifetimeDays == nil:
+		detail = fmt.Sprintf("The policy declares %s as %q; the browser stored it for %s.", c.Name, declaredText, humanDays(got))
+	case c.LifetimeDays != nil && *c.LifetimeDays < got-0.5:
+		detail += fmt.Sprintf(" The browser stored it for %s (Chrome keeps a cookie at most %d days; other browsers keep what was asked).", humanDays(*c.LifetimeDays), ChromeCapDays)
+	}
 	a.add(report.Finding{Code: CodeCookieLifetimeMismatch, Severity: cookieSeverity(c), Cookie: ptr(c.Name), Vendor: c.Vendor,
 		Title:       fmt.Sprintf("Cookie %s lasts longer than the policy says", c.Name),
-		Detail:      fmt.Sprintf("The policy declares %s as %q; the site sets it to last %s (Chrome stores at most 400 days).", c.Name, declaredText, humanDays(*obs)),
+		Detail:      detail,
 		Evidence:    cookieEvidence(c),
 		PolicyQuote: ptr(quote)}, cookieKey(c))
 }
@@ -235,22 +253,61 @@ func (a *auditor) cookiesOf(vendor, profile string) []string {
 	return names
 }
 
-// gpcHonouredBySignal reports whether the site answers GPC through a
-// consent signal that changes under the gpc profile (US Privacy opt-out,
-// GPP, OneTrust's isGpcEnabled) — honouring it for vendors that read them.
-func (a *auditor) gpcHonouredBySignal() (bool, string) {
+// siteGPCSignal describes a consent signal of the site that changes under
+// the gpc profile (US Privacy opt-out, GPP, OneTrust's isGpcEnabled), or ""
+// when none does. It is context for a finding, never an excuse: a vendor
+// that ignores the signal keeps tracking.
+func (a *auditor) siteGPCSignal() string {
 	s := a.r.Signals
 	if usp := s.USP["gpc"]; len(usp) >= 3 && usp[2] == 'Y' && s.USP["baseline"] != usp {
-		return true, fmt.Sprintf("the US Privacy string changes to %s (opt-out of sale) under GPC", usp)
+		return fmt.Sprintf("the site's US Privacy string changes to %s (opt-out of sale) under GPC", usp)
 	}
 	if g := s.GPP["gpc"]; g != "" && s.GPP["baseline"] != "" && g != s.GPP["baseline"] {
-		return true, "the GPP string changes under GPC"
+		return "the site's GPP string changes under GPC"
 	}
 	if oc := s.ConsentCookies["gpc"]["OptanonConsent"]; strings.Contains(oc, "isGpcEnabled=1") &&
 		!strings.Contains(s.ConsentCookies["baseline"]["OptanonConsent"], "isGpcEnabled=1") {
-		return true, "OneTrust records isGpcEnabled=1 under GPC"
+		return "OneTrust records isGpcEnabled=1 under GPC"
 	}
-	return false, ""
+	return ""
+}
+
+// optOutParam matches the opt-out a vendor's own request carries when it
+// honours a privacy signal: a US Privacy string with the opt-out flag,
+// Google's restricted data processing or non-personalised ads, Meta's
+// Limited Data Use, an explicit gpc=1.
+var optOutParam = regexp.MustCompile(`(?i)[?&;](?:us_privacy=1[YN-]Y|rdp=1|restricted_data_processing=(?:1|true)|npa=1|ltd=1|dpo=LDU|data_processing_options=[^&]*LDU|gpc=1)(?:[&;#]|$)`)
+
+// changedUnderGPC reports how a vendor's own behaviour changed under the
+// gpc profile compared with baseline: requests that carry an opt-out they
+// did not carry before, or fewer cookies. "" when nothing changed (or
+// there was no baseline to compare with).
+func (a *auditor) changedUnderGPC(t report.Tracker) string {
+	optOut := func(profile string) bool {
+		for _, e := range t.Evidence {
+			if e.Profile == profile && optOutParam.MatchString(e.Detail) {
+				return true
+			}
+		}
+		return false
+	}
+	if optOut("gpc") && !optOut("baseline") {
+		return "its requests carry an opt-out under GPC"
+	}
+	if !seenUnder(t, "baseline") {
+		return ""
+	}
+	base, gpc := a.cookiesOf(t.Vendor, "baseline"), a.cookiesOf(t.Vendor, "gpc")
+	if len(gpc) < len(base) {
+		fewer := true
+		for _, c := range gpc {
+			fewer = fewer && slices.Contains(base, c)
+		}
+		if fewer {
+			return fmt.Sprintf("it sets %d cookie(s) under GPC instead of %d", len(gpc), len(base))
+		}
+	}
+	return ""
 }
 
 func hasProfile(r *report.Report, p string) bool { return slices.Contains(r.Profiles, p) }
@@ -260,12 +317,14 @@ func (a *auditor) signals() {
 	gj := a.r.Signals.GPCJSON
 	gpcJSONClaims := gj != nil && gj.Valid && gj.GPC != nil && *gj.GPC
 	if hasProfile(a.r, "gpc") && (p.GPC == "honored" || gpcJSONClaims) {
-		bySignal, _ := a.gpcHonouredBySignal()
+		signal := a.siteGPCSignal()
 		for _, t := range a.r.Trackers {
 			if t.Category != CategoryAdvertising && t.Category != CategoryMarketing {
 				continue
 			}
-			if !seenUnder(t, "gpc") || bySignal {
+			// Only a vendor whose own behaviour changed is excused; a site
+			// signal (a USP or GPP string) the vendor ignores is not enough.
+			if !seenUnder(t, "gpc") || a.changedUnderGPC(t) != "" {
 				continue
 			}
 			claim := "the policy says the site honours Global Privacy Control"
@@ -286,6 +345,9 @@ func (a *auditor) signals() {
 			detail += "; " + claim + "."
 			if seenUnder(t, "baseline") {
 				detail += " Its behaviour did not change between the baseline and GPC visits."
+			}
+			if signal != "" {
+				detail += " " + upperFirst(signal) + ", but " + t.Name + "'s own requests and cookies did not change."
 			}
 			a.add(report.Finding{Code: CodeGPCNotHonored, Severity: report.High, Vendor: ptr(t.Vendor),
 				Title:       fmt.Sprintf("%s keeps tracking visitors who send Global Privacy Control", t.Name),
@@ -318,17 +380,50 @@ func (a *auditor) signals() {
 				PolicyQuote: p.DNTQuote}, t.Vendor)
 		}
 	}
+	nexus := a.usNexus()
+	sev := report.Info
+	if nexus != "" {
+		sev = report.Low
+	}
 	switch p.DNT {
 	case "not-mentioned", "":
-		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: report.Low,
+		detail := "Saying how the site responds to browser Do Not Track signals is good practice; this policy does not mention them."
+		if nexus != "" {
+			detail = "California's CalOPPA requires a policy to disclose how the site responds to Do Not Track signals; this policy does not mention them. CalOPPA applies because " + nexus + "."
+		}
+		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: sev,
 			Title:  "The privacy policy does not say how the site responds to Do Not Track",
-			Detail: "California's CalOPPA requires a policy to disclose how the site responds to Do Not Track signals; this policy does not mention them."}, "")
+			Detail: detail}, "")
 	case "unclear":
-		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: report.Low,
+		detail := "The policy mentions Do Not Track, but not whether the site itself honours it (statements about third parties do not count)."
+		if nexus != "" {
+			detail += " California's CalOPPA asks for the site's own response; it applies because " + nexus + "."
+		}
+		a.add(report.Finding{Code: CodeDNTUndisclosed, Severity: sev,
 			Title:       "The privacy policy mentions Do Not Track without saying how the site responds",
-			Detail:      "The policy mentions Do Not Track, but not whether the site itself honours it (statements about third parties do not count).",
+			Detail:      detail,
 			PolicyQuote: p.DNTQuote}, "")
 	}
+}
+
+// usNexus says why California's CalOPPA plausibly applies to the site, or
+// "" when nothing ties it to the United States. The rules: the policy names
+// California, a US privacy law or the United States, or gives a US postal
+// address (policy.us_nexus); the site serves a US Privacy (CCPA) string;
+// the site is on the .us domain.
+func (a *auditor) usNexus() string {
+	if n := a.r.Policy.USNexus; n != nil && *n != "" {
+		return *n
+	}
+	for _, p := range []string{"baseline", "gpc", "dnt"} {
+		if usp := a.r.Signals.USP[p]; usp != "" {
+			return "the site serves a US Privacy (CCPA) string (" + usp + ")"
+		}
+	}
+	if u, err := url.Parse(a.r.Target); err == nil && strings.HasSuffix(strings.TrimSuffix(u.Hostname(), "."), ".us") {
+		return "the site is on the .us domain"
+	}
+	return ""
 }
 
 // pagesUnder counts the pages where t was seen under profile.

@@ -64,8 +64,14 @@ func runPolicy(ctx context.Context, args []string, env Env) error {
 		client := scan.NewHTTPClient(hr, *insecure, "")
 		a, err = policy.AnalyzeURL(ctx, policy.HTTPFetcher{Client: client}, target.String(), terms)
 	}
-	if err != nil {
+	if err != nil && (a == nil || ctx.Err() != nil) {
 		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	// A document that is not a policy is still described (found: false,
+	// documents[] with the reason), and the exit code says it failed.
+	var notPolicy error
+	if !a.Found {
+		notPolicy = &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s is not a privacy policy: %s", src, a.Error)}
 	}
 	p, err := scan.PolicyToReport(a, a.URL)
 	if err != nil {
@@ -81,10 +87,13 @@ func runPolicy(ctx context.Context, args []string, env Env) error {
 	case "json":
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(p)
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
+		return notPolicy
 	case "table":
 		writePolicyText(env.Stdout, p)
-		return nil
+		return notPolicy
 	}
 	return usageError("--format: want json or table")
 }
@@ -122,9 +131,26 @@ func writePolicyText(w io.Writer, p *report.Policy) {
 		}
 	}
 	fmt.Fprintf(w, "\nMentions: %s\n", strings.Join(mentions, ", "))
+	if len(p.Documents) > 0 {
+		fmt.Fprintln(w, "\nDocuments:")
+		for _, d := range p.Documents {
+			state := "used"
+			if !d.Used {
+				state = "rejected: " + deref(d.Why)
+			}
+			fmt.Fprintf(w, "  %-8s %s (status %s) %s\n", d.Kind, oneLine(d.URL, 80), statusOr(d.Status), oneLine(state, 140))
+		}
+	}
 	if p.Error != "" {
 		fmt.Fprintf(w, "\nError: %s\n", p.Error)
 	}
 }
 
 func oneLine(s string, n int) string { return clip(report.OneLine(s), n) }
+
+func statusOr(s *int) string {
+	if s == nil {
+		return "none"
+	}
+	return fmt.Sprint(*s)
+}

@@ -31,6 +31,13 @@ type Analysis struct {
 	// Candidates are the links considered when the policy was looked for
 	// (set by callers that searched; Analyze leaves it empty).
 	Candidates []Candidate
+	// Documents are the documents read or rejected while looking for the
+	// policy, in the order they were tried (set by callers that fetch).
+	Documents []DocumentRecord
+	// USNexus says why the policy read has a plausible tie to the United
+	// States (see USNexus), "" when it has none (set by callers that read
+	// documents).
+	USNexus string
 	// Error says why no policy could be read, when Found is false.
 	Error string
 }
@@ -63,6 +70,8 @@ type analysisJSON struct {
 	GPCHeading *string             `json:"gpc_heading"`
 	Mentions   *Mentions           `json:"mentions"`
 	Candidates []Candidate         `json:"candidates,omitempty"`
+	Documents  []DocumentRecord    `json:"documents,omitempty"`
+	USNexus    string              `json:"us_nexus,omitempty"`
 	Error      string              `json:"error,omitempty"`
 }
 
@@ -87,7 +96,7 @@ func (a Analysis) MarshalJSON() ([]byte, error) {
 		Truncated: a.Truncated, Vendors: a.Vendors, Cookies: a.Cookies,
 		DNT: a.DNT, DNTQuote: nullable(a.DNTQuote), DNTHeading: nullable(a.DNTHeading),
 		GPC: a.GPC, GPCQuote: nullable(a.GPCQuote), GPCHeading: nullable(a.GPCHeading),
-		Candidates: a.Candidates, Error: a.Error,
+		Candidates: a.Candidates, Documents: a.Documents, USNexus: a.USNexus, Error: a.Error,
 	}
 	if a.Found {
 		w.Mentions = &a.Mentions
@@ -118,7 +127,7 @@ func (a *Analysis) UnmarshalJSON(b []byte) error {
 		Truncated: w.Truncated, Vendors: w.Vendors, Cookies: w.Cookies,
 		DNT: w.DNT, DNTQuote: deref(w.DNTQuote), DNTHeading: deref(w.DNTHeading),
 		GPC: w.GPC, GPCQuote: deref(w.GPCQuote), GPCHeading: deref(w.GPCHeading),
-		Candidates: w.Candidates, Error: w.Error,
+		Candidates: w.Candidates, Documents: w.Documents, USNexus: w.USNexus, Error: w.Error,
 	}
 	if w.Mentions != nil {
 		a.Mentions = *w.Mentions

@@ -42,9 +42,48 @@ type HTTPFetcher struct {
 
 var _ Fetcher = HTTPFetcher{}
 
-// Fetch GETs url and returns the body, cut at MaxBytes. A status outside
-// 200–299 is an error.
+// StatusError is the error of a fetch answered with a status outside
+// 200–299.
+type StatusError struct {
+	// URL is the final URL, Status its HTTP status code.
+	URL    string
+	Status int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("policy: fetch %s: status %d %s", e.URL, e.Status, http.StatusText(e.Status))
+}
+
+// Fetch GETs url and returns the body, cut at MaxBytes; HTTP redirects and
+// up to MaxRefreshHops <meta http-equiv="refresh"> redirects are followed.
+// A status outside 200–299 is a *StatusError.
 func (f HTTPFetcher) Fetch(ctx context.Context, url string) (*Fetched, error) {
+	var got *Fetched
+	var err error
+	for hop := 0; ; hop++ {
+		got, err = f.fetchOne(ctx, url)
+		if err != nil {
+			if hop > 0 {
+				return nil, fmt.Errorf("policy: the page's meta refresh redirect failed: %w", err)
+			}
+			return nil, err
+		}
+		if hop == MaxRefreshHops {
+			return got, nil
+		}
+		body := got.Body
+		if len(body) > 64<<10 {
+			body = body[:64<<10]
+		}
+		next, ok := MetaRefresh(string(body), got.URL)
+		if !ok {
+			return got, nil
+		}
+		url = next
+	}
+}
+
+func (f HTTPFetcher) fetchOne(ctx context.Context, url string) (*Fetched, error) {
 	client := f.Client
 	if client == nil {
 		client = http.DefaultClient
@@ -64,7 +103,7 @@ func (f HTTPFetcher) Fetch(ctx context.Context, url string) (*Fetched, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("policy: fetch %s: status %s", url, resp.Status)
+		return nil, &StatusError{URL: resp.Request.URL.String(), Status: resp.StatusCode}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {

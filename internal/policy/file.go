@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -11,7 +12,10 @@ import (
 )
 
 // AnalyzeFile reads a policy from a local file (HTML, text, Markdown or
-// PDF, chosen by extension and content) and analyses it.
+// PDF, chosen by extension and content) and analyses it. A file that is not
+// a policy (a redirect stub, an error page, a page without policy-like
+// content) gives an Analysis with Found false and the reason in Error and
+// Documents, and no error.
 func AnalyzeFile(ctx context.Context, path string, vendors []VendorTerms) (*Analysis, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -45,29 +49,108 @@ func AnalyzeFile(ctx context.Context, path string, vendors []VendorTerms) (*Anal
 		return nil, err
 	}
 	doc.Truncated = doc.Truncated || truncated
-	return Analyze(doc, vendors), nil
+	rec := DocumentRecord{URL: u, Kind: DocPrivacy}
+	why := Check(doc, u, 0)
+	if target, ok := MetaRefresh(string(body), u); ok && (why != "" || countWords(doc.Text()) <= stubWords) {
+		why = fmt.Sprintf("a redirect (meta refresh) to %s, which is not followed for a local file", clip(target, 120))
+	}
+	if why != "" {
+		rec.Why = why
+		return Rejected([]DocumentRecord{rec}, vendors), nil
+	}
+	rec.Used = true
+	a := Analyze(doc, vendors)
+	a.Documents = []DocumentRecord{rec}
+	a.USNexus = USNexus(doc)
+	return a, nil
 }
 
-// AnalyzeURL fetches a policy with fetcher and analyses it. On failure it
-// returns an Analysis with Found false and Error set, together with the
-// error, so that callers can put the Analysis in a report either way.
+// Rejected is the Analysis of a search in which no document was a policy:
+// Found false, the documents tried, and an Error that lists each URL and
+// why it was rejected.
+func Rejected(docs []DocumentRecord, vendors []VendorTerms) *Analysis {
+	a := Analyze(nil, vendors)
+	a.Documents = docs
+	var b strings.Builder
+	b.WriteString("No document read was a policy.")
+	n := 0
+	for _, d := range docs {
+		if d.Why == "" {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, " %s: %s.", d.URL, strings.TrimSuffix(d.Why, "."))
+	}
+	if n == 0 {
+		b.Reset()
+		b.WriteString("No document could be read.")
+	}
+	a.Error = b.String()
+	if len(docs) == 1 && docs[0].Why != "" {
+		a.URL = docs[0].URL
+	}
+	return a
+}
+
+// AnalyzeURL fetches a policy with fetcher (HTTP and meta refresh redirects
+// followed) and analyses it. A document that is not a policy (see Check)
+// gives an Analysis with Found false, Error and Documents saying why,
+// together with ErrNotPolicy. On a failed fetch it returns an Analysis with
+// Found false and Error set, together with the error, so that callers can
+// put the Analysis in a report either way.
 func AnalyzeURL(ctx context.Context, fetcher Fetcher, url string, vendors []VendorTerms) (*Analysis, error) {
-	fail := func(err error) (*Analysis, error) {
-		a := Analyze(nil, vendors)
-		a.URL, a.Error = url, err.Error()
+	a, rec, err := ReadURL(ctx, fetcher, url, DocPrivacy, vendors)
+	if a == nil {
+		a = Rejected([]DocumentRecord{rec}, vendors)
 		return a, err
 	}
+	a.Documents = []DocumentRecord{rec}
+	return a, nil
+}
+
+// ErrNotPolicy is returned by AnalyzeURL for a document that loaded but is
+// not a policy.
+var ErrNotPolicy = errors.New("policy: the document is not a privacy policy")
+
+// ReadURL fetches url with fetcher and analyses it when it is a policy. It
+// always returns the document's record; the Analysis is nil when the
+// document was rejected or could not be fetched, and then the error says
+// why (ErrNotPolicy wrapped for a rejected document).
+func ReadURL(ctx context.Context, fetcher Fetcher, url, kind string, vendors []VendorTerms) (*Analysis, DocumentRecord, error) {
+	rec := DocumentRecord{URL: url, Kind: kind}
 	if fetcher == nil {
 		fetcher = HTTPFetcher{}
 	}
 	f, err := fetcher.Fetch(ctx, url)
 	if err != nil {
-		return fail(err)
+		var se *StatusError
+		if errors.As(err, &se) {
+			rec.Status = se.Status
+			rec.Why = fmt.Sprintf("HTTP status %d", se.Status)
+			if se.URL != url {
+				rec.FinalURL = se.URL
+			}
+		} else {
+			rec.Why = "could not be fetched: " + strings.TrimPrefix(err.Error(), "policy: ")
+		}
+		return nil, rec, err
+	}
+	rec.Status = f.Status
+	if f.URL != url {
+		rec.FinalURL = f.URL
 	}
 	doc, err := Extract(f.Body, f.ContentType, f.URL)
 	if err != nil {
-		return fail(err)
+		rec.Why = "could not be read: " + strings.TrimPrefix(err.Error(), "policy: ")
+		return nil, rec, err
 	}
 	doc.Truncated = doc.Truncated || f.Truncated
-	return Analyze(doc, vendors), nil
+	if why := Check(doc, f.URL, f.Status); why != "" {
+		rec.Why = why
+		return nil, rec, fmt.Errorf("%w: %s: %s", ErrNotPolicy, url, why)
+	}
+	rec.Used = true
+	a := Analyze(doc, vendors)
+	a.USNexus = USNexus(doc)
+	return a, rec, nil
 }

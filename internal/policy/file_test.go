@@ -42,7 +42,7 @@ func TestAnalyzeURL(t *testing.T) {
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
-		w.Write([]byte(strings.Repeat("We use cookies. ", 1000)))
+		w.Write([]byte(strings.Repeat("We use cookies to process personal data with your consent. ", 1000)))
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()

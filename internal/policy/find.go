@@ -31,6 +31,15 @@ type Candidate struct {
 	Kind string `json:"kind"`
 	// Reason says why the link scored, for humans.
 	Reason string `json:"reason"`
+	// Region is the region the candidate is a statement for ("au", "eu",
+	// "global", "supplement" for a state or audience supplement), "" for a
+	// general policy; set by PreferLocale.
+	Region string `json:"region,omitempty"`
+	// text is the link's text, title and aria-label (every link to the URL).
+	text string
+	// lang is the language of the policy name in the link text, "" when
+	// the name is the same in many languages ("Privacy", "Cookies").
+	lang string
 }
 
 // policyWord is a phrase that names a privacy or cookie policy.
@@ -71,6 +80,10 @@ var policyWords = []policyWord{
 	{"cookie", "en", 30, true},
 }
 
+// sharedWords are policy names several languages write alike: they say
+// nothing about the language of the page they lead to.
+var sharedWords = map[string]bool{"privacy": true, "cookie": true, "cookies": true, "cookiepolicy": true}
+
 // pathWords are URL path fragments that suggest a policy page.
 var pathWords = []policyWord{
 	{"privacy", "", 25, false}, {"datenschutz", "", 25, false}, {"privacyverklaring", "", 25, false},
@@ -102,9 +115,11 @@ func FindCandidates(base *url.URL, links []Link) []Candidate {
 			continue
 		}
 		if prev, ok := byURL[c.URL]; ok {
+			text := prev.text + " " + c.text
 			if c.Score > prev.Score {
 				*prev = c
 			}
+			prev.text = text
 			continue
 		}
 		byURL[c.URL] = &c
@@ -137,6 +152,7 @@ func scoreLink(base *url.URL, l Link) (Candidate, bool) {
 	var reasons []string
 	score := 0
 	cookie, privacy := false, false
+	lang := ""
 
 	for _, f := range []struct {
 		name, text string
@@ -160,6 +176,9 @@ func scoreLink(base *url.URL, l Link) (Candidate, bool) {
 				privacy = true
 			}
 			reasons = append(reasons, fmt.Sprintf("%s %q (%s)", f.name, normalizeSpace(f.text), w.lang))
+			if !sharedWords[w.phrase] {
+				lang = w.lang
+			}
 			break
 		}
 	}
@@ -196,7 +215,8 @@ func scoreLink(base *url.URL, l Link) (Candidate, bool) {
 	if cookie && !privacy {
 		kind = KindCookiePolicy
 	}
-	return Candidate{URL: u.String(), Score: score, Kind: kind, Reason: strings.Join(reasons, "; ")}, true
+	return Candidate{URL: u.String(), Score: score, Kind: kind, Reason: strings.Join(reasons, "; "),
+		text: strings.Join([]string{l.Text, l.Aria, l.Title}, " "), lang: lang}, true
 }
 
 func isSettingsLink(t string) bool {

@@ -44,6 +44,9 @@ type VendorDisclosure struct {
 	// Term is the name that matched; Via is "term" or "parent".
 	Term string `json:"term"`
 	Via  string `json:"via"`
+	// Document is the URL of the document the quote is from, set when the
+	// privacy and cookie policies are read together ("" otherwise).
+	Document string `json:"document,omitempty"`
 }
 
 // Vendor stances.

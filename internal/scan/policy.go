@@ -31,103 +31,242 @@ type policyStage struct {
 	terms []policy.VendorTerms
 }
 
+// Tries per search: each is a browser visit, and a site rarely links more
+// than a few policy-like pages.
+const (
+	maxPrivacyTries = 4
+	maxCookieTries  = 2
+	maxPathTries    = 2
+)
+
 // run returns the analysis for the report. It never fails: a policy that
 // cannot be found or read is an Analysis with Found false and the reason.
+// Candidates are tried best first (after PreferLocale's ranking for the
+// site's language and region) until one is a real policy (policy.Check);
+// a separate cookie policy is read with it. Every document tried is in
+// Analysis.Documents.
 func (p *policyStage) run(ctx context.Context, obs *Observations) *policy.Analysis {
 	if obs.Options.Policy != "" {
 		return p.fromOverride(ctx, obs, obs.Options.Policy)
 	}
 	var links []crawler.Link
+	var home *crawler.Visit
 	for _, v := range obs.Visits {
-		if v.Profile == obs.firstProfile() {
-			links = append(links, v.Links...)
+		if v.Profile != obs.firstProfile() {
+			continue
+		}
+		links = append(links, v.Links...)
+		if home == nil || (v.URL == obs.Home.String() && home.URL != obs.Home.String()) {
+			home = v
 		}
 	}
-	candidates := policy.FindCandidates(obs.Home, links)
-	var privacy, cookie *policy.Candidate
-	for i := range candidates {
-		c := &candidates[i]
-		switch {
-		case c.Kind == policy.KindPrivacyPolicy && privacy == nil:
-			privacy = c
-		case c.Kind == policy.KindCookiePolicy && cookie == nil:
-			cookie = c
+	homeLinks := map[string]bool{}
+	homeHTML := ""
+	if home != nil {
+		homeHTML = home.HTML
+		for _, c := range policy.FindCandidates(obs.Home, home.Links) {
+			homeLinks[c.URL] = true
 		}
 	}
-	if privacy == nil {
+	loc := policy.SiteLocale(obs.Home, homeHTML)
+	candidates := policy.PreferLocale(policy.FindCandidates(obs.Home, links), loc, homeLinks)
+
+	var docs []policy.DocumentRecord
+	tried := map[string]bool{}
+	var main *policy.Analysis
+	try := func(u, kind string) *policy.Analysis {
+		tried[u] = true
+		a, rec := p.try(ctx, obs, u, kind)
+		docs = append(docs, rec)
+		return a
+	}
+	n := 0
+	for _, c := range candidates {
+		if main != nil || n == maxPrivacyTries || ctx.Err() != nil {
+			break
+		}
+		if c.Kind == policy.KindPrivacyPolicy && !tried[c.URL] {
+			n++
+			main = try(c.URL, policy.DocKind(c))
+		}
+	}
+	if main == nil {
+		n = 0
 		for _, path := range policy.CommonPaths() {
+			if n == maxPathTries || ctx.Err() != nil {
+				break
+			}
 			u := *obs.Home
 			u.Path, u.RawQuery = path, ""
-			if ok := probe(ctx, obs.Client, u.String()); ok {
-				candidates = append(candidates, policy.Candidate{URL: u.String(), Kind: policy.KindPrivacyPolicy,
-					Reason: "no policy link on the pages visited; " + path + " answered 200"})
-				privacy = &candidates[len(candidates)-1]
+			if tried[u.String()] || !probe(ctx, obs.Client, u.String()) {
+				continue
+			}
+			n++
+			candidates = append(candidates, policy.Candidate{URL: u.String(), Kind: policy.KindPrivacyPolicy,
+				Reason: "no policy link on the pages visited was a policy; " + path + " answered 200"})
+			if main = try(u.String(), policy.DocPrivacy); main != nil {
 				break
 			}
 		}
 	}
-	if privacy == nil && cookie != nil {
-		// A cookie policy is the only policy the site links: read it.
-		privacy, cookie = cookie, nil
+	n = 0
+	for _, c := range candidates {
+		if n == maxCookieTries || ctx.Err() != nil {
+			break
+		}
+		if c.Kind != policy.KindCookiePolicy || tried[c.URL] {
+			continue
+		}
+		n++
+		ca := try(c.URL, policy.DocKind(c))
+		if ca == nil {
+			continue
+		}
+		if main == nil {
+			// A cookie policy is the only policy the site has: read it.
+			main = ca
+		} else {
+			merge(main, ca)
+		}
+		break
 	}
-	if privacy == nil {
-		a := policy.Analyze(nil, p.terms)
+	if main == nil {
+		a := policy.Rejected(docs, p.terms)
+		if len(docs) == 0 {
+			a.Error = "no link to a privacy policy on the pages visited, and none of the usual paths (/privacy, /privacy-policy, …) answered"
+		}
 		a.Candidates = candidates
-		a.Error = "no link to a privacy policy on the pages visited, and none of the usual paths (/privacy, /privacy-policy, …) answered"
 		return a
 	}
-	a := p.read(ctx, obs, privacy.URL)
-	if cookie != nil && cookie.URL != privacy.URL && a.Found {
-		if ca := p.read(ctx, obs, cookie.URL); ca.Found {
-			merge(a, ca)
-		}
-	}
-	a.Candidates = candidates
-	return a
+	main.Candidates = candidates
+	main.Documents = docs
+	return main
 }
 
-// read loads a policy page rendered (client-side cookie tables exist only
-// after scripts run), falling back to a static fetch for documents the
-// browser does not render as pages (PDF) or when the browser failed.
-func (p *policyStage) read(ctx context.Context, obs *Observations, u string) *policy.Analysis {
+// try reads one candidate: rendered in the browser (client-side cookie
+// tables exist only after scripts run), with a meta refresh the browser did
+// not follow followed here, and a static fetch for documents the browser
+// does not render as pages (PDF) or when the browser failed. It returns the
+// analysis when the document is a policy (policy.Check), else nil, and the
+// document's record either way.
+func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string) (*policy.Analysis, policy.DocumentRecord) {
+	rec := policy.DocumentRecord{URL: u, Kind: kind}
 	var v *crawler.Visit
 	for _, visit := range obs.Visits {
-		if visit.URL == u && visit.Profile == obs.firstProfile() && visit.Error == "" && visit.HTML != "" {
+		if visit.URL == u && visit.Profile == obs.firstProfile() && (visit.Error != "" || visit.HTML != "") {
 			v = visit
 			break
 		}
 	}
 	if v == nil && obs.Visit != nil {
-		if visit, err := obs.Visit(ctx, u); err == nil && visit.Error == "" && visit.HTML != "" {
+		if visit, err := obs.Visit(ctx, u); err == nil {
 			v = visit
 		}
 	}
-	if v != nil && v.Status < 400 {
+	browserWhy := ""
+	if v != nil {
 		final := v.FinalURL
 		if final == "" {
 			final = u
 		}
-		doc, err := policy.Extract([]byte(v.HTML), "text/html; charset=utf-8", final)
-		if err == nil {
-			return policy.Analyze(doc, p.terms)
+		for hop := 0; hop < policy.MaxRefreshHops && v.HTML != "" && obs.Visit != nil && strings.HasPrefix(final, "http"); hop++ {
+			next, ok := policy.MetaRefresh(v.HTML, final)
+			if !ok {
+				break
+			}
+			nv, err := obs.Visit(ctx, next)
+			if err != nil {
+				rec.Why = fmt.Sprintf("its meta refresh to %s could not be followed: %v", next, err)
+				return nil, rec
+			}
+			v, final = nv, nv.FinalURL
+			if final == "" {
+				final = next
+			}
+		}
+		rec.Status = v.Status
+		if final != u {
+			rec.FinalURL = final
+		}
+		switch {
+		case !strings.HasPrefix(final, "http"):
+			rec.Why = policy.Check(nil, final, 0)
+			return nil, rec
+		case v.ErrorKind == crawler.PageErrorHTTP || (v.Status >= 300 && v.Status != 304):
+			rec.Why = fmt.Sprintf("HTTP status %d", v.Status)
+			return nil, rec
+		case v.Error == "" && v.HTML != "":
+			doc, err := policy.Extract([]byte(v.HTML), "text/html; charset=utf-8", final)
+			if err != nil {
+				rec.Why = "could not be read: " + err.Error()
+				return nil, rec
+			}
+			if why := policy.Check(doc, final, v.Status); why != "" {
+				// A page that embeds its policy (a policy service's
+				// iframe) has its text in the frame: read that instead.
+				if frame, ok := policy.EmbeddedPolicy(v.HTML, final); ok && obs.Visit != nil && strings.HasPrefix(why, "no policy-like content") {
+					if fv, err := obs.Visit(ctx, frame); err == nil && fv.Error == "" && fv.HTML != "" {
+						if fdoc, err := policy.Extract([]byte(fv.HTML), "text/html; charset=utf-8", frame); err == nil && policy.Check(fdoc, frame, fv.Status) == "" {
+							rec.FinalURL, rec.Status, rec.Used = frame, fv.Status, true
+							a := policy.Analyze(fdoc, p.terms)
+							// The policy is where visitors read it: the
+							// page around the frame.
+							a.URL = final
+							a.USNexus = policy.USNexus(fdoc)
+							return fromDocument(a, u), rec
+						}
+					}
+				}
+				rec.Why = why
+				return nil, rec
+			}
+			rec.Used = true
+			a := policy.Analyze(doc, p.terms)
+			a.USNexus = policy.USNexus(doc)
+			return fromDocument(a, u), rec
+		case v.Error != "":
+			browserWhy = "the browser could not load it (" + v.Error + ")"
 		}
 	}
-	a, _ := policy.AnalyzeURL(ctx, policy.HTTPFetcher{Client: obs.Client}, u, p.terms)
+	// PDFs (a download to the browser), browser failures, no browser.
+	a, frec, _ := policy.ReadURL(ctx, policy.HTTPFetcher{Client: obs.Client}, u, kind, p.terms)
+	if a == nil && browserWhy != "" && frec.Status == 0 {
+		frec.Why = browserWhy + "; " + frec.Why
+	}
+	if a != nil {
+		a = fromDocument(a, u)
+	}
+	return a, frec
+}
+
+// fromDocument records which document each vendor statement is from, so that
+// a claim in one document and a denial in another can be shown side by side.
+func fromDocument(a *policy.Analysis, u string) *policy.Analysis {
+	for i := range a.Vendors {
+		a.Vendors[i].Document = u
+	}
 	return a
 }
 
 func (p *policyStage) fromOverride(ctx context.Context, obs *Observations, override string) *policy.Analysis {
+	given := []policy.Candidate{{URL: override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
 	if _, err := os.Stat(override); err == nil {
 		a, err := policy.AnalyzeFile(ctx, override, p.terms)
 		if err != nil {
 			a = policy.Analyze(nil, p.terms)
 			a.URL, a.Error = override, err.Error()
+			a.Documents = []policy.DocumentRecord{{URL: override, Kind: policy.DocPrivacy, Why: "could not be read: " + err.Error()}}
 		}
-		a.Candidates = []policy.Candidate{{URL: override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
+		a.Candidates = given
 		return a
 	}
-	a := p.read(ctx, obs, override)
-	a.Candidates = []policy.Candidate{{URL: override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
+	a, rec := p.try(ctx, obs, override, policy.DocPrivacy)
+	if a == nil {
+		a = policy.Rejected([]policy.DocumentRecord{rec}, p.terms)
+	} else {
+		a.Documents = []policy.DocumentRecord{rec}
+	}
+	a.Candidates = given
 	return a
 }
 
@@ -149,6 +288,9 @@ func merge(a, c *policy.Analysis) {
 	m.WebBeacons = m.WebBeacons || n.WebBeacons
 	if a.DNT == policy.NotMentioned && c.DNT != policy.NotMentioned {
 		a.DNT, a.DNTQuote, a.DNTHeading = c.DNT, c.DNTQuote, c.DNTHeading
+	}
+	if a.USNexus == "" {
+		a.USNexus = c.USNexus
 	}
 	if a.GPC == policy.NotMentioned && c.GPC != policy.NotMentioned {
 		a.GPC, a.GPCQuote, a.GPCHeading = c.GPC, c.GPCQuote, c.GPCHeading
@@ -182,8 +324,26 @@ func PolicyToReport(a *policy.Analysis, chosen string) (*report.Policy, error) {
 	if err := json.Unmarshal(data, &p); err != nil {
 		return nil, fmt.Errorf("policy section: %w", err)
 	}
+	used := map[string]bool{chosen: chosen != ""}
+	p.Documents = make([]report.PolicyDocument, 0, len(a.Documents))
+	for _, d := range a.Documents {
+		pd := report.PolicyDocument{URL: d.URL, Kind: d.Kind, Used: d.Used}
+		if d.FinalURL != "" {
+			pd.FinalURL = &d.FinalURL
+		}
+		if d.Status != 0 {
+			pd.Status = &d.Status
+		}
+		if d.Why != "" {
+			pd.Why = &d.Why
+		}
+		p.Documents = append(p.Documents, pd)
+		if d.Used {
+			used[d.URL] = true
+		}
+	}
 	for i := range p.Candidates {
-		if p.Candidates[i].URL == chosen {
+		if used[p.Candidates[i].URL] {
 			p.Candidates[i].Chosen = true
 		}
 	}

@@ -137,6 +137,11 @@ func Fixture() *report.Report {
 				{Name: "_ga", Provider: "Google", DurationText: "1 year", LifetimeDays: num(365)},
 				{Name: "session_id", Provider: "shop.example", DurationText: "session", Session: true},
 			},
+			Documents: []report.PolicyDocument{
+				{URL: home + "privacy/", FinalURL: str("chrome-error://chromewebdata/"), Status: num2(200), Kind: "privacy",
+					Why: str("the browser showed its own error page (chrome-error://chromewebdata/): the link, or a redirect from it, leads to a host that could not be reached")},
+				{URL: privacy, Status: num2(200), Kind: "privacy", Used: true},
+			},
 			DNT:      "not-mentioned",
 			GPC:      "honored",
 			GPCQuote: str("We honour Global Privacy Control (GPC) signals as a valid opt-out of the sale or sharing of personal information. " + XSSAttr),
@@ -205,3 +210,5 @@ func samplePNG(accent color.RGBA) []byte {
 	_ = png.Encode(&buf, img)
 	return buf.Bytes()
 }
+
+func num2(v int) *int { return &v }
