@@ -113,6 +113,52 @@ func journeyLine(j ConsentJourney) string {
 	return s
 }
 
+// JourneyDetail is what the consent section says about one journey, line
+// by line: the banner, what answered it, the consent state it left
+// behind (decoded, in words) and what still ran.
+type JourneyDetail struct {
+	Banner   string
+	Answer   string
+	State    []string
+	StillRan string
+}
+
+// journeyDetail describes j for the consent section of every format.
+func journeyDetail(j ConsentJourney) JourneyDetail {
+	d := JourneyDetail{Banner: "a banner of no known consent platform", Answer: journeyLine(j)}
+	if j.CMP != nil {
+		d.Banner = "the " + *j.CMP + " banner"
+	}
+	if !j.Operated() {
+		return d
+	}
+	switch {
+	case len(j.State) == 0:
+		d.State = []string{"No consent state readable: the page has no TCF or GPP API, no euconsent-v2 cookie and no Google Consent Mode."}
+	default:
+		first := j.State[0]
+		lead := "On later pages: "
+		if first.AfterChoice {
+			lead = "Right after the choice: "
+		}
+		for _, w := range first.Words {
+			d.State = append(d.State, lead+w)
+		}
+		last := j.State[len(j.State)-1]
+		if len(j.State) > 1 && !slices.Equal(last.Words, first.Words) {
+			for _, w := range last.Words {
+				d.State = append(d.State, "Later ("+last.Page+"): "+w)
+			}
+		}
+	}
+	if len(j.VendorsLater) == 0 {
+		d.StillRan = "no recognised tracker ran on the later pages"
+	} else {
+		d.StillRan = "still ran on the later pages: " + strings.Join(j.VendorsLater, ", ")
+	}
+	return d
+}
+
 // explain returns the plain-language meaning of code ("" when unknown).
 func explain(code string) string { return codeInfo[code].Explain }
 
