@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ var Codes = []string{
 	"tracking-before-consent",
 	"tracking-after-reject",
 	"consent-not-recorded",
+	"cookieless-pings",
 	"gpc-not-honored",
 	"dnt-not-honored",
 	"undisclosed-vendor",
@@ -40,6 +42,8 @@ var codeInfo = map[string]struct{ Check, Explain string }{
 		"Analytics or advertising kept running after the visitor clicked the banner's own \"reject all\" control."},
 	"consent-not-recorded": {"The reject choice is remembered",
 		"After the visitor rejected cookies, the next pages showed the banner again or started trackers that had stopped: the choice was not kept."},
+	"cookieless-pings": {"No cookieless Google pings before consent or after reject",
+		"Google's tag ran in Consent Mode with storage denied: it stored no cookie, but still sent pings with the page address, browser details and IP address to Google before the visitor agreed, or after they rejected."},
 	"gpc-not-honored": {"Global Privacy Control is honoured",
 		"The policy promises to respect the Global Privacy Control opt-out signal, but advertising or marketing services kept running when the browser sent it."},
 	"dnt-not-honored": {"Do Not Track is honoured",
@@ -69,7 +73,7 @@ func checkName(code string) string {
 // without a policy they could not run. "" means the check ran.
 func checkSkipped(code string, policyFound bool) string {
 	switch {
-	case policyFound || code == "tracking-before-consent":
+	case policyFound || code == "tracking-before-consent" || code == "cookieless-pings":
 		return ""
 	case code == "policy-not-found":
 		return "No policy found"
@@ -87,6 +91,16 @@ func checkSkippedIn(r *Report, code string) string {
 			}
 		}
 		return "Not checked: no reject journey"
+	}
+	if code == "cookieless-pings" {
+		if !r.Consent.Banner {
+			return "Not checked: no consent banner"
+		}
+		if !slices.ContainsFunc(r.Trackers, func(t Tracker) bool {
+			return slices.ContainsFunc(slices.Collect(maps.Values(t.ConsentMode)), func(m *TrackerConsentMode) bool { return m != nil && len(m.GCS) > 0 })
+		}) {
+			return "Not applicable: no Google hit carried Consent Mode"
+		}
 	}
 	return checkSkipped(code, policyFound(r))
 }

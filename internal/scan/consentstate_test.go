@@ -105,11 +105,11 @@ func TestConsentState(t *testing.T) {
 			rejectDetail: "TCF vendor 755 (Google Advertising Products)",
 		},
 		{
-			site:     "consent-tcf-broken",
-			reject:   stateSummary{TCF: []string{"error:__tcfapi threw: __tcfapi is disabled on this page; read the euconsent-v2 cookie instead; tc string: core segment: character '!' at 8 is not base64"}, ConsentMode: denied, GCS: []string{"G100"}, GPP: []string{"tcfeuv2!,uspv1!"}},
+			site:   "consent-tcf-broken",
+			reject: stateSummary{TCF: []string{"error:__tcfapi threw: __tcfapi is disabled on this page; read the euconsent-v2 cookie instead; tc string: core segment: character '!' at 8 is not base64"}, ConsentMode: denied, GCS: []string{"G100"}, GPP: []string{"tcfeuv2!,uspv1!"}},
 			// The CMP cannot read its own malformed cookie on the next
 			// pages, so Consent Mode falls back to denied after "accept".
-			accept: stateSummary{TCF: []string{"error:__tcfapi threw: __tcfapi is disabled on this page; read the euconsent-v2 cookie instead; tc string: core segment: character '!' at 8 is not base64"}, ConsentMode: denied, GCS: []string{"G100"}, GPP: []string{"tcfeuv2!,uspv1!"}},
+			accept:   stateSummary{TCF: []string{"error:__tcfapi threw: __tcfapi is disabled on this page; read the euconsent-v2 cookie instead; tc string: core segment: character '!' at 8 is not base64"}, ConsentMode: denied, GCS: []string{"G100"}, GPP: []string{"tcfeuv2!,uspv1!"}},
 			findings: []string{"low cookieless-pings google-analytics", "low cookieless-pings google-analytics"},
 		},
 	}
