@@ -38,10 +38,10 @@ func TestDecodeTCStringCore(t *testing.T) {
 func TestDecodeTCStringVendors(t *testing.T) {
 	const core = "COrEAV4OrXx94ACABBENAHCIAD-AAAAAAACAAxAAAAgAIAwgAgAAAAEAgQAAAAAEAYQAQAAAACAAAABAAA"
 	tests := []struct {
-		name, in                           string
+		name, in                          string
 		purposes, consents, li, disclosed []int
-		allowed                            []int
-		publisher                          *PublisherTC
+		allowed                           []int
+		publisher                         *PublisherTC
 	}{
 		{name: "bitfields", in: core, purposes: []int{3, 4, 5, 6, 7, 8, 9},
 			consents: []int{23, 37, 47, 48, 53, 65, 98}, li: []int{37, 47, 48, 53, 65, 98, 129}},

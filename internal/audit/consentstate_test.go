@@ -53,7 +53,7 @@ func TestConsentStateFindings(t *testing.T) {
 		detail   string
 	}{
 		{name: "cookieless pings before consent and after reject are their own low finding", j: rejected, trackers: []report.Tracker{gaDenied},
-			want: []key{{Code: CodeCookielessPings, Vendor: "google-analytics", Severity: "low"}, {Code: CodeCookielessPings, Vendor: "google-analytics", Severity: "low"}},
+			want:   []key{{Code: CodeCookielessPings, Vendor: "google-analytics", Severity: "low"}, {Code: CodeCookielessPings, Vendor: "google-analytics", Severity: "low"}},
 			detail: "no cookie of its own"},
 		{name: "storage denied but a GA cookie before consent: tracking", j: rejected, trackers: []report.Tracker{withConsentMode(ga, "baseline", "G100", "denied", "denied")},
 			cookies: []report.Cookie{gaCookie},
