@@ -105,9 +105,9 @@ type Tracker struct {
 	Pages    []string   `json:"pages"`
 	Evidence []Evidence `json:"evidence"`
 	// ConsentMode is, per profile, the Google Consent Mode state the
-	// vendor's own hits carried (gcs/gcd/npa); absent for vendors whose
+	// vendor's own hits carried (gcs/gcd/npa); null for vendors whose
 	// requests carry none.
-	ConsentMode map[string]*TrackerConsentMode `json:"consent_mode,omitempty"`
+	ConsentMode map[string]*TrackerConsentMode `json:"consent_mode"`
 }
 
 // TrackerConsentMode summarises the Consent Mode parameters of a vendor's
