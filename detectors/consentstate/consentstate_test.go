@@ -395,3 +395,21 @@ func FuzzConsentMode(f *testing.F) {
 		_, _ = ParseCommands(body)
 	})
 }
+
+func BenchmarkDecodeTCString(b *testing.B) {
+	const s = "COwBOpCOwBOpCLqAAAENAPCAAAAAAAAAAAAAFfwAYFfAV-BVkAGBVYFWAAA.IFoEUQQgAIQwgIwQABAEAAAAOIAACAIAAAAQAIAgEAACEAAAAAgAQBAAAAAAAGBAAgAAAAAAAFAAECAAAgAAQARAEQAAAAAJAAIAAgAAAYQEAAAQmAgBC3ZAYzUw"
+	for b.Loop() {
+		if _, err := DecodeTCString(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeGPP(b *testing.B) {
+	const s = "DBACNYA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA~1YNN"
+	for b.Loop() {
+		if _, err := DecodeGPP(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
