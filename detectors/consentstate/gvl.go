@@ -8,11 +8,12 @@ type GVLVendor struct {
 }
 
 // gvlIDs maps catalogue vendor slugs (DESIGN.md) to their Global Vendor
-// List registration. Only registrations checked against the published
-// list are here; a vendor missing from the table is either not a TCF
-// vendor (Meta, Hotjar, HubSpot, Microsoft Clarity, LinkedIn's Insight Tag
-// is registered under LinkedIn) or not verified yet — callers must say
-// "not on the Global Vendor List as far as privscan knows", never guess.
+// List registration (IAB Europe's vendor-list.json). A vendor missing from
+// the table is either not a TCF vendor (Meta, Hotjar, HubSpot, Microsoft
+// Clarity) or not in this table yet — callers say "not a Global Vendor
+// List vendor privscan knows", never guess. Google's 755 appears in every
+// copy of the list; re-check the others against the current list when
+// extending the table.
 // Google registers its ad and measurement products under one id
 // (Google Advertising Products, 755), which Google Analytics and the
 // Google tag read for TCF consent.
