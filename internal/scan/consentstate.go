@@ -55,7 +55,7 @@ func tcfState(v *crawler.Visit) *report.TCFState {
 		if err := json.Unmarshal([]byte(raw), &ans); err != nil {
 			apiErr = "the __tcfapi answer is not JSON"
 		} else if m, ok := ans.(map[string]any); ok && m["error"] != nil {
-			apiErr = fmt.Sprintf("__tcfapi threw: %v", m["error"])
+			apiErr = apiError("__tcfapi", m["error"])
 		} else if s, ok := findString(ans, "tcString", 0); ok {
 			tc, gotString = s, true
 		} else {
@@ -102,6 +102,16 @@ func tcfState(v *crawler.Visit) *report.TCFState {
 	return st
 }
 
+// apiError words the error the browser probe recorded for api: it threw,
+// or it never answered.
+func apiError(api string, e any) string {
+	msg := clipState(fmt.Sprint(e))
+	if strings.HasPrefix(msg, "no answer") {
+		return api + " gave " + msg
+	}
+	return api + " threw: " + msg
+}
+
 func joinErr(a, b string) string {
 	if a == "" {
 		return b
@@ -122,7 +132,7 @@ func gppState(v *crawler.Visit) *report.GPPState {
 		return st
 	}
 	if m, ok := ans.(map[string]any); ok && m["error"] != nil {
-		st.Error = fmt.Sprintf("__gpp threw: %v", m["error"])
+		st.Error = apiError("__gpp", m["error"])
 		return st
 	}
 	s, ok := findString(ans, "gppString", 0)

@@ -27,6 +27,7 @@ func TestPageConsentState(t *testing.T) {
 			Cookies: []crawler.Cookie{{Name: "euconsent-v2", Value: fixtures.TCFRejectString()}}},
 			words: []string{"the euconsent-v2 cookie holds a different string"}},
 		{name: "throwing api", v: crawler.Visit{APIs: map[string]string{"tcfapi": `{"error":"boom <script>"}`}}, words: []string{"TCF: __tcfapi threw: boom <script>."}},
+		{name: "silent api", v: crawler.Visit{APIs: map[string]string{"tcfapi": `{"error":"no answer within 1.5 s"}`}}, words: []string{"TCF: __tcfapi gave no answer within 1.5 s."}},
 		{name: "malformed string", v: crawler.Visit{APIs: map[string]string{"tcfapi": `{"data":{"tcString":"CO!!"}}`}}, words: []string{"TCF: tc string: core segment: character '!'"}},
 		{name: "empty string before choice", v: crawler.Visit{APIs: map[string]string{"tcfapi": `{"data":{"tcString":"","eventStatus":"cmpuishown"}}`}}, words: []string{"no TC string yet"}},
 		{name: "not json", v: crawler.Visit{APIs: map[string]string{"tcfapi": `{{{`, "gpp": `[`}}, words: []string{"not JSON"}},

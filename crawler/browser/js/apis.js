@@ -1,10 +1,11 @@
 // Calls the IAB privacy APIs the page exposes (US Privacy, GPP, TCF), each
 // with a timeout and all at once, and reads the Google Consent Mode
 // commands in the dataLayer; returns their answers as JSON text. An API
-// that throws is recorded as {"error": "..."} so the report can say so.
+// that throws or never answers is recorded as {"error": "..."} so the
+// report can say so.
 (async () => {
   const call = (fn) => new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(null), 1500);
+    const timer = setTimeout(() => resolve(JSON.stringify({error: "no answer within 1.5 s"})), 1500);
     try {
       fn((data, success) => {
         clearTimeout(timer);
@@ -33,7 +34,8 @@
     const has = (v) => v && v.indexOf('"tcString"') >= 0;
     if (has(viaListener)) return viaListener;
     if (has(viaGet)) return viaGet;
-    return viaListener || viaGet;
+    // Prefer a thrown error over a timeout: it says more.
+    return [viaListener, viaGet].find((v) => v && v.indexOf("no answer within") < 0) || viaListener || viaGet;
   };
   const consentCommands = () => {
     const dl = window.dataLayer;
