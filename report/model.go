@@ -254,7 +254,10 @@ type ConsentState struct {
 	Page string `json:"page"`
 	// AfterChoice marks the state read on the page right after the
 	// choice (before any other page loaded).
-	AfterChoice bool              `json:"after_choice"`
+	AfterChoice bool `json:"after_choice"`
+	// SameOn lists the later pages whose state read the same (same
+	// words), so a long crawl does not repeat it page by page.
+	SameOn      []string          `json:"same_on"`
 	TCF         *TCFState         `json:"tcf"`
 	GPP         *GPPState         `json:"gpp"`
 	ConsentMode *ConsentModeState `json:"consent_mode"`

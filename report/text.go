@@ -150,18 +150,23 @@ func journeyDetail(j ConsentJourney) JourneyDetail {
 	case len(j.State) == 0:
 		d.State = []string{"No consent state readable: the page has no TCF or GPP API, no euconsent-v2 cookie and no Google Consent Mode."}
 	default:
-		first := j.State[0]
-		lead := "On later pages: "
-		if first.AfterChoice {
-			lead = "Right after the choice: "
-		}
-		for _, w := range first.Words {
-			d.State = append(d.State, lead+w)
-		}
-		last := j.State[len(j.State)-1]
-		if len(j.State) > 1 && !slices.Equal(last.Words, first.Words) {
-			for _, w := range last.Words {
-				d.State = append(d.State, "Later ("+last.Page+"): "+w)
+		for i, st := range j.State {
+			lead := "Later (" + st.Page + "): "
+			switch {
+			case i == 0 && st.AfterChoice:
+				lead = "Right after the choice: "
+			case i == 0:
+				lead = "On " + st.Page + ": "
+			}
+			for _, w := range st.Words {
+				d.State = append(d.State, lead+w)
+			}
+			if n := len(st.SameOn); n > 0 {
+				d.State = append(d.State, fmt.Sprintf("The same on %d later page(s).", n))
+			}
+			if i == 3 && len(j.State) > 4 {
+				d.State = append(d.State, fmt.Sprintf("… and %d more state change(s), in the JSON report.", len(j.State)-4))
+				break
 			}
 		}
 	}

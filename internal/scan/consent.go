@@ -182,9 +182,15 @@ func journeyStates(jr *journeyRun, visits []*crawler.Visit) []report.ConsentStat
 		if v.Profile != jr.profile || v.Error != "" {
 			continue
 		}
-		if st, ok := pageConsentState(v); ok {
-			out = append(out, st)
+		st, ok := pageConsentState(v)
+		if !ok {
+			continue
 		}
+		if n := len(out); n > 0 && slices.Equal(out[n-1].Words, st.Words) {
+			out[n-1].SameOn = append(out[n-1].SameOn, v.URL)
+			continue
+		}
+		out = append(out, st)
 	}
 	return out
 }

@@ -27,7 +27,7 @@ const maxStateString = 4096
 // pageConsentState reads v's consent state; ok is false when the page
 // held none of it.
 func pageConsentState(v *crawler.Visit) (report.ConsentState, bool) {
-	st := report.ConsentState{Page: v.URL, Words: []string{}}
+	st := report.ConsentState{Page: v.URL, Words: []string{}, SameOn: []string{}}
 	st.TCF = tcfState(v)
 	st.GPP = gppState(v)
 	st.ConsentMode = consentModeState(v)
