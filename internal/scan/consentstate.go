@@ -221,6 +221,10 @@ func consentModeState(v *crawler.Visit) *report.ConsentModeState {
 	if !found {
 		return nil
 	}
+	// Request order depends on timing; sort so that two scans diff cleanly.
+	slices.SortStableFunc(st.Hits, func(a, b report.ConsentModeHit) int {
+		return strings.Compare(a.GCS+a.GCD+a.URL, b.GCS+b.GCD+b.URL)
+	})
 	return st
 }
 
