@@ -339,18 +339,31 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// intList renders ids, the first n of them.
+// intList renders sorted ids with runs as ranges ("1–4, 7, 9–11"), the
+// first n items of them.
 func intList(ids []int, n int) string {
 	if len(ids) == 0 {
 		return "none"
 	}
 	var parts []string
-	for i, id := range ids {
-		if i == n {
-			parts = append(parts, fmt.Sprintf("… (%d in all)", len(ids)))
+	for i := 0; i < len(ids); {
+		if len(parts) == n {
+			parts = append(parts, fmt.Sprintf("… (%d ids in all)", len(ids)))
 			break
 		}
-		parts = append(parts, strconv.Itoa(id))
+		j := i
+		for j+1 < len(ids) && ids[j+1] == ids[j]+1 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, fmt.Sprintf("%d–%d", ids[i], ids[j]))
+		case j > i:
+			parts = append(parts, strconv.Itoa(ids[i]), strconv.Itoa(ids[j]))
+		default:
+			parts = append(parts, strconv.Itoa(ids[i]))
+		}
+		i = j + 1
 	}
 	return strings.Join(parts, ", ")
 }

@@ -20,9 +20,9 @@ func TestPageConsentState(t *testing.T) {
 	}{
 		{name: "nothing", v: crawler.Visit{URL: "https://a.test/"}, none: true},
 		{name: "listener answer", v: crawler.Visit{APIs: map[string]string{"tcfapi": `{"data":{"tcString":"` + accept + `","eventStatus":"tcloaded"},"success":true}`}},
-			words: []string{"TCF (from __tcfapi; CMP 412, policy version 5): consent to purposes 1, 2", "including purpose 1", "1 vendor(s) with consent"}},
+			words: []string{"TCF (from __tcfapi; CMP 412, policy version 5): consent to purposes 1–11", "including purpose 1", "1 vendor(s) with consent"}},
 		{name: "cookie only", v: crawler.Visit{Cookies: []crawler.Cookie{{Name: "euconsent-v2", Value: fixtures.TCFRejectString()}}},
-			words: []string{"from the euconsent-v2 cookie", "consent to no purpose", "legitimate interest claimed for purposes 2, 7, 8, 9, 10, 11"}},
+			words: []string{"from the euconsent-v2 cookie", "consent to no purpose", "legitimate interest claimed for purposes 2, 7–11"}},
 		{name: "api differs from cookie", v: crawler.Visit{APIs: map[string]string{"tcfapi": `{"data":{"tcString":"` + accept + `"}}`},
 			Cookies: []crawler.Cookie{{Name: "euconsent-v2", Value: fixtures.TCFRejectString()}}},
 			words: []string{"the euconsent-v2 cookie holds a different string"}},
