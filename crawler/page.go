@@ -65,7 +65,10 @@ type Visit struct {
 	// that exists on the page to a short rendering of its value.
 	Globals map[string]string `json:"globals"`
 	// APIs holds what the page's privacy APIs answered (keys "uspapi",
-	// "gpp", "tcfapi"), as JSON text; absent when the API is not there.
+	// "gpp", "tcfapi"), as JSON text — {"error": "..."} when the API threw
+	// — and under "datalayer" the Google Consent Mode commands found in
+	// window.dataLayer (a JSON array of [verb, kind, settings]); a key is
+	// absent when the page has no such API.
 	APIs map[string]string `json:"apis,omitempty"`
 	// Overlays are visible fixed or sticky elements (candidate consent
 	// banners) found after the page settled.

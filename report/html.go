@@ -104,7 +104,8 @@ func htmlTemplate() (*template.Template, error) {
 				}
 				return fmt.Sprintf("%d ms", ms)
 			},
-			"istrue": func(b *bool) bool { return b != nil && *b },
+			"istrue":        func(b *bool) bool { return b != nil && *b },
+			"journeyDetail": journeyDetail,
 			"pct": func(n, total int) int {
 				if total == 0 {
 					return 0

@@ -139,6 +139,16 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 		banner += " (" + md(*r.Consent.CMP) + ")"
 	}
 	p("- **Consent:** %s\n", banner)
+	for _, j := range r.Consent.Journeys {
+		d := journeyDetail(j)
+		p("- **Consent journey (%s):** %s — %s\n", md(j.Profile), md(d.Banner), md(d.Answer))
+		for _, w := range d.State {
+			p("  - %s\n", md(w))
+		}
+		if d.StillRan != "" {
+			p("  - %s\n", md(d.StillRan))
+		}
+	}
 	if g := r.Signals.GPCJSON; g != nil && g.Status != 404 && g.Status != 410 {
 		state := "invalid"
 		if g.Valid {

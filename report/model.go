@@ -118,6 +118,25 @@ type Tracker struct {
 	// (a rule file with footprints, IDs and cookies) or "entity" (the
 	// third-party-web table: recognised by its hosts only).
 	Source string `json:"source,omitempty"`
+	// ConsentMode is, per profile, the Google Consent Mode state the
+	// vendor's own hits carried (gcs/gcd/npa); null for vendors whose
+	// requests carry none.
+	ConsentMode map[string]*TrackerConsentMode `json:"consent_mode"`
+}
+
+// TrackerConsentMode summarises the Consent Mode parameters of a vendor's
+// hits under one profile.
+type TrackerConsentMode struct {
+	Hits int      `json:"hits"`
+	GCS  []string `json:"gcs"`
+	GCD  []string `json:"gcd"`
+	NPA  []string `json:"npa"`
+	// AdStorage and AnalyticsStorage are "granted" or "denied" when every
+	// hit agreed, "mixed" when they did not, "" when no hit said.
+	AdStorage        string `json:"ad_storage"`
+	AnalyticsStorage string `json:"analytics_storage"`
+	// Errors are malformed parameters seen.
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Cookie is one cookie (name, domain, path) seen in any profile.
@@ -236,10 +255,101 @@ type ConsentJourney struct {
 	// VendorsLater, the vendors active on the profile's later pages.
 	VendorsAfterChoice []string `json:"vendors_after_choice"`
 	VendorsLater       []string `json:"vendors_later"`
+	// State is the consent state the choice left behind: first on the
+	// page right after the choice, then on each later page of the
+	// profile.
+	State []ConsentState `json:"state"`
 	// ScreenshotBefore and ScreenshotAfter are PNG captures of the page
 	// before and after the choice (base64 in JSON).
 	ScreenshotBefore []byte `json:"screenshot_before,omitempty"`
 	ScreenshotAfter  []byte `json:"screenshot_after,omitempty"`
+}
+
+// ConsentState is the consent state one page held: what its TCF and GPP
+// APIs answered (or its euconsent-v2 cookie held), and Google Consent
+// Mode as the dataLayer set it and as Google's own hits carried it. A
+// part is null when the page had none of it.
+type ConsentState struct {
+	Page string `json:"page"`
+	// AfterChoice marks the state read on the page right after the
+	// choice (before any other page loaded).
+	AfterChoice bool `json:"after_choice"`
+	// SameOn lists the later pages whose state read the same (same
+	// words), so a long crawl does not repeat it page by page.
+	SameOn      []string          `json:"same_on"`
+	TCF         *TCFState         `json:"tcf"`
+	GPP         *GPPState         `json:"gpp"`
+	ConsentMode *ConsentModeState `json:"consent_mode"`
+	// Words say the state in sentences, for the reports.
+	Words []string `json:"words"`
+}
+
+// TCFState is a decoded TC string (IAB Europe TCF v2).
+type TCFState struct {
+	// Source is where the string came from: "api" (__tcfapi) or
+	// "cookie" (euconsent-v2).
+	Source   string `json:"source"`
+	TCString string `json:"tc_string"`
+	// CookieDiffers is true when the euconsent-v2 cookie holds another
+	// string than the API answered.
+	CookieDiffers bool `json:"cookie_differs,omitempty"`
+	// Error says why there is no decoded state: the API threw or timed
+	// out, or the string is malformed. The fields below are then empty.
+	Error                      string `json:"error,omitempty"`
+	CMPID                      int    `json:"cmp_id"`
+	CMPVersion                 int    `json:"cmp_version"`
+	PolicyVersion              int    `json:"tcf_policy_version"`
+	VendorListVersion          int    `json:"vendor_list_version"`
+	LastUpdated                string `json:"last_updated,omitempty"`
+	PurposeConsents            []int  `json:"purpose_consents"`
+	PurposeLegitimateInterests []int  `json:"purpose_legitimate_interests"`
+	SpecialFeatureOptIns       []int  `json:"special_feature_opt_ins"`
+	VendorConsents             []int  `json:"vendor_consents"`
+	VendorLegitimateInterests  []int  `json:"vendor_legitimate_interests"`
+	// PublisherRestrictions are "purpose N: <type> for vendors …".
+	PublisherRestrictions []string `json:"publisher_restrictions"`
+}
+
+// GPPState is a decoded GPP string.
+type GPPState struct {
+	GPPString  string            `json:"gpp_string"`
+	SectionIDs []int             `json:"section_ids"`
+	Sections   []GPPSectionState `json:"sections"`
+	Error      string            `json:"error,omitempty"`
+}
+
+// GPPSectionState is one GPP section, its fields in words.
+type GPPSectionState struct {
+	ID     int      `json:"id"`
+	Name   string   `json:"name"`
+	Fields []string `json:"fields"`
+	Error  string   `json:"error,omitempty"`
+}
+
+// ConsentModeState is Google Consent Mode on one page.
+type ConsentModeState struct {
+	// Commands are the gtag('consent', …) commands in the dataLayer, in
+	// order; State the resulting value per signal.
+	Commands []ConsentCommand  `json:"commands"`
+	State    map[string]string `json:"state"`
+	// Hits are Google's requests with gcs/gcd on the page.
+	Hits []ConsentModeHit `json:"hits"`
+}
+
+// ConsentCommand is one gtag('consent', kind, settings) command.
+type ConsentCommand struct {
+	Kind     string            `json:"kind"`
+	Settings map[string]string `json:"settings"`
+}
+
+// ConsentModeHit is one Google request's consent parameters.
+type ConsentModeHit struct {
+	URL              string `json:"url"`
+	GCS              string `json:"gcs,omitempty"`
+	GCD              string `json:"gcd,omitempty"`
+	NPA              string `json:"npa,omitempty"`
+	AdStorage        string `json:"ad_storage"`
+	AnalyticsStorage string `json:"analytics_storage"`
 }
 
 // Operated reports whether the journey made its choice.

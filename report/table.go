@@ -262,7 +262,15 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 	}
 	t.printf("  consent    %s\n", banner)
 	for _, j := range r.Consent.Journeys {
-		t.printf("  %-10s %s\n", j.Profile, cut(journeyLine(j), width-14))
+		d := journeyDetail(j)
+		t.printf("  %-10s %s\n", j.Profile, cut(d.Banner+": "+journeyLine(j), width-14))
+		if !j.Operated() {
+			continue
+		}
+		for _, w := range d.State {
+			t.printf("  %-10s %s\n", "", cut(w, width-14))
+		}
+		t.printf("  %-10s %s\n", "", cut(d.StillRan, width-14))
 	}
 	if g := r.Signals.GPCJSON; g != nil && g.Status != 404 && g.Status != 410 {
 		state := "invalid"

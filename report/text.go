@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ var Codes = []string{
 	"tracking-before-consent",
 	"tracking-after-reject",
 	"consent-not-recorded",
+	"cookieless-pings",
 	"gpc-not-honored",
 	"dnt-not-honored",
 	"undisclosed-vendor",
@@ -41,6 +43,8 @@ var codeInfo = map[string]struct{ Check, Explain string }{
 		"Analytics or advertising kept running after the visitor clicked the banner's own \"reject all\" control."},
 	"consent-not-recorded": {"The reject choice is remembered",
 		"After the visitor rejected cookies, the next pages showed the banner again or started trackers that had stopped: the choice was not kept."},
+	"cookieless-pings": {"No cookieless Google pings before consent or after reject",
+		"Google's tag ran in Consent Mode with storage denied: it stored no cookie, but still sent pings with the page address, browser details and IP address to Google before the visitor agreed, or after they rejected."},
 	"gpc-not-honored": {"Global Privacy Control is honoured",
 		"The policy promises to respect the Global Privacy Control opt-out signal, but advertising or marketing services kept running when the browser sent it."},
 	"dnt-not-honored": {"Do Not Track is honoured",
@@ -72,7 +76,7 @@ func checkName(code string) string {
 // without a policy they could not run. "" means the check ran.
 func checkSkipped(code string, policyFound bool) string {
 	switch {
-	case policyFound || code == "tracking-before-consent":
+	case policyFound || code == "tracking-before-consent" || code == "cookieless-pings":
 		return ""
 	case code == "policy-not-found":
 		return "No policy found"
@@ -90,6 +94,16 @@ func checkSkippedIn(r *Report, code string) string {
 			}
 		}
 		return "Not checked: no reject journey"
+	}
+	if code == "cookieless-pings" {
+		if !r.Consent.Banner {
+			return "Not checked: no consent banner"
+		}
+		if !slices.ContainsFunc(r.Trackers, func(t Tracker) bool {
+			return slices.ContainsFunc(slices.Collect(maps.Values(t.ConsentMode)), func(m *TrackerConsentMode) bool { return m != nil && len(m.GCS) > 0 })
+		}) {
+			return "Not applicable: no Google hit carried Consent Mode"
+		}
 	}
 	return checkSkipped(code, policyFound(r))
 }
@@ -114,6 +128,57 @@ func journeyLine(j ConsentJourney) string {
 		s += "; no reject option on the first layer"
 	}
 	return s
+}
+
+// JourneyDetail is what the consent section says about one journey, line
+// by line: the banner, what answered it, the consent state it left
+// behind (decoded, in words) and what still ran.
+type JourneyDetail struct {
+	Banner   string
+	Answer   string
+	State    []string
+	StillRan string
+}
+
+// journeyDetail describes j for the consent section of every format.
+func journeyDetail(j ConsentJourney) JourneyDetail {
+	d := JourneyDetail{Banner: "a banner of no known consent platform", Answer: journeyLine(j)}
+	if j.CMP != nil {
+		d.Banner = "the " + *j.CMP + " banner"
+	}
+	if !j.Operated() {
+		return d
+	}
+	switch {
+	case len(j.State) == 0:
+		d.State = []string{"No consent state readable: the page has no TCF or GPP API, no euconsent-v2 cookie and no Google Consent Mode."}
+	default:
+		for i, st := range j.State {
+			lead := "Later (" + st.Page + "): "
+			switch {
+			case i == 0 && st.AfterChoice:
+				lead = "Right after the choice: "
+			case i == 0:
+				lead = "On " + st.Page + ": "
+			}
+			for _, w := range st.Words {
+				d.State = append(d.State, lead+w)
+			}
+			if n := len(st.SameOn); n > 0 {
+				d.State = append(d.State, fmt.Sprintf("The same on %d later page(s).", n))
+			}
+			if i == 3 && len(j.State) > 4 {
+				d.State = append(d.State, fmt.Sprintf("… and %d more state change(s), in the JSON report.", len(j.State)-4))
+				break
+			}
+		}
+	}
+	if len(j.VendorsLater) == 0 {
+		d.StillRan = "no recognised tracker ran on the later pages"
+	} else {
+		d.StillRan = "still ran on the later pages: " + strings.Join(j.VendorsLater, ", ")
+	}
+	return d
 }
 
 // explain returns the plain-language meaning of code ("" when unknown).

@@ -22,9 +22,15 @@
 //   - Tracking after "reject all" (the reject profile's consent journey):
 //     high for an advertising vendor, medium for an analytics or
 //     marketing-automation vendor or an analytics/marketing cookie.
-//   - The reject choice not recorded on later pages: high when an
-//     advertising vendor comes back, medium for analytics or marketing
-//     automation, low when only the banner comes back.
+//   - The reject choice not recorded: high when the consent state the
+//     reject left (TC string, Google Consent Mode) records consent to TCF
+//     purpose 1 or grants an ad_* signal, or an advertising vendor comes
+//     back on later pages; medium when it grants only analytics_storage or
+//     analytics / marketing automation comes back; low when only the
+//     banner comes back.
+//   - A Google tag that, under Consent Mode with storage denied, sent only
+//     cookieless pings before consent or after reject (no cookie of its
+//     own): low — a lesser finding than one that set cookies.
 //   - No policy found: high when the site runs advertising or analytics
 //     trackers, medium otherwise.
 //   - An undeclared cookie or a lifetime longer than declared: medium for
@@ -63,7 +69,7 @@ const (
 // Codes lists every finding code, in documentation order.
 var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodePolicyContradiction, CodeUndisclosedCookie,
 	CodeCookieLifetimeMismatch, CodeGPCNotHonored, CodeDNTNotHonored, CodeDNTUndisclosed, CodeTrackingBeforeConsent,
-	CodeTrackingAfterReject, CodeConsentNotRecorded}
+	CodeTrackingAfterReject, CodeConsentNotRecorded, CodeCookielessPings}
 
 // Vendor categories, as the detector catalogue names them.
 const (

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/privscan/privscan/detectors/consentstate"
 	"github.com/privscan/privscan/report"
 )
 
@@ -20,6 +21,12 @@ const (
 	// pages: the banner comes back, or trackers that were absent on the
 	// page right after the click run on later pages.
 	CodeConsentNotRecorded = "consent-not-recorded"
+	// CodeCookielessPings: a Google tag running under Consent Mode with
+	// storage denied sent cookieless pings (no cookie of its own) before
+	// the visitor answered the banner, or after "reject all". Lower than
+	// tracking-before-consent / tracking-after-reject, which need cookies
+	// or a vendor without Consent Mode.
+	CodeCookielessPings = "cookieless-pings"
 )
 
 // ConsentFindings returns the findings of the consent journeys in
@@ -93,6 +100,7 @@ func (a *auditor) consentJourneys() {
 			if seenUnder(t, "accept") {
 				detail += " It runs after \"accept\" too: the choice makes no difference to it."
 			}
+			detail += tcfVendorWords(j, t)
 			return fmt.Sprintf("%s keeps tracking after the visitor rejects cookies", t.Name), detail + dark
 		},
 		cookie: func(c report.Cookie) (string, string) {
@@ -130,7 +138,13 @@ func (a *auditor) trackingDespiteBanner(b bannerBreach) {
 			continue
 		}
 		flagged[t.Vendor] = true
-		title, detail := b.vendor(t, a.cookiesOf(t.Vendor, b.profile))
+		cookies := a.cookiesOf(t.Vendor, b.profile)
+		if cookieless(t, b.profile, cookies) {
+			a.cookielessPings(t, b)
+			continue
+		}
+		title, detail := b.vendor(t, cookies)
+		detail += consentModeWords(t, b.profile)
 		a.add(report.Finding{Code: b.code, Severity: baseVendorSeverity(t.Category), Vendor: ptr(t.Vendor), Title: title, Detail: detail,
 			Evidence: slices.Concat(b.lead, evidenceFor(t, b.profile, b.maxEvidence))}, "vendor:"+t.Vendor)
 	}
@@ -153,17 +167,18 @@ func (a *auditor) consentNotRecorded(j *report.ConsentJourney, how, dark string)
 			continue
 		}
 		for _, t := range a.r.Trackers {
-			if t.Vendor == slug {
+			if t.Vendor == slug && !cookieless(t, "reject", a.cookiesOf(t.Vendor, "reject")) {
 				returned = append(returned, t)
 			}
 		}
 	}
-	if len(j.BannerReturned) == 0 && len(returned) == 0 {
+	stateSev, stateParts, stateEv := stateNotRecorded(j)
+	if len(j.BannerReturned) == 0 && len(returned) == 0 && len(stateParts) == 0 {
 		return
 	}
-	sev := report.Low
-	var parts []string
-	ev := []report.Evidence{journeyEvidence(j)}
+	sev := max(report.Low, stateSev)
+	parts := stateParts
+	ev := append([]report.Evidence{journeyEvidence(j)}, stateEv...)
 	if n := len(j.BannerReturned); n > 0 {
 		parts = append(parts, fmt.Sprintf("the banner was shown again on %d later page(s) (%s)", n, strings.Join(firstN(j.BannerReturned, 3), ", ")))
 		for _, p := range firstN(j.BannerReturned, 3) {
@@ -179,8 +194,12 @@ func (a *auditor) consentNotRecorded(j *report.ConsentJourney, how, dark string)
 		}
 		parts = append(parts, fmt.Sprintf("%s did not run on the page right after the click but ran on later pages", strings.Join(names, ", ")))
 	}
+	title := "The site forgets the visitor's \"reject\" choice on the next pages"
+	if len(stateParts) > 0 {
+		title = "The site records the visitor's \"reject\" as consent"
+	}
 	a.add(report.Finding{Code: CodeConsentNotRecorded, Severity: sev,
-		Title:    "The site forgets the visitor's \"reject\" choice on the next pages",
+		Title:    title,
 		Detail:   fmt.Sprintf("The scan %s; then %s.%s", how, strings.Join(parts, "; and "), dark),
 		Evidence: ev}, "reject")
 }
@@ -188,6 +207,197 @@ func (a *auditor) consentNotRecorded(j *report.ConsentJourney, how, dark string)
 func firstN(s []string, n int) []string {
 	if len(s) > n {
 		return s[:n]
+	}
+	return s
+}
+
+// cookieless reports whether t, under profile, ran only as Google Consent
+// Mode's cookieless pings: every hit carried storage denied for the
+// vendor's kind of storage, and no cookie of the vendor was present.
+func cookieless(t report.Tracker, profile string, cookies []string) bool {
+	cm := t.ConsentMode[profile]
+	if cm == nil || cm.Hits == 0 || len(cookies) > 0 {
+		return false
+	}
+	if t.Category == CategoryAdvertising {
+		return cm.AdStorage == consentstate.Denied
+	}
+	return cm.AnalyticsStorage == consentstate.Denied
+}
+
+// cookielessPings makes the cookieless-pings finding for t under b's
+// profile.
+func (a *auditor) cookielessPings(t report.Tracker, b bannerBreach) {
+	cm := t.ConsentMode[b.profile]
+	when, title := "before the visitor answered the consent banner", fmt.Sprintf("%s sent cookieless pings before consent (Consent Mode, storage denied)", t.Name)
+	if b.profile == "reject" {
+		when, title = "after the visitor rejected cookies", fmt.Sprintf("%s sent cookieless pings after \"reject\" (Consent Mode, storage denied)", t.Name)
+	}
+	detail := fmt.Sprintf("%s ran %s under Google Consent Mode with storage denied: %d hit(s) to Google (gcs %s) and no cookie of its own. "+
+		"No identifier was stored, but each ping still sends the page address, the browser's details and the visitor's IP address to Google; "+
+		"whether that needs consent is a matter for the site's legal assessment.", t.Name, when, cm.Hits, orNone(cm.GCS))
+	a.add(report.Finding{Code: CodeCookielessPings, Severity: report.Low, Vendor: ptr(t.Vendor), Title: title, Detail: detail,
+		Evidence: slices.Concat(b.lead, evidenceFor(t, b.profile, 3))}, "vendor:"+t.Vendor+":"+b.profile)
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "not sent"
+	}
+	return strings.Join(s, ", ")
+}
+
+// consentModeWords adds what Google's hits said about consent, when they
+// carried Consent Mode parameters.
+func consentModeWords(t report.Tracker, profile string) string {
+	cm := t.ConsentMode[profile]
+	if cm == nil || len(cm.GCS) == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(" Its hits carried Consent Mode gcs %s (ad_storage %s, analytics_storage %s)", strings.Join(cm.GCS, ", "),
+		orUnset(cm.AdStorage), orUnset(cm.AnalyticsStorage))
+	if profile == "baseline" && (cm.AdStorage == consentstate.Granted || cm.AnalyticsStorage == consentstate.Granted) {
+		s += ": storage was granted before the visitor chose"
+	}
+	return s + "."
+}
+
+func orUnset(s string) string {
+	if s == "" {
+		return "not set"
+	}
+	return s
+}
+
+// lastTCF is the last decoded TC string the journey's state holds.
+func lastTCF(j *report.ConsentJourney) *report.TCFState {
+	for i := len(j.State) - 1; i >= 0; i-- {
+		if t := j.State[i].TCF; t != nil && t.CMPID != 0 {
+			return t
+		}
+	}
+	return nil
+}
+
+// tcfVendorWords names the TCF vendor behind t and what the reject's TC
+// string says about it, when the site uses TCF.
+func tcfVendorWords(j *report.ConsentJourney, t report.Tracker) string {
+	tc := lastTCF(j)
+	if tc == nil {
+		return ""
+	}
+	v, ok := consentstate.GVLFor(t.Vendor)
+	if !ok {
+		return fmt.Sprintf(" The site uses the IAB TCF, but %s is not a Global Vendor List vendor privscan knows, so the TC string cannot govern it.", t.Name)
+	}
+	switch {
+	case slices.Contains(tc.VendorConsents, v.ID):
+		return fmt.Sprintf(" It is TCF vendor %d (%s) on the Global Vendor List, and the TC string the reject left gives it consent.", v.ID, v.Name)
+	case slices.Contains(tc.VendorLegitimateInterests, v.ID):
+		return fmt.Sprintf(" It is TCF vendor %d (%s) on the Global Vendor List; the TC string the reject left gives it no consent, only legitimate interest — which TCF v2.2 does not allow for storing or reading information on the device (purpose 1).", v.ID, v.Name)
+	}
+	return fmt.Sprintf(" It is TCF vendor %d (%s) on the Global Vendor List, and it fired although the TC string the reject left gives it no consent.", v.ID, v.Name)
+}
+
+// stateNotRecorded reads the consent state the reject left: a TC string
+// with purpose 1 consent, or Consent Mode granted (in the dataLayer or on
+// Google's hits), means the reject was recorded as consent.
+func stateNotRecorded(j *report.ConsentJourney) (report.Severity, []string, []report.Evidence) {
+	sev := report.Info
+	var parts []string
+	var ev []report.Evidence
+	where := func(st report.ConsentState) string {
+		if st.AfterChoice {
+			return "right after the click"
+		}
+		return "on " + st.Page
+	}
+	for _, st := range j.State {
+		if t := st.TCF; t != nil && t.CMPID != 0 && slices.Contains(t.PurposeConsents, 1) {
+			src := "__tcfapi"
+			kind := "global"
+			if t.Source == "cookie" {
+				src, kind = "the euconsent-v2 cookie", "cookie"
+			}
+			parts = append(parts, fmt.Sprintf("the TC string (%s, CMP %d) %s records consent to purposes %s — purpose 1 is storing and reading information on the device — with %d vendor(s) consented",
+				src, t.CMPID, where(st), joinInts(t.PurposeConsents), len(t.VendorConsents)))
+			ev = append(ev, report.Evidence{Kind: kind, Profile: "reject", Page: st.Page, Detail: "TC string after \"reject\": " + clipTC(t.TCString)})
+			sev = report.High
+			break
+		}
+	}
+	for _, st := range j.State {
+		cm := st.ConsentMode
+		if cm == nil {
+			continue
+		}
+		var granted []string
+		for _, k := range consentstate.ConsentModeSignals {
+			if cm.State[k] == consentstate.Granted {
+				granted = append(granted, k)
+			}
+		}
+		var hitGranted []string
+		for _, h := range cm.Hits {
+			if h.AdStorage == consentstate.Granted || h.AnalyticsStorage == consentstate.Granted {
+				hitGranted = append(hitGranted, "gcs="+h.GCS)
+				ev = append(ev, report.Evidence{Kind: "request", Profile: "reject", Page: st.Page, Detail: h.URL})
+				break
+			}
+		}
+		if len(granted) == 0 && len(hitGranted) == 0 {
+			continue
+		}
+		s := "Google Consent Mode " + where(st)
+		if len(granted) > 0 {
+			s += " was set to granted for " + strings.Join(granted, ", ") + " (dataLayer consent update)"
+			ev = append(ev, report.Evidence{Kind: "global", Profile: "reject", Page: st.Page, Detail: "dataLayer consent state after \"reject\": " + strings.Join(granted, ", ") + " granted"})
+		}
+		if len(hitGranted) > 0 {
+			if len(granted) > 0 {
+				s += ", and"
+			}
+			s += " Google's hits carried " + strings.Join(hitGranted, ", ")
+		}
+		parts = append(parts, s)
+		adGranted := slices.ContainsFunc(granted, func(k string) bool { return strings.HasPrefix(k, "ad_") })
+		for _, h := range cm.Hits {
+			adGranted = adGranted || h.AdStorage == consentstate.Granted
+		}
+		if adGranted {
+			sev = report.High
+		} else {
+			sev = max(sev, report.Medium)
+		}
+		break
+	}
+	return sev, parts, ev
+}
+
+// joinInts renders sorted ids with runs as ranges: "1–4, 7, 9–11".
+func joinInts(ids []int) string {
+	var s []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) && ids[j+1] == ids[j]+1 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			s = append(s, fmt.Sprintf("%d–%d", ids[i], ids[j]))
+		case j > i:
+			s = append(s, fmt.Sprint(ids[i]), fmt.Sprint(ids[j]))
+		default:
+			s = append(s, fmt.Sprint(ids[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(s, ", ")
+}
+
+func clipTC(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
 	}
 	return s
 }

@@ -44,6 +44,7 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 			r.ThirdParties = res.ThirdParties
 			r.Consent = res.Consent
 			r.Signals = res.Signals
+			attachConsentMode(r, obs.Visits)
 			r.Cookies = CookiesOf(obs.Home, obs.Visits, obs.FinalJars, obs.Options.ShowValues)
 			for i := range r.Cookies {
 				c := &r.Cookies[i]

@@ -103,7 +103,7 @@ func (s *Scanner) finishJourneys(r *report.Report, obs *Observations, runs []*jo
 		j := jr.j
 		cj := report.ConsentJourney{Profile: string(jr.profile), Page: jr.home, Method: string(j.Method), Clicked: j.Clicked,
 			SecondLayer: j.SecondLayer, RejectOnFirstLayer: j.RejectOnFirstLayer, BannerClosed: j.BannerClosed,
-			Steps: j.Steps, Error: j.Error, VendorsAfterChoice: []string{}, VendorsLater: []string{}}
+			Steps: j.Steps, Error: j.Error, VendorsAfterChoice: []string{}, VendorsLater: []string{}, State: []report.ConsentState{}}
 		if j.CMP != "" {
 			cmp := j.CMP
 			cj.CMP = &cmp
@@ -115,6 +115,7 @@ func (s *Scanner) finishJourneys(r *report.Report, obs *Observations, runs []*jo
 			cj.ScreenshotAfter = jr.after.Screenshot
 		}
 		if j.Done() {
+			cj.State = journeyStates(jr, obs.Visits)
 			for _, v := range obs.Visits {
 				if v.Profile != jr.profile {
 					continue
@@ -164,6 +165,34 @@ func (s *Scanner) finishJourneys(r *report.Report, obs *Observations, runs []*jo
 			r.Errors = append(r.Errors, n)
 		}
 	}
+}
+
+// journeyStates reads the consent state the journey's choice left
+// behind: on the page right after the choice, then on each later page of
+// the profile, in visit order.
+func journeyStates(jr *journeyRun, visits []*crawler.Visit) []report.ConsentState {
+	out := []report.ConsentState{}
+	if jr.after != nil {
+		if st, ok := pageConsentState(jr.after); ok {
+			st.AfterChoice = true
+			out = append(out, st)
+		}
+	}
+	for _, v := range visits {
+		if v.Profile != jr.profile || v.Error != "" {
+			continue
+		}
+		st, ok := pageConsentState(v)
+		if !ok {
+			continue
+		}
+		if n := len(out); n > 0 && slices.Equal(out[n-1].Words, st.Words) {
+			out[n-1].SameOn = append(out[n-1].SameOn, v.URL)
+			continue
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // journeyFailed is the report note for a journey that could not answer
