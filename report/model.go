@@ -95,15 +95,56 @@ type Evidence struct {
 	Detail  string `json:"detail"`
 }
 
-// Tracker is a vendor seen on the site.
+// Tracker is one product of a vendor seen on the site. A vendor seen as
+// two products (the Meta Pixel and Facebook's social plugins) is two
+// trackers with the same Vendor.
 type Tracker struct {
-	Vendor   string     `json:"vendor"`
-	Name     string     `json:"name"`
-	Category string     `json:"category"`
-	IDs      []string   `json:"ids"`
-	Profiles []string   `json:"profiles"`
+	Vendor string `json:"vendor"`
+	// Name is the product's display name; Category the product's category
+	// (findings' severities follow it).
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	// Product names what was seen ("Meta Pixel", "Facebook social
+	// plugins"); null when the source cannot tell products apart.
+	Product *string `json:"product"`
+	// Source says where the identification came from: "catalogue" (a
+	// deep vendor rule), "entity" (the third-party entity table) or
+	// "cookie-db" (the Open Cookie Database).
+	Source string   `json:"source,omitempty"`
+	IDs    []string `json:"ids"`
+	// Profiles are the profiles in which the vendor's own code ran: its
+	// requests, cookies, or globals its code defined. A tag that is only
+	// present in a page (an inline snippet, a <script src> that never
+	// loaded, a consent-blocked tag) does not count.
+	Profiles []string `json:"profiles"`
+	// Blocked are the profiles in which a tag of the vendor was on a page
+	// but the browser never executed it (a consent manager's
+	// type="text/plain" tag, markup inside <noscript> or <template>) and
+	// the vendor did not run otherwise.
+	Blocked  []string   `json:"blocked"`
 	Pages    []string   `json:"pages"`
 	Evidence []Evidence `json:"evidence"`
+	// OtherProduct is set by the detector when Product is not the vendor's
+	// main product. It only shapes finding keys (Key), which the audit
+	// computes in the same process, so it is not part of the JSON.
+	OtherProduct bool `json:"-"`
+}
+
+// Tracker sources (Tracker.Source).
+const (
+	SourceCatalogue = "catalogue"
+	SourceEntity    = "entity"
+	SourceCookieDB  = "cookie-db"
+)
+
+// Key is the tracker's key in findings: the vendor slug for the vendor's
+// main product (so that finding ids made before products existed stay
+// the same), "vendor/product" for its other products.
+func (t Tracker) Key() string {
+	if t.OtherProduct && t.Product != nil {
+		return t.Vendor + "/" + *t.Product
+	}
+	return t.Vendor
 }
 
 // Cookie is one cookie (name, domain, path) seen in any profile.

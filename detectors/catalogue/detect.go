@@ -33,46 +33,88 @@ func (c *Catalogue) Detect(site string, visits []*crawler.Visit) []report.Tracke
 // DetectParsed is Detect for callers that already parsed each visit's HTML
 // (docs[i] belongs to visits[i]; a nil entry is parsed here).
 func (c *Catalogue) DetectParsed(site string, visits []*crawler.Visit, docs []*goquery.Document) []report.Tracker {
-	acc := map[*Vendor]*tracker{}
+	d := &detection{acc: map[*Product]*tracker{}}
 	for i, v := range visits {
 		if v == nil {
 			continue
 		}
-		var d *goquery.Document
+		var doc *goquery.Document
 		if i < len(docs) {
-			d = docs[i]
+			doc = docs[i]
 		}
-		c.detectVisit(acc, site, v, d)
+		c.detectVisit(d, site, v, doc)
 	}
-	return finish(acc)
+	d.resolveShared()
+	return finish(d.acc)
 }
 
+// detection accumulates one site's trackers, one per product seen.
+type detection struct {
+	acc map[*Product]*tracker
+	// deferred are shared-cookie hits of visits where no product of the
+	// vendor ran: they go to the product seen under the same profile.
+	deferred []sharedHit
+}
+
+// sharedHit is a hit of a cookie every product of a vendor sets.
+type sharedHit struct {
+	m                     Match
+	profile, page, detail string
+}
+
+// Evidence states: what an observation says of the vendor's code.
+const (
+	stateActive  = iota // its code ran: a request, a cookie, a global it defined
+	statePresent        // on the page, but no sign that its code ran
+	stateBlocked        // on the page as a tag the browser did not execute
+)
+
 type tracker struct {
-	vendor   *Vendor
+	product  *Product
 	ids      map[string]bool
-	profiles map[string]bool
 	pages    map[string]bool
+	active   map[string]bool // profiles with active evidence
+	blocked  map[string]bool // profiles with blocked evidence
+	seen     map[string]bool // profiles with any evidence
 	evidence []report.Evidence
-	seen     map[report.Evidence]bool
+	dedup    map[report.Evidence]bool
 	perKind  map[string]int // kind + "\x00" + profile → count
 }
 
-func (t *tracker) add(kind, profile, page, detail string, ids []string) {
+func (d *detection) tracker(p *Product) *tracker {
+	t := d.acc[p]
+	if t == nil {
+		t = &tracker{
+			product: p, ids: map[string]bool{}, pages: map[string]bool{}, active: map[string]bool{},
+			blocked: map[string]bool{}, seen: map[string]bool{}, dedup: map[report.Evidence]bool{}, perKind: map[string]int{},
+		}
+		d.acc[p] = t
+	}
+	return t
+}
+
+func (t *tracker) add(kind, profile, page, detail string, ids []string, state int) {
 	for _, id := range ids {
 		t.ids[id] = true
 	}
-	t.profiles[profile] = true
+	t.seen[profile] = true
+	switch state {
+	case stateActive:
+		t.active[profile] = true
+	case stateBlocked:
+		t.blocked[profile] = true
+	}
 	if page != "" {
 		t.pages[page] = true
 	}
 	if len(detail) > maxDetail {
-		detail = detail[:maxDetail-3] + "..."
+		detail = strings.ToValidUTF8(detail[:maxDetail-3], "") + "..."
 	}
 	key := report.Evidence{Kind: kind, Profile: profile, Detail: detail}
-	if t.seen[key] {
+	if t.dedup[key] {
 		return
 	}
-	t.seen[key] = true
+	t.dedup[key] = true
 	k := kind + "\x00" + profile
 	if t.perKind[k] >= MaxEvidencePerKind {
 		return
@@ -81,29 +123,62 @@ func (t *tracker) add(kind, profile, page, detail string, ids []string) {
 	t.evidence = append(t.evidence, report.Evidence{Kind: kind, Profile: profile, Page: page, Detail: detail})
 }
 
-func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawler.Visit, doc *goquery.Document) {
+// resolveShared attributes the deferred shared-cookie hits: to the
+// vendor's products seen under the same profile, else to any of its
+// products seen, else to its main product.
+func (d *detection) resolveShared() {
+	for _, h := range d.deferred {
+		v := h.m.Matcher.Vendor
+		var targets []*Product
+		for _, p := range v.Products {
+			if t := d.acc[p]; t != nil && t.seen[h.profile] {
+				targets = append(targets, p)
+			}
+		}
+		if len(targets) == 0 {
+			for _, p := range v.Products {
+				if d.acc[p] != nil {
+					targets = append(targets, p)
+				}
+			}
+		}
+		if len(targets) == 0 {
+			targets = v.Products[:1]
+		}
+		for _, p := range targets {
+			d.tracker(p).add("cookie", h.profile, h.page, h.detail, h.m.IDs, stateActive)
+		}
+	}
+	d.deferred = nil
+}
+
+func (c *Catalogue) detectVisit(d *detection, site string, v *crawler.Visit, doc *goquery.Document) {
 	profile := string(v.Profile)
 	page := v.URL
-	hit := func(kind string, m Match, detail string) {
-		t := acc[m.Matcher.Vendor]
-		if t == nil {
-			t = &tracker{
-				vendor: m.Matcher.Vendor, ids: map[string]bool{}, profiles: map[string]bool{},
-				pages: map[string]bool{}, seen: map[report.Evidence]bool{}, perKind: map[string]int{},
-			}
-			acc[m.Matcher.Vendor] = t
+	var shared []sharedHit
+	inVisit := map[*Product]bool{}
+	hit := func(kind string, m Match, detail string, state int) {
+		detail = m.Matcher.Detail + ": " + detail
+		if m.Matcher.Shared {
+			shared = append(shared, sharedHit{m: m, profile: profile, page: page, detail: detail})
+			return
 		}
-		t.add(kind, profile, page, m.Matcher.Detail+": "+detail, m.IDs)
+		if m.Matcher.Stub && state == stateActive {
+			state = statePresent
+			detail = m.Matcher.Detail + stubNote + strings.TrimPrefix(detail, m.Matcher.Detail+": ")
+		}
+		inVisit[m.Matcher.Product] = true
+		d.tracker(m.Matcher.Product).add(kind, profile, page, detail, m.IDs, state)
 	}
 
 	for i := range v.Requests {
 		r := &v.Requests[i]
 		for _, m := range c.MatchURL(KindRequest, r.URL) {
-			hit("request", m, r.URL)
+			hit("request", m, r.URL, stateActive)
 		}
 		if strings.EqualFold(r.ResourceType, "script") {
 			for _, m := range c.MatchURL(KindScript, r.URL) {
-				hit("script", m, r.URL)
+				hit("script", m, r.URL, stateActive)
 			}
 		}
 		if len(r.SetCookies) > 0 {
@@ -120,7 +195,7 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 					if sc.Blocked {
 						state = "blocked"
 					}
-					hit("cookie", m, fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state))
+					hit("cookie", m, fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state), stateActive)
 				}
 			}
 		}
@@ -128,7 +203,7 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 
 	for _, ck := range v.Cookies {
 		if m, ok := c.MatchCookie(ck.Name, ck.Domain); ok {
-			hit("cookie", m, fmt.Sprintf("%s (%s)", ck.Name, ck.Domain))
+			hit("cookie", m, fmt.Sprintf("%s (%s)", ck.Name, ck.Domain), stateActive)
 		}
 	}
 	pageHost := ""
@@ -143,52 +218,43 @@ func (c *Catalogue) detectVisit(acc map[*Vendor]*tracker, site string, v *crawle
 		}
 		domain := cookieLineDomain(w.Raw, pageHost)
 		if m, ok := c.MatchCookie(name, domain); ok {
-			d := fmt.Sprintf("%s (%s, document.cookie)", name, domain)
+			detail := fmt.Sprintf("%s (%s, document.cookie)", name, domain)
 			if w.Script != "" {
-				d = fmt.Sprintf("%s (%s, document.cookie by %s)", name, domain, w.Script)
+				detail = fmt.Sprintf("%s (%s, document.cookie by %s)", name, domain, w.Script)
 			}
-			hit("cookie", m, d)
+			hit("cookie", m, detail, stateActive)
 		}
 	}
 
 	for _, m := range c.MatchGlobals(v.Globals) {
-		hit("global", m, m.Matcher.Path+" = "+m.Value)
+		hit("global", m, m.Matcher.Path+" = "+m.Value, stateActive)
 	}
 
 	if doc == nil {
 		doc = dom.Parse(v.HTML)
 	}
-	if doc == nil {
-		return
+	if doc != nil {
+		base, _ := url.Parse(cmp.Or(v.FinalURL, v.URL, site))
+		c.detectMarkup(doc, base, hit)
 	}
-	base, _ := url.Parse(cmp.Or(v.FinalURL, v.URL, site))
-	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
-		if src, ok := s.Attr("src"); ok {
-			abs := dom.Resolve(base, src)
-			if abs == "" {
-				return
+
+	// A cookie every product of the vendor sets belongs to the products
+	// whose code was on this page; with none here, to those seen under
+	// the same profile (resolved when all visits are in).
+	for _, h := range shared {
+		var targets []*Product
+		for _, p := range h.m.Matcher.Vendor.Products {
+			if inVisit[p] {
+				targets = append(targets, p)
 			}
-			// A script element in the DOM is not proof that it ran: consent
-			// managers park scripts as type="text/plain" until consent.
-			for _, m := range c.MatchURL(KindScript, abs) {
-				hit("script", m, staticScriptPrefix+abs)
-			}
-			return
 		}
-		text := s.Text()
-		if strings.TrimSpace(text) == "" {
-			return
+		if len(targets) == 0 {
+			d.deferred = append(d.deferred, h)
+			continue
 		}
-		for _, m := range c.MatchInline(text) {
-			hit("script", m, inlineScriptPrefix+snippet(text, m))
+		for _, p := range targets {
+			d.tracker(p).add("cookie", h.profile, h.page, h.detail, h.m.IDs, stateActive)
 		}
-	})
-	for _, m := range c.MatchDOM(doc) {
-		d := m.Matcher.selSource
-		if m.Value != "" {
-			d += " " + m.Matcher.attr + "=" + m.Value
-		}
-		hit("dom", m, d)
 	}
 }
 
@@ -230,11 +296,21 @@ func cookieLineDomain(line, host string) string {
 // crawler.CompareProfiles).
 func ProfileOrder(a, b string) int { return crawler.CompareProfiles(a, b) }
 
-func finish(acc map[*Vendor]*tracker) []report.Tracker {
+func finish(acc map[*Product]*tracker) []report.Tracker {
 	out := make([]report.Tracker, 0, len(acc))
 	for _, t := range acc {
-		profiles := activeProfiles(t)
+		profiles := keys(t.active)
 		slices.SortFunc(profiles, ProfileOrder)
+		var blocked []string
+		for p := range t.blocked {
+			if !t.active[p] {
+				blocked = append(blocked, p)
+			}
+		}
+		slices.SortFunc(blocked, ProfileOrder)
+		if blocked == nil {
+			blocked = []string{}
+		}
 		ev := t.evidence
 		slices.SortStableFunc(ev, func(a, b report.Evidence) int {
 			return cmp.Or(ProfileOrder(a.Profile, b.Profile), strings.Compare(a.Kind, b.Kind),
@@ -244,50 +320,51 @@ func finish(acc map[*Vendor]*tracker) []report.Tracker {
 		slices.Sort(ids)
 		pages := keys(t.pages)
 		slices.Sort(pages)
+		product := t.product.Name
 		out = append(out, report.Tracker{
-			Vendor: t.vendor.Slug, Name: t.vendor.Name, Category: t.vendor.Category,
-			IDs: ids, Profiles: profiles, Pages: pages, Evidence: ev,
+			Vendor: t.product.Vendor.Slug, Name: t.product.Name, Category: t.product.Category,
+			Product: &product, Source: report.SourceCatalogue, OtherProduct: !t.product.Main(),
+			IDs: ids, Profiles: profiles, Blocked: blocked, Pages: pages, Evidence: ev,
 		})
 	}
-	slices.SortFunc(out, func(a, b report.Tracker) int { return strings.Compare(a.Vendor, b.Vendor) })
+	slices.SortFunc(out, func(a, b report.Tracker) int {
+		return cmp.Or(strings.Compare(a.Vendor, b.Vendor), cmp.Compare(boolInt(a.OtherProduct), boolInt(b.OtherProduct)),
+			strings.Compare(a.Name, b.Name))
+	})
 	return out
 }
 
-// Evidence detail prefixes of scripts seen in the DOM rather than loaded.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Evidence detail conventions of code that is present in a page but did
+// not run (see ActiveEvidence).
 const (
 	inlineScriptPrefix = "inline <script> "
 	staticScriptPrefix = "<script src> "
+	// stubNote marks a global that the site's loader snippet defines.
+	stubNote = " (defined by the site's loader snippet, not proof the vendor's code loaded): "
 )
 
-// ActiveEvidence reports whether an observation shows the vendor doing
-// something: a request, a cookie, a global its code defined, or a script
-// that loaded. Code only present in the page (an inline snippet a consent or
-// signal check skipped, a script parked as text/plain, a noscript pixel)
-// does not.
+// ActiveEvidence reports whether an observation shows the vendor's own code
+// doing something: a request, a cookie, a global its code defined, or a
+// script that loaded. Code only present in the page — an inline snippet, a
+// <script src> the browser did not load, a queueing stub the snippet
+// defined, a consent-blocked tag, a noscript pixel — does not.
 func ActiveEvidence(e report.Evidence) bool {
 	switch e.Kind {
-	case "request", "cookie", "global":
+	case "request", "cookie":
 		return true
+	case "global":
+		return !strings.Contains(e.Detail, stubNote)
 	case "script":
 		return !strings.Contains(e.Detail, inlineScriptPrefix) && !strings.Contains(e.Detail, staticScriptPrefix)
 	}
 	return false
-}
-
-// activeProfiles are the profiles in which the vendor was active (see
-// ActiveEvidence); a vendor that is only present in pages counts in the
-// profiles it was seen in, since that is all there is of it.
-func activeProfiles(t *tracker) []string {
-	active := map[string]bool{}
-	for _, e := range t.evidence {
-		if ActiveEvidence(e) {
-			active[e.Profile] = true
-		}
-	}
-	if len(active) == 0 {
-		return keys(t.profiles)
-	}
-	return keys(active)
 }
 
 func keys(m map[string]bool) []string {
