@@ -31,6 +31,9 @@ type Report struct {
 	Policy        *Policy      `json:"policy"`
 	Findings      []Finding    `json:"findings"`
 	Suppressed    []Finding    `json:"suppressed,omitempty"`
+	// Checks say, per finding code, whether the check passed, failed,
+	// did not apply or could not be completed, and what it could see.
+	Checks []Check `json:"checks"`
 	Summary       Summary      `json:"summary"`
 	// Observations are the raw per-visit records (with --observations).
 	Observations []Observation `json:"observations,omitempty"`
@@ -286,7 +289,11 @@ type Policy struct {
 
 // PolicyVendor is a vendor the policy names as used or denies.
 type PolicyVendor struct {
-	Vendor  string `json:"vendor"`
+	Vendor string `json:"vendor"`
+	// Product is the vendor's product the sentence names ("Facebook
+	// social plugins"), null when it names only the company; a stance on
+	// one product says nothing of the vendor's others.
+	Product *string `json:"product"`
 	Stance  string `json:"stance"` // uses | denies
 	Quote   string `json:"quote"`
 	Heading string `json:"heading,omitempty"`
@@ -324,6 +331,38 @@ type Finding struct {
 	// SuppressedBecause is set on suppressed findings.
 	SuppressedBecause string `json:"suppressed_because,omitempty"`
 }
+
+// Check statuses (Check.Status).
+const (
+	CheckPassed        = "passed"
+	CheckFailed        = "failed"
+	CheckNotApplicable = "not-applicable"
+	CheckIncomplete    = "incomplete"
+)
+
+// Check is the outcome of the check behind one finding code. A check that
+// had nothing to test is not-applicable, one that could not run is
+// incomplete; neither is ever reported as passed.
+type Check struct {
+	Code   string `json:"code"`
+	Status string `json:"status"`
+	// Covered says what the check could see (recognised vendors,
+	// unclassified third parties, pages, profiles), or why it did not
+	// apply or could not run.
+	Covered string `json:"covered"`
+}
+
+// Vendor and product categories (the catalogue's, and Tracker.Category).
+const (
+	CategoryAnalytics   = "analytics"
+	CategoryAdvertising = "advertising"
+	CategoryTagManager  = "tag-manager"
+	CategoryMarketing   = "marketing-automation"
+	CategorySecurity    = "security"
+	CategoryFunctional  = "functional"
+	CategorySocial      = "social"
+	CategoryConsent     = "consent"
+)
 
 // Summary counts findings by severity.
 type Summary struct {

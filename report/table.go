@@ -194,6 +194,24 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 		t.table(true, headers, rows)
 	}
 
+	if checks := reportChecks(r); len(checks) > 0 {
+		t.heading("CHECKS", len(checks))
+		var rows [][]string
+		for _, c := range checks {
+			result := checkResult(c)
+			switch c.Status {
+			case CheckPassed:
+				result = t.style(ansiGreen, result)
+			case CheckFailed:
+				result = t.style(ansiRed, result)
+			default:
+				result = t.style(ansiDim, result)
+			}
+			rows = append(rows, []string{cut(checkName(c.Code), 50), result, cut(c.Covered, 400)})
+		}
+		t.table(true, []string{"Check", "Result", "Covered"}, rows)
+	}
+
 	if len(r.Trackers) > 0 {
 		t.heading("TRACKERS", len(r.Trackers))
 		headers := []string{"Vendor", "IDs"}
@@ -206,6 +224,8 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 			marketing := isMarketing(tr)
 			for _, p := range r.Profiles {
 				switch {
+				case !slices.Contains(tr.Profiles, p) && slices.Contains(tr.Blocked, p):
+					row = append(row, t.style(ansiDim, "blocked"))
 				case !slices.Contains(tr.Profiles, p):
 					row = append(row, t.style(ansiDim, "✗"))
 				case marketing && optOutProfile(p):

@@ -13,22 +13,6 @@ import (
 // Shared vocabulary of the human-readable writers (table, HTML, Markdown,
 // CSV, JUnit): labels, plain-language explanations and small formatters.
 
-// Codes lists the v1 finding codes (DESIGN.md) in the order a reader should
-// meet them. JUnit writes one passing test case per code with no finding.
-var Codes = []string{
-	"policy-not-found",
-	"tracking-before-consent",
-	"tracking-after-reject",
-	"consent-not-recorded",
-	"gpc-not-honored",
-	"dnt-not-honored",
-	"undisclosed-vendor",
-	"undisclosed-cookie",
-	"cookie-lifetime-mismatch",
-	"disclosed-not-observed",
-	"dnt-undisclosed",
-}
-
 // codeInfo is the check behind a finding code, in plain language for a
 // client who is not a privacy engineer.
 var codeInfo = map[string]struct{ Check, Explain string }{
@@ -64,31 +48,35 @@ func checkName(code string) string {
 	return code
 }
 
-// checkSkipped says why a check with no finding did not really pass: every
-// check but tracking-before-consent compares behaviour with the policy, so
-// without a policy they could not run. "" means the check ran.
-func checkSkipped(code string, policyFound bool) string {
-	switch {
-	case policyFound || code == "tracking-before-consent":
-		return ""
-	case code == "policy-not-found":
-		return "No policy found"
+// reportChecks returns the report's checks. A report without them (made
+// before checks existed, or by hand) gets one failed check per code with
+// findings and nothing else: what passed is unknown, so nothing reads as
+// passed.
+func reportChecks(r *Report) []Check {
+	if len(r.Checks) > 0 {
+		return r.Checks
 	}
-	return "Not checked: no policy"
+	var out []Check
+	for _, f := range sortedFindings(r.Findings) {
+		if !slices.ContainsFunc(out, func(c Check) bool { return c.Code == f.Code }) {
+			out = append(out, Check{Code: f.Code, Status: CheckFailed, Covered: "this report does not record what the check covered"})
+		}
+	}
+	return out
 }
 
-// checkSkippedIn is checkSkipped for a report: the consent-journey checks
-// need a reject journey that operated the banner, not a policy.
-func checkSkippedIn(r *Report, code string) string {
-	if code == "tracking-after-reject" || code == "consent-not-recorded" {
-		for _, j := range r.Consent.Journeys {
-			if j.Profile == "reject" && j.Operated() {
-				return ""
-			}
-		}
-		return "Not checked: no reject journey"
+// checkResult is a check's status for people: "✓ Passed", "✗ Failed",
+// "Not applicable", "Not checked".
+func checkResult(c Check) string {
+	switch c.Status {
+	case CheckPassed:
+		return "✓ Passed"
+	case CheckFailed:
+		return "✗ Failed"
+	case CheckNotApplicable:
+		return "Not applicable"
 	}
-	return checkSkipped(code, policyFound(r))
+	return "Not checked"
 }
 
 // journeyLine describes a consent journey in one line.

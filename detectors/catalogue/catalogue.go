@@ -16,6 +16,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/privscan/privscan/report"
 )
 
 //go:embed data/*.yaml
@@ -24,8 +26,8 @@ var builtin embed.FS
 // Categories a vendor may have. The first five are the ones the built-in
 // catalogue uses; the others are accepted in user rules.
 var Categories = []string{
-	"analytics", "advertising", "tag-manager", "marketing-automation", "security",
-	"functional", "social", "consent",
+	report.CategoryAnalytics, report.CategoryAdvertising, report.CategoryTagManager, report.CategoryMarketing,
+	report.CategorySecurity, report.CategoryFunctional, report.CategorySocial, report.CategoryConsent,
 }
 
 // CookieCategories are the categories a cookie can be classified into.

@@ -132,7 +132,7 @@ func (a *auditor) trackingDespiteBanner(b bannerBreach) {
 		flagged[t.Vendor] = true
 		title, detail := b.vendor(t, a.cookiesOf(t.Vendor, b.profile))
 		a.add(report.Finding{Code: b.code, Severity: baseVendorSeverity(t.Category), Vendor: ptr(t.Vendor), Title: title, Detail: detail,
-			Evidence: slices.Concat(b.lead, evidenceFor(t, b.profile, b.maxEvidence))}, "vendor:"+t.Vendor)
+			Evidence: slices.Concat(b.lead, evidenceFor(t, b.profile, b.maxEvidence))}, "vendor:"+t.Key())
 	}
 	for _, c := range a.r.Cookies {
 		if !slices.Contains(c.Profiles, b.profile) || !trackingCookie(c) || (c.Vendor != nil && flagged[*c.Vendor]) {
