@@ -210,7 +210,7 @@ type htmlMatrixRow struct {
 type htmlCell struct {
 	Seen    bool
 	Blocked bool // present but held back (consent-blocked, noscript)
-	Signal bool // an advertising vendor seen under an opt-out signal
+	Signal  bool // an advertising vendor seen under an opt-out signal
 }
 
 type htmlCookie struct {

@@ -33,8 +33,8 @@ type Report struct {
 	Suppressed    []Finding    `json:"suppressed,omitempty"`
 	// Checks say, per finding code, whether the check passed, failed,
 	// did not apply or could not be completed, and what it could see.
-	Checks []Check `json:"checks"`
-	Summary       Summary      `json:"summary"`
+	Checks  []Check `json:"checks"`
+	Summary Summary `json:"summary"`
 	// Observations are the raw per-visit records (with --observations).
 	Observations []Observation `json:"observations,omitempty"`
 	// Errors are scan-level problems (not page errors) worth telling the
@@ -294,9 +294,9 @@ type PolicyVendor struct {
 	// social plugins"), null when it names only the company; a stance on
 	// one product says nothing of the vendor's others.
 	Product *string `json:"product"`
-	Stance  string `json:"stance"` // uses | denies
-	Quote   string `json:"quote"`
-	Heading string `json:"heading,omitempty"`
+	Stance  string  `json:"stance"` // uses | denies
+	Quote   string  `json:"quote"`
+	Heading string  `json:"heading,omitempty"`
 }
 
 // PolicyCookie is a cookie the policy declares.
