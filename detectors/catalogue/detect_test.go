@@ -451,6 +451,34 @@ func TestDetectBlocked(t *testing.T) {
 			},
 		},
 		{
+			name: "a tag the plugin already activated (type back to JavaScript) is present, not blocked; its request makes it active",
+			visits: []*crawler.Visit{
+				page(crawler.Baseline, site, crawler.Visit{
+					HTML: `<script type="text/javascript" data-cookieconsent="statistics" async src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9"></script>`,
+				}),
+				page(crawler.GPC, site, crawler.Visit{
+					HTML:     `<script type="module" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9" src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9"></script>`,
+					Requests: []crawler.Request{script("https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9")},
+				}),
+			},
+			want: []state{{"google-analytics", "Google Analytics", []string{"G-97RE5L0TM9"}, []string{"gpc"}, []string{}}},
+		},
+		{
+			name: "data blocks and LinkedIn's IN/ tags are not parked trackers",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<script type="application/ld+json">{"@type":"Organization","sameAs":["https://www.facebook.com/acme"]}</script>
+<script type="IN/Share" data-url="https://www.example.com/"></script>`,
+			})},
+			want: []state{{"linkedin", "LinkedIn plugins", []string{}, []string{}, []string{}}},
+		},
+		{
+			name: "an iframe inside <template> is blocked",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<template id="fb-embed"><iframe src="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme"></iframe></template>`,
+			})},
+			want: []state{{"facebook", "Facebook social plugins", []string{}, []string{}, []string{"baseline"}}},
+		},
+		{
 			name: "parked iframes: Cookiebot and Complianz",
 			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
 				HTML: `<iframe data-cookieconsent="marketing" data-cookieblock-src="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme"></iframe>

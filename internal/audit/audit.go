@@ -256,7 +256,7 @@ func whereSeen(t report.Tracker) string {
 	case len(t.Profiles) > 0:
 		return fmt.Sprintf("was observed on %d page(s) under %s", len(t.Pages), strings.Join(t.Profiles, ", "))
 	case len(t.Blocked) > 0:
-		return fmt.Sprintf("is on %d page(s) as a tag the consent manager held back under %s (it runs once the visitor consents)", len(t.Pages), strings.Join(t.Blocked, ", "))
+		return fmt.Sprintf("is on %d page(s) only as a tag the browser did not run (parked by a consent manager, or inside <noscript>) under %s", len(t.Pages), strings.Join(t.Blocked, ", "))
 	}
 	return fmt.Sprintf("is referenced in the code of %d page(s), although its own code was not seen running", len(t.Pages))
 }

@@ -176,7 +176,7 @@ func (c *checker) seenText(profile, when string, keep func(report.Tracker) bool,
 		parts = append(parts, fmt.Sprintf("recognised %ss that ran %s: %s", kinds, when, list(ran)))
 	}
 	if len(blocked) > 0 {
-		parts = append(parts, fmt.Sprintf("%s held back by the consent manager: %s", plural(len(blocked), "tag", "tags"), list(blocked)))
+		parts = append(parts, fmt.Sprintf("%s on the pages but blocked, never run: %s", plural(len(blocked), "tag", "tags"), list(blocked)))
 	}
 	if u := c.unclassified(profile); len(u) > 0 {
 		parts = append(parts, fmt.Sprintf("%s contacted, not judged: %s", plural(len(u), "unclassified third party", "unclassified third parties"), list(u)))

@@ -47,9 +47,9 @@ func TestChecks(t *testing.T) {
 				Policy:  policy(func(p *report.Policy) { p.Vendors = uses("google-analytics", "facebook") })},
 			want: map[string]report.Check{
 				CodeTrackingBeforeConsent: {Code: CodeTrackingBeforeConsent, Status: report.CheckPassed,
-					Covered: "no recognised analytics, advertising, marketing or social vendor ran before any consent choice (1 page); 2 tags held back by the consent manager: Facebook social plugins, Google Analytics; 1 unclassified third party contacted, not judged: a.example"},
+					Covered: "no recognised analytics, advertising, marketing or social vendor ran before any consent choice (1 page); 2 tags on the pages but blocked, never run: Facebook social plugins, Google Analytics; 1 unclassified third party contacted, not judged: a.example"},
 				CodeTrackingAfterReject: {Code: CodeTrackingAfterReject, Status: report.CheckPassed,
-					Covered: "no recognised analytics, advertising, marketing or social vendor ran after \"reject\" (2 pages); 2 tags held back by the consent manager: Facebook social plugins, Google Analytics; 1 unclassified third party contacted, not judged: b.example; consent blocking works: Facebook social plugins, Google Analytics stayed blocked after \"reject\" and ran after \"accept\""},
+					Covered: "no recognised analytics, advertising, marketing or social vendor ran after \"reject\" (2 pages); 2 tags on the pages but blocked, never run: Facebook social plugins, Google Analytics; 1 unclassified third party contacted, not judged: b.example; consent blocking works: Facebook social plugins, Google Analytics stayed blocked after \"reject\" and ran after \"accept\""},
 				CodeGPCNotHonored: {Code: CodeGPCNotHonored, Status: report.CheckNotApplicable,
 					Covered: "the policy makes no Global Privacy Control promise and the site's gpc.json claims none"},
 				CodeDNTNotHonored:     {Code: CodeDNTNotHonored, Status: report.CheckNotApplicable, Covered: "the scan did not run the dnt profile"},

@@ -147,15 +147,12 @@ func (a *auditor) trackingDespiteBanner(b bannerBreach) {
 // consentNotRecorded: the banner came back, or trackers absent right after
 // the click ran on later pages.
 func (a *auditor) consentNotRecorded(j *report.ConsentJourney, how, dark string) {
+	// Each tracker once, though a vendor seen as two products is listed
+	// twice in the journey.
 	var returned []report.Tracker
-	for _, slug := range j.VendorsLater {
-		if slices.Contains(j.VendorsAfterChoice, slug) {
-			continue
-		}
-		for _, t := range a.r.Trackers {
-			if t.Vendor == slug {
-				returned = append(returned, t)
-			}
+	for _, t := range a.r.Trackers {
+		if slices.Contains(j.VendorsLater, t.Vendor) && !slices.Contains(j.VendorsAfterChoice, t.Vendor) && slices.Contains(t.Profiles, j.Profile) {
+			returned = append(returned, t)
 		}
 	}
 	if len(j.BannerReturned) == 0 && len(returned) == 0 {
