@@ -1,7 +1,5 @@
 package report
 
-import "github.com/privscan/privscan/crawler"
-
 // Observation is the raw record of one page visit under one profile, kept in
 // the report (with --observations) so that every conclusion can be traced
 // back to what the browser saw. Cookie values in it are redacted unless the
@@ -15,7 +13,7 @@ type Observation struct {
 	Storage      []ObservedStorage     `json:"storage,omitempty"`
 	Globals      map[string]string     `json:"globals,omitempty"`
 	APIs         map[string]string     `json:"apis,omitempty"`
-	Overlays     []crawler.Overlay     `json:"overlays,omitempty"`
+	Overlays     []ObservedOverlay     `json:"overlays,omitempty"`
 	Dialogs      []string              `json:"dialogs,omitempty"`
 	Popups       []string              `json:"popups,omitempty"`
 	Downloads    []string              `json:"downloads,omitempty"`
@@ -63,4 +61,12 @@ type ObservedStorage struct {
 	Area   string `json:"area"`
 	Origin string `json:"origin"`
 	Key    string `json:"key"`
+}
+
+// ObservedOverlay is a visible fixed or sticky element of a visit (a
+// candidate consent banner): its CSS selector, text and button labels.
+type ObservedOverlay struct {
+	Selector string   `json:"selector"`
+	Text     string   `json:"text"`
+	Buttons  []string `json:"buttons,omitempty"`
 }

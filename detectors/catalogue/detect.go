@@ -293,8 +293,8 @@ func cookieLineDomain(line, host string) string {
 }
 
 // ProfileOrder sorts profile names as reports show them (see
-// crawler.CompareProfiles).
-func ProfileOrder(a, b string) int { return crawler.CompareProfiles(a, b) }
+// report.CompareProfiles).
+func ProfileOrder(a, b string) int { return report.CompareProfiles(a, b) }
 
 func finish(acc map[*Product]*tracker) []report.Tracker {
 	out := make([]report.Tracker, 0, len(acc))

@@ -595,3 +595,16 @@ func TestDetectProducts(t *testing.T) {
 		})
 	}
 }
+
+// TestProfileOrderAgrees: the report contract's profile order and the
+// crawler's are the same order.
+func TestProfileOrderAgrees(t *testing.T) {
+	names := []string{"baseline", "gpc", "dnt", "reject", "accept", "custom", "another"}
+	for _, a := range names {
+		for _, b := range names {
+			if got, want := report.CompareProfiles(a, b), crawler.CompareProfiles(a, b); got != want {
+				t.Errorf("report.CompareProfiles(%s, %s) = %d, crawler says %d", a, b, got, want)
+			}
+		}
+	}
+}

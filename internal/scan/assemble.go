@@ -284,7 +284,7 @@ func observationsOf(home *url.URL, visits []*crawler.Visit, showValues bool) []r
 	out := make([]report.Observation, 0, len(visits))
 	for _, v := range visits {
 		o := report.Observation{URL: v.URL, Profile: string(v.Profile), Globals: v.Globals, APIs: v.APIs,
-			Dialogs: v.Dialogs, Popups: v.Popups, Downloads: v.Downloads, Overlays: v.Overlays}
+			Dialogs: v.Dialogs, Popups: v.Popups, Downloads: v.Downloads, Overlays: overlaysOf(v.Overlays)}
 		for _, q := range v.Requests {
 			rq := report.ObservedRequest{URL: q.URL, Method: q.Method, Type: q.ResourceType, Status: q.Status,
 				Initiator: q.Initiator, Failed: q.Failed, Error: q.ErrorText}
