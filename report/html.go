@@ -317,7 +317,7 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 
 	for _, t := range r.Trackers {
 		row := htmlMatrixRow{Tracker: t, Marketing: isMarketing(t),
-			Stance: trackerPolicy(r, v.Stances, t.Vendor), StanceQuote: v.Stances[t.Vendor].Quote}
+			Stance: trackerPolicy(r, t), StanceQuote: trackerStance(r, t).Quote}
 		for _, p := range r.Profiles {
 			seen := slices.Contains(t.Profiles, p)
 			row.Cells = append(row.Cells, htmlCell{Seen: seen, Blocked: !seen && slices.Contains(t.Blocked, p), Signal: seen && row.Marketing && optOutProfile(p)})

@@ -98,7 +98,6 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 			p(":---:|")
 		}
 		p("---|\n")
-		stances := policyStances(r)
 		for _, t := range r.Trackers {
 			p("| %s | %s | %s |", mdCell(t.Name), mdCell(t.Category), mdCell(strings.Join(t.IDs, ", ")))
 			for _, pr := range r.Profiles {
@@ -111,7 +110,7 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 					p(" ✗ |")
 				}
 			}
-			if status := trackerPolicy(r, stances, t.Vendor); status == policyDenied {
+			if status := trackerPolicy(r, t); status == policyDenied {
 				p(" **%s** |\n", status)
 			} else {
 				p(" %s |\n", status)

@@ -217,7 +217,6 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 		headers := []string{"Vendor", "IDs"}
 		headers = append(headers, r.Profiles...)
 		headers = append(headers, "Policy")
-		stances := policyStances(r)
 		var rows [][]string
 		for _, tr := range r.Trackers {
 			row := []string{cut(tr.Name, 40), cut(strings.Join(tr.IDs, ", "), 40)}
@@ -234,7 +233,7 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 					row = append(row, "✓")
 				}
 			}
-			status := trackerPolicy(r, stances, tr.Vendor)
+			status := trackerPolicy(r, tr)
 			row = append(row, t.style(policyStyles[status], status))
 			rows = append(rows, row)
 		}

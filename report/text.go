@@ -316,11 +316,11 @@ const (
 	policyNone     = "no policy"
 )
 
-// trackerPolicy is what the policy says of a vendor, from policyStances:
+// trackerPolicy is what the policy says of a tracker (trackerStance):
 // policyNamed, policyDenied, policyNotNamed, or policyNone when the vendor
 // is not in it and no policy was found.
-func trackerPolicy(r *Report, stances map[string]PolicyVendor, vendor string) string {
-	switch stances[vendor].Stance {
+func trackerPolicy(r *Report, t Tracker) string {
+	switch trackerStance(r, t).Stance {
 	case "uses":
 		return policyNamed
 	case "denies":
@@ -340,6 +340,25 @@ func policyDuration(pc PolicyCookie) string {
 		return pc.DurationText
 	}
 	return lifetime(pc.Session, pc.LifetimeDays)
+}
+
+// trackerStance is the policy's stance on a tracker's product: sentences
+// about its vendor as a whole or about this product (a denial wins); one
+// about another product of the vendor says nothing of this one.
+func trackerStance(r *Report, t Tracker) PolicyVendor {
+	var out PolicyVendor
+	if r.Policy == nil {
+		return out
+	}
+	for _, v := range r.Policy.Vendors {
+		if v.Vendor != t.Vendor || v.Product != nil && t.Product != nil && !strings.EqualFold(*v.Product, *t.Product) {
+			continue
+		}
+		if out.Stance == "" || v.Stance == "denies" && out.Stance != "denies" {
+			out = v
+		}
+	}
+	return out
 }
 
 // policyStances maps vendor slugs to the policy's stance on them.
