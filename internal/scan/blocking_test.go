@@ -125,3 +125,32 @@ func TestConsentBlockingMarkup(t *testing.T) {
 		}
 	})
 }
+
+// TestConsentBlockingWorksIsReported: on the OneTrust imitation, which
+// parks GA4 and the Meta Pixel as text/plain until "accept", the reject
+// journey keeps them blocked; the report says consent blocking works
+// instead of a bare "passed", and nothing is tracking before consent.
+func TestConsentBlockingWorksIsReported(t *testing.T) {
+	r, _ := scanConsent(t, site(t, "consent-onetrust").Home, journeyProfiles)
+	for _, want := range []struct{ vendor, product string }{{"google-analytics", "Google Analytics"}, {"facebook", "Meta Pixel"}} {
+		tr := trackerByProduct(r, want.vendor, want.product)
+		if tr == nil {
+			t.Errorf("%s not reported", want.product)
+			continue
+		}
+		if !slices.Equal(tr.Profiles, []string{"accept"}) || !slices.Equal(tr.Blocked, []string{"baseline", "reject"}) {
+			t.Errorf("%s: profiles %v, blocked %v; want running after accept only, blocked in baseline and reject", want.product, tr.Profiles, tr.Blocked)
+		}
+	}
+	byCode := map[string]report.Check{}
+	for _, c := range r.Checks {
+		byCode[c.Code] = c
+	}
+	if c := byCode["tracking-after-reject"]; c.Status != report.CheckPassed ||
+		!strings.Contains(c.Covered, "consent blocking works: Meta Pixel, Google Analytics stayed blocked after \"reject\" and ran after \"accept\"") {
+		t.Errorf("tracking-after-reject check = %+v", c)
+	}
+	if c := byCode["tracking-before-consent"]; c.Status != report.CheckPassed || !strings.Contains(c.Covered, "blocked, never run: Meta Pixel, Google Analytics") {
+		t.Errorf("tracking-before-consent check = %+v", c)
+	}
+}
