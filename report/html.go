@@ -195,7 +195,9 @@ type htmlCheck struct {
 	Name     string
 	Findings int
 	Worst    Severity
-	Status   string // why a check without findings did not pass ("" = passed)
+	Status   string // report.Check.Status
+	Result   string // checkResult
+	Covered  string // what the check could see, or why it did not apply
 }
 
 type htmlMatrixRow struct {
@@ -207,8 +209,9 @@ type htmlMatrixRow struct {
 }
 
 type htmlCell struct {
-	Seen   bool
-	Signal bool // an advertising vendor seen under an opt-out signal
+	Seen    bool
+	Blocked bool // present but held back (consent-blocked, noscript)
+	Signal  bool // an advertising vendor seen under an opt-out signal
 }
 
 type htmlCookie struct {
@@ -308,23 +311,17 @@ func newHTMLView(r *Report, opts WriterOptions) (*htmlView, error) {
 			}
 		}
 	}
-	codes := slices.Clone(Codes)
-	for c := range counts {
-		if !slices.Contains(codes, c) {
-			codes = append(codes, c)
-		}
-	}
-	for _, c := range codes {
-		v.Checks = append(v.Checks, htmlCheck{Code: c, Name: checkName(c), Findings: counts[c], Worst: worst[c],
-			Status: checkSkippedIn(r, c)})
+	for _, c := range reportChecks(r) {
+		v.Checks = append(v.Checks, htmlCheck{Code: c.Code, Name: checkName(c.Code), Findings: counts[c.Code], Worst: worst[c.Code],
+			Status: c.Status, Result: checkResult(c), Covered: c.Covered})
 	}
 
 	for _, t := range r.Trackers {
 		row := htmlMatrixRow{Tracker: t, Marketing: isMarketing(t),
-			Stance: trackerPolicy(r, v.Stances, t.Vendor), StanceQuote: v.Stances[t.Vendor].Quote}
+			Stance: trackerPolicy(r, t), StanceQuote: trackerStance(r, t).Quote}
 		for _, p := range r.Profiles {
 			seen := slices.Contains(t.Profiles, p)
-			row.Cells = append(row.Cells, htmlCell{Seen: seen, Signal: seen && row.Marketing && optOutProfile(p)})
+			row.Cells = append(row.Cells, htmlCell{Seen: seen, Blocked: !seen && slices.Contains(t.Blocked, p), Signal: seen && row.Marketing && optOutProfile(p)})
 		}
 		v.Matrix = append(v.Matrix, row)
 	}

@@ -15,9 +15,9 @@ var _ Writer = (*JSONWriter)(nil)
 func NewJSONWriter(w io.Writer) *JSONWriter { return &JSONWriter{w: w} }
 
 // Write encodes r, indented, with HTML-significant characters escaped so the
-// output is safe to embed.
+// output is safe to embed. Empty lists are written as [], never null.
 func (j *JSONWriter) Write(_ context.Context, r *Report) error {
 	enc := json.NewEncoder(j.w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return enc.Encode(Normalized(r))
 }

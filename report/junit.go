@@ -11,7 +11,7 @@ import (
 // JUnitWriter writes JUnit XML for CI systems: one failing test case per
 // finding and one passing test case per check (finding code) that found
 // nothing, so a CI dashboard shows both what broke and what was checked.
-// Checks that need the privacy policy are skipped when none was found.
+// Checks that did not apply or could not run are skipped, with the reason.
 type JUnitWriter struct{ w io.Writer }
 
 var _ Writer = (*JUnitWriter)(nil)
@@ -53,6 +53,8 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	// SystemOut of a passing check says what it covered.
+	SystemOut string `xml:"system-out,omitempty"`
 }
 
 type junitSkipped struct {
@@ -115,13 +117,15 @@ func (j *JUnitWriter) Write(_ context.Context, r *Report) error {
 		})
 		suite.Failures++
 	}
-	for _, c := range Codes {
-		if failed[c] {
+	for _, c := range reportChecks(r) {
+		if failed[c.Code] || c.Status == CheckFailed {
 			continue
 		}
-		tc := junitCase{Name: checkName(c), Classname: "privscan." + c, Time: "0"}
-		if why := checkSkippedIn(r, c); why != "" {
-			tc.Skipped = &junitSkipped{Message: why}
+		tc := junitCase{Name: checkName(c.Code), Classname: "privscan." + c.Code, Time: "0"}
+		if c.Status == CheckPassed {
+			tc.SystemOut = OneLine(c.Covered)
+		} else {
+			tc.Skipped = &junitSkipped{Message: checkResult(c) + ": " + OneLine(c.Covered)}
 			suite.Skipped++
 		}
 		suite.Cases = append(suite.Cases, tc)

@@ -48,7 +48,7 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 	p("## Findings\n\n")
 	findings := sortedFindings(r.Findings)
 	if len(findings) == 0 {
-		p("No findings: every check passed.\n\n")
+		p("No findings. The checks below say what each one covered.\n\n")
 	} else {
 		p("| # | Severity | Finding | Vendor / cookie |\n|---:|---|---|---|\n")
 		for i, f := range findings {
@@ -80,6 +80,14 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 		}
 	}
 
+	if checks := reportChecks(r); len(checks) > 0 {
+		p("## Checks\n\n| Check | Result | What it covered |\n|---|---|---|\n")
+		for _, c := range checks {
+			p("| %s (`%s`) | %s | %s |\n", mdCell(checkName(c.Code)), mdCode(c.Code), checkResult(c), mdCell(c.Covered))
+		}
+		p("\n")
+	}
+
 	if len(r.Trackers) > 0 {
 		p("## Trackers by profile\n\n| Vendor | Category | IDs |")
 		for _, pr := range r.Profiles {
@@ -90,17 +98,19 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 			p(":---:|")
 		}
 		p("---|\n")
-		stances := policyStances(r)
 		for _, t := range r.Trackers {
 			p("| %s | %s | %s |", mdCell(t.Name), mdCell(t.Category), mdCell(strings.Join(t.IDs, ", ")))
 			for _, pr := range r.Profiles {
-				if slices.Contains(t.Profiles, pr) {
+				switch {
+				case slices.Contains(t.Profiles, pr):
 					p(" ✓ |")
-				} else {
+				case slices.Contains(t.Blocked, pr):
+					p(" blocked |")
+				default:
 					p(" ✗ |")
 				}
 			}
-			if status := trackerPolicy(r, stances, t.Vendor); status == policyDenied {
+			if status := trackerPolicy(r, t); status == policyDenied {
 				p(" **%s** |\n", status)
 			} else {
 				p(" %s |\n", status)

@@ -31,7 +31,10 @@ type Report struct {
 	Policy        *Policy      `json:"policy"`
 	Findings      []Finding    `json:"findings"`
 	Suppressed    []Finding    `json:"suppressed,omitempty"`
-	Summary       Summary      `json:"summary"`
+	// Checks say, per finding code, whether the check passed, failed,
+	// did not apply or could not be completed, and what it could see.
+	Checks  []Check `json:"checks"`
+	Summary Summary `json:"summary"`
 	// Observations are the raw per-visit records (with --observations).
 	Observations []Observation `json:"observations,omitempty"`
 	// Errors are scan-level problems (not page errors) worth telling the
@@ -105,23 +108,60 @@ type Evidence struct {
 	Detail  string `json:"detail"`
 }
 
-// Tracker is a vendor seen on the site.
+// Tracker is one product of a vendor seen on the site. A vendor seen as
+// two products (the Meta Pixel and Facebook's social plugins) is two
+// trackers with the same Vendor.
 type Tracker struct {
-	Vendor   string     `json:"vendor"`
-	Name     string     `json:"name"`
-	Category string     `json:"category"`
-	IDs      []string   `json:"ids"`
-	Profiles []string   `json:"profiles"`
+	Vendor string `json:"vendor"`
+	// Name is the product's display name; Category the product's category
+	// (findings' severities follow it).
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	// Product names what was seen ("Meta Pixel", "Facebook social
+	// plugins"); null when the source cannot tell products apart.
+	Product *string `json:"product"`
+	// Source says where the identification came from: "catalogue" (a
+	// deep vendor rule), "entity" (the third-party entity table) or
+	// "cookie-db" (the Open Cookie Database).
+	Source string   `json:"source,omitempty"`
+	IDs    []string `json:"ids"`
+	// Profiles are the profiles in which the vendor's own code ran: its
+	// requests, cookies, or globals its code defined. A tag that is only
+	// present in a page (an inline snippet, a <script src> that never
+	// loaded, a consent-blocked tag) does not count.
+	Profiles []string `json:"profiles"`
+	// Blocked are the profiles in which a tag of the vendor was on a page
+	// but the browser never executed it (a consent manager's
+	// type="text/plain" tag, markup inside <noscript> or <template>) and
+	// the vendor did not run otherwise.
+	Blocked  []string   `json:"blocked"`
 	Pages    []string   `json:"pages"`
 	Evidence []Evidence `json:"evidence"`
-	// Source says where the vendor's knowledge comes from: "catalogue"
-	// (a rule file with footprints, IDs and cookies) or "entity" (the
-	// third-party-web table: recognised by its hosts only).
-	Source string `json:"source,omitempty"`
 	// ConsentMode is, per profile, the Google Consent Mode state the
 	// vendor's own hits carried (gcs/gcd/npa); null for vendors whose
 	// requests carry none.
 	ConsentMode map[string]*TrackerConsentMode `json:"consent_mode"`
+	// OtherProduct is set by the detector when Product is not the vendor's
+	// main product. It only shapes finding keys (Key), which the audit
+	// computes in the same process, so it is not part of the JSON.
+	OtherProduct bool `json:"-"`
+}
+
+// Tracker sources (Tracker.Source).
+const (
+	SourceCatalogue = "catalogue"
+	SourceEntity    = "entity"
+	SourceCookieDB  = "cookie-db"
+)
+
+// Key is the tracker's key in findings: the vendor slug for the vendor's
+// main product (so that finding ids made before products existed stay
+// the same), "vendor/product" for its other products.
+func (t Tracker) Key() string {
+	if t.OtherProduct && t.Product != nil {
+		return t.Vendor + "/" + *t.Product
+	}
+	return t.Vendor
 }
 
 // TrackerConsentMode summarises the Consent Mode parameters of a vendor's
@@ -398,10 +438,14 @@ type PolicyDocument struct {
 
 // PolicyVendor is a vendor the policy names as used or denies.
 type PolicyVendor struct {
-	Vendor  string `json:"vendor"`
-	Stance  string `json:"stance"` // uses | denies
-	Quote   string `json:"quote"`
-	Heading string `json:"heading,omitempty"`
+	Vendor string `json:"vendor"`
+	// Product is the vendor's product the sentence names ("Facebook
+	// social plugins"), null when it names only the company; a stance on
+	// one product says nothing of the vendor's others.
+	Product *string `json:"product"`
+	Stance  string  `json:"stance"` // uses | denies
+	Quote   string  `json:"quote"`
+	Heading string  `json:"heading,omitempty"`
 	// Document is the URL of the document the quote is from, when the
 	// privacy and cookie policies were read together.
 	Document string `json:"document,omitempty"`
@@ -439,6 +483,38 @@ type Finding struct {
 	// SuppressedBecause is set on suppressed findings.
 	SuppressedBecause string `json:"suppressed_because,omitempty"`
 }
+
+// Check statuses (Check.Status).
+const (
+	CheckPassed        = "passed"
+	CheckFailed        = "failed"
+	CheckNotApplicable = "not-applicable"
+	CheckIncomplete    = "incomplete"
+)
+
+// Check is the outcome of the check behind one finding code. A check that
+// had nothing to test is not-applicable, one that could not run is
+// incomplete; neither is ever reported as passed.
+type Check struct {
+	Code   string `json:"code"`
+	Status string `json:"status"`
+	// Covered says what the check could see (recognised vendors,
+	// unclassified third parties, pages, profiles), or why it did not
+	// apply or could not run.
+	Covered string `json:"covered"`
+}
+
+// Vendor and product categories (the catalogue's, and Tracker.Category).
+const (
+	CategoryAnalytics   = "analytics"
+	CategoryAdvertising = "advertising"
+	CategoryTagManager  = "tag-manager"
+	CategoryMarketing   = "marketing-automation"
+	CategorySecurity    = "security"
+	CategoryFunctional  = "functional"
+	CategorySocial      = "social"
+	CategoryConsent     = "consent"
+)
 
 // Summary counts findings by severity.
 type Summary struct {

@@ -1,7 +1,5 @@
 package report
 
-import "github.com/privscan/privscan/crawler"
-
 // Observation is the raw record of one page visit under one profile, kept in
 // the report (with --observations) so that every conclusion can be traced
 // back to what the browser saw. Cookie values in it are redacted unless the
@@ -15,13 +13,28 @@ type Observation struct {
 	Storage      []ObservedStorage     `json:"storage,omitempty"`
 	Globals      map[string]string     `json:"globals,omitempty"`
 	APIs         map[string]string     `json:"apis,omitempty"`
-	Overlays     []crawler.Overlay     `json:"overlays,omitempty"`
+	Overlays     []ObservedOverlay     `json:"overlays,omitempty"`
 	Dialogs      []string              `json:"dialogs,omitempty"`
 	Popups       []string              `json:"popups,omitempty"`
 	Downloads    []string              `json:"downloads,omitempty"`
-	// Settled and Interaction: see crawler.Visit.
+	// Settled is false when the page never went quiet within its dwell;
+	// Interaction is what the scanner did as a visitor on the page.
 	Settled     bool                 `json:"settled"`
-	Interaction *crawler.Interaction `json:"interaction,omitempty"`
+	Interaction *ObservedInteraction `json:"interaction,omitempty"`
+}
+
+// ObservedInteraction is what the scanner did on a page as a visitor.
+type ObservedInteraction struct {
+	// Actions are the actions in the order they were done: "focus",
+	// "mousemove", "scroll".
+	Actions []string `json:"actions"`
+	// ScrollSteps is how many steps the scroll to the bottom took; Capped
+	// is set when the page kept growing and scrolling stopped at the cap.
+	ScrollSteps int  `json:"scroll_steps"`
+	Capped      bool `json:"capped,omitempty"`
+	// Navigation is the URL the page tried to navigate to in response to
+	// the interaction (stopped; the visit records the page as it was).
+	Navigation string `json:"navigation,omitempty"`
 }
 
 // ObservedRequest is one network request of a visit.
@@ -69,4 +82,12 @@ type ObservedStorage struct {
 	Area   string `json:"area"`
 	Origin string `json:"origin"`
 	Key    string `json:"key"`
+}
+
+// ObservedOverlay is a visible fixed or sticky element of a visit (a
+// candidate consent banner): its CSS selector, text and button labels.
+type ObservedOverlay struct {
+	Selector string   `json:"selector"`
+	Text     string   `json:"text"`
+	Buttons  []string `json:"buttons,omitempty"`
 }

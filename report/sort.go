@@ -5,11 +5,28 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/privscan/privscan/crawler"
 )
 
-// compareProfiles orders profile names as every report lists them.
-func compareProfiles(a, b string) int { return crawler.CompareProfiles(a, b) }
+// profileRank is the order of the scanner's profiles in every list of the
+// report contract.
+var profileRank = map[string]int{"baseline": 0, "gpc": 1, "dnt": 2, "reject": 3, "accept": 4}
+
+// CompareProfiles orders profile names as every report lists them:
+// baseline, gpc, dnt, reject, accept, then any other by name.
+func CompareProfiles(a, b string) int {
+	ra, oka := profileRank[a]
+	rb, okb := profileRank[b]
+	if !oka {
+		ra = len(profileRank)
+	}
+	if !okb {
+		rb = len(profileRank)
+	}
+	return cmp.Or(cmp.Compare(ra, rb), strings.Compare(a, b))
+}
+
+// compareProfiles is CompareProfiles.
+func compareProfiles(a, b string) int { return CompareProfiles(a, b) }
 
 // Sort puts every array of the report in its deterministic order, so that
 // two reports of the same site diff cleanly.

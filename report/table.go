@@ -194,18 +194,37 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 		t.table(true, headers, rows)
 	}
 
+	if checks := reportChecks(r); len(checks) > 0 {
+		t.heading("CHECKS", len(checks))
+		var rows [][]string
+		for _, c := range checks {
+			result := checkResult(c)
+			switch c.Status {
+			case CheckPassed:
+				result = t.style(ansiGreen, result)
+			case CheckFailed:
+				result = t.style(ansiRed, result)
+			default:
+				result = t.style(ansiDim, result)
+			}
+			rows = append(rows, []string{cut(checkName(c.Code), 50), result, cut(c.Covered, 400)})
+		}
+		t.table(true, []string{"Check", "Result", "Covered"}, rows)
+	}
+
 	if len(r.Trackers) > 0 {
 		t.heading("TRACKERS", len(r.Trackers))
 		headers := []string{"Vendor", "IDs"}
 		headers = append(headers, r.Profiles...)
 		headers = append(headers, "Policy")
-		stances := policyStances(r)
 		var rows [][]string
 		for _, tr := range r.Trackers {
 			row := []string{cut(tr.Name, 40), cut(strings.Join(tr.IDs, ", "), 40)}
 			marketing := isMarketing(tr)
 			for _, p := range r.Profiles {
 				switch {
+				case !slices.Contains(tr.Profiles, p) && slices.Contains(tr.Blocked, p):
+					row = append(row, t.style(ansiDim, "blocked"))
 				case !slices.Contains(tr.Profiles, p):
 					row = append(row, t.style(ansiDim, "✗"))
 				case marketing && optOutProfile(p):
@@ -214,7 +233,7 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 					row = append(row, "✓")
 				}
 			}
-			status := trackerPolicy(r, stances, tr.Vendor)
+			status := trackerPolicy(r, tr)
 			row = append(row, t.style(policyStyles[status], status))
 			rows = append(rows, row)
 		}

@@ -3,7 +3,6 @@ package report
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,24 +12,6 @@ import (
 
 // Shared vocabulary of the human-readable writers (table, HTML, Markdown,
 // CSV, JUnit): labels, plain-language explanations and small formatters.
-
-// Codes lists the v1 finding codes (DESIGN.md) in the order a reader should
-// meet them. JUnit writes one passing test case per code with no finding.
-var Codes = []string{
-	"policy-not-found",
-	"tracking-before-consent",
-	"tracking-after-reject",
-	"consent-not-recorded",
-	"cookieless-pings",
-	"gpc-not-honored",
-	"dnt-not-honored",
-	"undisclosed-vendor",
-	"undisclosed-cookie",
-	"cookie-lifetime-mismatch",
-	"disclosed-not-observed",
-	"policy-contradiction",
-	"dnt-undisclosed",
-}
 
 // codeInfo is the check behind a finding code, in plain language for a
 // client who is not a privacy engineer.
@@ -71,41 +52,35 @@ func checkName(code string) string {
 	return code
 }
 
-// checkSkipped says why a check with no finding did not really pass: every
-// check but tracking-before-consent compares behaviour with the policy, so
-// without a policy they could not run. "" means the check ran.
-func checkSkipped(code string, policyFound bool) string {
-	switch {
-	case policyFound || code == "tracking-before-consent" || code == "cookieless-pings":
-		return ""
-	case code == "policy-not-found":
-		return "No policy found"
+// reportChecks returns the report's checks. A report without them (made
+// before checks existed, or by hand) gets one failed check per code with
+// findings and nothing else: what passed is unknown, so nothing reads as
+// passed.
+func reportChecks(r *Report) []Check {
+	if len(r.Checks) > 0 {
+		return r.Checks
 	}
-	return "Not checked: no policy"
+	var out []Check
+	for _, f := range sortedFindings(r.Findings) {
+		if !slices.ContainsFunc(out, func(c Check) bool { return c.Code == f.Code }) {
+			out = append(out, Check{Code: f.Code, Status: CheckFailed, Covered: "this report does not record what the check covered"})
+		}
+	}
+	return out
 }
 
-// checkSkippedIn is checkSkipped for a report: the consent-journey checks
-// need a reject journey that operated the banner, not a policy.
-func checkSkippedIn(r *Report, code string) string {
-	if code == "tracking-after-reject" || code == "consent-not-recorded" {
-		for _, j := range r.Consent.Journeys {
-			if j.Profile == "reject" && j.Operated() {
-				return ""
-			}
-		}
-		return "Not checked: no reject journey"
+// checkResult is a check's status for people: "✓ Passed", "✗ Failed",
+// "Not applicable", "Not checked".
+func checkResult(c Check) string {
+	switch c.Status {
+	case CheckPassed:
+		return "✓ Passed"
+	case CheckFailed:
+		return "✗ Failed"
+	case CheckNotApplicable:
+		return "Not applicable"
 	}
-	if code == "cookieless-pings" {
-		if !r.Consent.Banner {
-			return "Not checked: no consent banner"
-		}
-		if !slices.ContainsFunc(r.Trackers, func(t Tracker) bool {
-			return slices.ContainsFunc(slices.Collect(maps.Values(t.ConsentMode)), func(m *TrackerConsentMode) bool { return m != nil && len(m.GCS) > 0 })
-		}) {
-			return "Not applicable: no Google hit carried Consent Mode"
-		}
-	}
-	return checkSkipped(code, policyFound(r))
+	return "Not checked"
 }
 
 // journeyLine describes a consent journey in one line.
@@ -396,11 +371,11 @@ const (
 	policyNone     = "no policy"
 )
 
-// trackerPolicy is what the policy says of a vendor, from policyStances:
+// trackerPolicy is what the policy says of a tracker (trackerStance):
 // policyNamed, policyDenied, policyNotNamed, or policyNone when the vendor
 // is not in it and no policy was found.
-func trackerPolicy(r *Report, stances map[string]PolicyVendor, vendor string) string {
-	switch stances[vendor].Stance {
+func trackerPolicy(r *Report, t Tracker) string {
+	switch trackerStance(r, t).Stance {
 	case "uses":
 		return policyNamed
 	case "denies":
@@ -420,6 +395,25 @@ func policyDuration(pc PolicyCookie) string {
 		return pc.DurationText
 	}
 	return lifetime(pc.Session, pc.LifetimeDays)
+}
+
+// trackerStance is the policy's stance on a tracker's product: sentences
+// about its vendor as a whole or about this product (a denial wins); one
+// about another product of the vendor says nothing of this one.
+func trackerStance(r *Report, t Tracker) PolicyVendor {
+	var out PolicyVendor
+	if r.Policy == nil {
+		return out
+	}
+	for _, v := range r.Policy.Vendors {
+		if v.Vendor != t.Vendor || v.Product != nil && t.Product != nil && !strings.EqualFold(*v.Product, *t.Product) {
+			continue
+		}
+		if out.Stance == "" || v.Stance == "denies" && out.Stance != "denies" {
+			out = v
+		}
+	}
+	return out
 }
 
 // policyStances maps vendor slugs to the policy's stance on them.

@@ -16,6 +16,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/privscan/privscan/report"
 )
 
 //go:embed data/*.yaml
@@ -24,8 +26,8 @@ var builtin embed.FS
 // Categories a vendor may have. The first five are the ones the built-in
 // catalogue uses; the others are accepted in user rules.
 var Categories = []string{
-	"analytics", "advertising", "tag-manager", "marketing-automation", "security",
-	"functional", "social", "consent",
+	report.CategoryAnalytics, report.CategoryAdvertising, report.CategoryTagManager, report.CategoryMarketing,
+	report.CategorySecurity, report.CategoryFunctional, report.CategorySocial, report.CategoryConsent,
 }
 
 // CookieCategories are the categories a cookie can be classified into.
@@ -92,13 +94,31 @@ type Vendor struct {
 	// OCDPlatforms are the Open Cookie Database platform names of this
 	// vendor, so that cookie classification can map OCD rows to the slug.
 	OCDPlatforms []string
-	Matchers     []*Matcher
+	// Products are what the vendor's matchers can tell apart (the Meta
+	// Pixel, Facebook's social plugins, Facebook Login). Products[0] is the
+	// main product: the vendor's own Name and Category, to which every
+	// matcher without a product of its own belongs.
+	Products []*Product
+	Matchers []*Matcher
 	// Source is SourceCatalogue for rule files and SourceEntity for
 	// vendors made from the third-party-web table (then Entity is set and
 	// there are no matchers: the entity's hosts identify it).
 	Source string
 	Entity *Entity
 }
+
+// Product is one product of a vendor. Severities follow the product that
+// was seen: a share button is not an advertising pixel.
+type Product struct {
+	Vendor   *Vendor
+	Name     string
+	Category string
+	// PolicyTerms are the names a policy uses for this product alone.
+	PolicyTerms []string
+}
+
+// Main reports whether p is its vendor's main product.
+func (p *Product) Main() bool { return p == p.Vendor.Products[0] }
 
 // Matcher is one compiled signal of a vendor.
 type Matcher struct {
@@ -114,6 +134,17 @@ type Matcher struct {
 	// names.
 	CookieCategory string
 	Retention      string
+	// Product is the product whose code this matcher sees (the vendor's
+	// main product unless the rule names another).
+	Product *Product
+	// Stub marks a global that the site's own loader snippet defines (a
+	// queueing stub such as fbq or lintrk) before the vendor's code loads:
+	// it shows that the snippet ran, not that the vendor's code did.
+	Stub bool
+	// Shared marks a cookie that every product of the vendor sets (Meta's
+	// fr, LinkedIn's bcookie): it is attributed to the product whose code
+	// ran on the page, not to the main product by default.
+	Shared bool
 
 	hosts      []string // exact hosts or "*.suffix"
 	contains   string
@@ -137,6 +168,16 @@ type VendorTerms struct {
 	Terms         []string
 	Parents       []string
 	ParentContext []string
+	// Products are the vendor's products other than the main one, with the
+	// names a policy uses for each (for product-level stances).
+	Products []ProductTerms
+}
+
+// ProductTerms names one product of a vendor in policies.
+type ProductTerms struct {
+	Name     string
+	Category string
+	Terms    []string
 }
 
 // legalSuffix matches company-form words that name no company on their own.
@@ -158,8 +199,7 @@ type rawVendor struct {
 	Matchers      []rawMatcher `yaml:"matchers"`
 }
 
-// rawProduct is a product of a vendor other than its main one (the
-// products contract; vendors-evidence owns its full compilation).
+// rawProduct is a product of a vendor other than its main one.
 type rawProduct struct {
 	Name        string   `yaml:"name"`
 	Category    string   `yaml:"category"`
@@ -183,6 +223,8 @@ type rawMatcher struct {
 	CookieCategory string      `yaml:"cookie_category"`
 	Retention      string      `yaml:"retention"`
 	Product        string      `yaml:"product"`
+	Stub           bool        `yaml:"stub"`
+	Shared         bool        `yaml:"shared"`
 	Examples       rawExamples `yaml:"examples"`
 }
 
@@ -322,6 +364,25 @@ func compile(raws []rawVendor, sources []string, checkExamples bool) (*Catalogue
 			PolicyTerms: rv.PolicyTerms, Parents: rv.Parents, ParentContext: rv.ParentContext, Domains: rv.Domains,
 			OCDPlatforms: rv.OCDPlatforms, Source: SourceCatalogue,
 		}
+		v.Products = []*Product{{Vendor: v, Name: rv.Name, Category: rv.Category, PolicyTerms: rv.PolicyTerms}}
+		for _, rp := range rv.Products {
+			switch {
+			case strings.TrimSpace(rp.Name) == "":
+				fail("a product has no name")
+				continue
+			case v.product(rp.Name) != nil:
+				fail("product %q: duplicate product name (the main product is the vendor's name)", rp.Name)
+				continue
+			case !slices.Contains(Categories, rp.Category):
+				fail("product %q: unknown category %q", rp.Name, rp.Category)
+			}
+			for _, name := range rp.PolicyTerms {
+				if legalSuffix.MatchString(strings.TrimSpace(name)) {
+					fail("product %q: policy term %q is only a legal suffix", rp.Name, name)
+				}
+			}
+			v.Products = append(v.Products, &Product{Vendor: v, Name: rp.Name, Category: rp.Category, PolicyTerms: rp.PolicyTerms})
+		}
 		for _, d := range rv.Domains {
 			if !hostRe.MatchString(d) || strings.HasPrefix(d, "*.") {
 				fail("domain %q is not a registrable domain", d)
@@ -404,8 +465,25 @@ func compileMatcher(v *Vendor, rm rawMatcher) (*Matcher, []error) {
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	m := &Matcher{
 		Vendor: v, ID: rm.ID, Kind: rm.Kind, Detail: rm.Detail, Path: rm.Path,
-		CookieCategory: rm.CookieCategory, Retention: rm.Retention,
+		CookieCategory: rm.CookieCategory, Retention: rm.Retention, Product: v.Products[0],
+		Stub: rm.Stub, Shared: rm.Shared,
 		contains: rm.Contains, idTemplate: rm.IDTemplate, attr: rm.Attr, examples: rm.Examples,
+	}
+	if rm.Product != "" {
+		if p := v.product(rm.Product); p != nil {
+			m.Product = p
+		} else {
+			bad("product %q is not one of the vendor's products", rm.Product)
+		}
+	}
+	if rm.Stub && rm.Kind != KindGlobal {
+		bad("stub only applies to global matchers")
+	}
+	if rm.Shared && rm.Kind != KindCookie {
+		bad("shared only applies to cookie matchers")
+	}
+	if rm.Shared && rm.Product != "" {
+		bad("a shared cookie belongs to no one product")
 	}
 	if !slices.Contains(kinds, rm.Kind) {
 		bad("unknown kind %q", rm.Kind)
@@ -462,7 +540,7 @@ func compileMatcher(v *Vendor, rm rawMatcher) (*Matcher, []error) {
 			bad("cookie match must be anchored as a whole: ^...$ (wrap alternatives in (?:...))")
 		}
 		if rm.CookieCategory == "" {
-			m.CookieCategory = defaultCookieCategory(v.Category)
+			m.CookieCategory = defaultCookieCategory(m.Product.Category)
 		}
 		if !slices.Contains(CookieCategories, m.CookieCategory) {
 			bad("unknown cookie_category %q", m.CookieCategory)
@@ -532,6 +610,16 @@ func defaultCookieCategory(vendorCategory string) string {
 	return "unknown"
 }
 
+// product returns the vendor's product with the name, or nil.
+func (v *Vendor) product(name string) *Product {
+	for _, p := range v.Products {
+		if strings.EqualFold(p.Name, name) {
+			return p
+		}
+	}
+	return nil
+}
+
 // Vendors returns the catalogue's own vendors in catalogue order (built-in
 // files sorted by name, then extra rules); EntityVendors returns the rest.
 func (c *Catalogue) Vendors() []*Vendor { return slices.Clone(c.vendors) }
@@ -556,10 +644,14 @@ func (c *Catalogue) ProbeGlobals() []string {
 func (c *Catalogue) PolicyTerms() []VendorTerms {
 	out := make([]VendorTerms, 0, len(c.vendors)+len(c.entityVendors))
 	for _, v := range slices.Concat(c.vendors, c.entityVendors) {
-		out = append(out, VendorTerms{
+		vt := VendorTerms{
 			Vendor: v.Slug, Name: v.Name,
 			Terms: slices.Clone(v.PolicyTerms), Parents: slices.Clone(v.Parents), ParentContext: slices.Clone(v.ParentContext),
-		})
+		}
+		for _, p := range v.Products[min(1, len(v.Products)):] {
+			vt.Products = append(vt.Products, ProductTerms{Name: p.Name, Category: p.Category, Terms: slices.Clone(p.PolicyTerms)})
+		}
+		out = append(out, vt)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Vendor < out[j].Vendor })
 	return out

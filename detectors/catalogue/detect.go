@@ -40,132 +40,171 @@ func (c *Catalogue) DetectParsed(site string, visits []*crawler.Visit, docs []*g
 // each distinct URL is matched once for the whole crawl (and again never,
 // when the same classifier then lists the third parties).
 func (x *Classifier) Detect(site string, visits []*crawler.Visit, docs []*goquery.Document) []report.Tracker {
-	acc := map[*Vendor]*tracker{}
+	d := &detection{acc: map[*Product]*tracker{}, jar: newJarEvidence(visits)}
 	for i, v := range visits {
 		if v == nil {
 			continue
 		}
-		var d *goquery.Document
+		var doc *goquery.Document
 		if i < len(docs) {
-			d = docs[i]
+			doc = docs[i]
 		}
-		x.detectVisit(acc, site, v, d)
+		x.detectVisit(d, site, v, doc)
 	}
-	x.detectJars(acc, site, visits)
-	return finish(acc)
+	d.resolveShared()
+	return finish(d.acc)
 }
 
-// detectJars adds the cookies of each visit's jar. The tabs of a profile
-// share one jar, so a jar read after a page holds the cookies of earlier
-// pages and of other tabs too: a jar cookie is evidence for a page only when
-// that page's own responses or scripts set or changed it. A cookie that no
-// recorded write of its profile set (a mechanism the recorder does not see)
-// counts once, for the first visit, in the order given, whose jar held it.
-func (x *Classifier) detectJars(acc map[*Vendor]*tracker, site string, visits []*crawler.Visit) {
-	c := x.c
-	type jarKey struct {
-		profile            crawler.Profile
-		name, domain, path string
-	}
-	type match struct {
-		v      *crawler.Visit
-		ck     crawler.Cookie
-		vendor *Vendor
-		detail string
-		ids    []string
-		own    bool
-	}
-	var matches []match
-	setSomewhere := map[jarKey]bool{}
+// jarKey names one cookie of one profile's jar.
+type jarKey struct {
+	profile            crawler.Profile
+	name, domain, path string
+}
+
+// jarEvidence decides which visit a jar cookie is evidence for. The tabs of
+// a profile share one jar, so a jar read after a page holds the cookies of
+// earlier pages and of other tabs too: a jar cookie is evidence for a page
+// only when that page's own responses or scripts set or changed it. A
+// cookie that no recorded write of its profile set (a mechanism the
+// recorder does not see) counts once, for the first visit, in the order
+// given, whose jar held it.
+type jarEvidence struct {
+	setSomewhere map[jarKey]bool
+	fallback     map[jarKey]bool
+}
+
+func newJarEvidence(visits []*crawler.Visit) *jarEvidence {
+	j := &jarEvidence{setSomewhere: map[jarKey]bool{}, fallback: map[jarKey]bool{}}
 	for _, v := range visits {
 		if v == nil {
 			continue
 		}
-		var first []string
 		for _, ck := range v.Cookies {
-			var mt match
-			if m, ok := c.MatchCookie(ck.Name, ck.Domain); ok {
-				mt = match{vendor: m.Matcher.Vendor, detail: m.Matcher.Detail + ": " + fmt.Sprintf("%s (%s)", ck.Name, ck.Domain), ids: m.IDs}
-			} else if d := strings.ToLower(strings.TrimPrefix(ck.Domain, ".")); m.Matcher == nil && d != "" {
-				// An entity vendor's cookie, on a third-party domain only: the
-				// catalogue rules take precedence.
-				if first == nil {
-					first = x.firstDomains(site, v)
-				}
-				e := x.Entity(d)
-				if e == nil || e.Vendor == nil || slices.Contains(first, x.Domain(d)) {
-					continue
-				}
-				mt = match{vendor: e.Vendor, detail: fmt.Sprintf("%s host (third-party-web %s): %s (%s)", e.Name, e.Category, ck.Name, ck.Domain)}
-			} else {
-				continue
+			if _, own := v.SetBy(ck); own {
+				j.setSomewhere[jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}] = true
 			}
-			_, own := v.SetBy(ck)
-			if own {
-				setSomewhere[jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}] = true
-			}
-			mt.v, mt.ck, mt.own = v, ck, own
-			matches = append(matches, mt)
 		}
 	}
-	fallback := map[jarKey]bool{}
-	for _, m := range matches {
-		k := jarKey{m.v.Profile, m.ck.Name, m.ck.Domain, m.ck.Path}
-		if !m.own {
-			if setSomewhere[k] || fallback[k] {
-				continue
-			}
-			fallback[k] = true
-		}
-		addHit(acc, m.vendor, "cookie", string(m.v.Profile), m.v.URL, m.detail, m.ids)
-	}
+	return j
 }
 
-// addHit records one observation of vendor.
-func addHit(acc map[*Vendor]*tracker, vendor *Vendor, kind, profile, page, detail string, ids []string) {
-	t := acc[vendor]
-	if t == nil {
-		t = &tracker{
-			vendor: vendor, ids: map[string]bool{}, profiles: map[string]bool{},
-			pages: map[string]bool{}, seen: map[report.Evidence]bool{}, perKind: map[string]int{},
-		}
-		acc[vendor] = t
+// counts reports whether the jar cookie ck is evidence for visit v (and
+// takes the fallback when it is).
+func (j *jarEvidence) counts(v *crawler.Visit, ck crawler.Cookie) bool {
+	if _, own := v.SetBy(ck); own {
+		return true
 	}
-	t.add(kind, profile, page, detail, ids)
+	k := jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}
+	if j.setSomewhere[k] || j.fallback[k] {
+		return false
+	}
+	j.fallback[k] = true
+	return true
 }
+
+// detection accumulates one site's trackers, one per product seen.
+type detection struct {
+	acc map[*Product]*tracker
+	jar *jarEvidence
+	// deferred are shared-cookie hits of visits where no product of the
+	// vendor ran: they go to the product seen under the same profile.
+	deferred []sharedHit
+}
+
+// sharedHit is a hit of a cookie every product of a vendor sets.
+type sharedHit struct {
+	m                     Match
+	profile, page, detail string
+}
+
+// Evidence states: what an observation says of the vendor's code.
+const (
+	stateActive  = iota // its code ran: a request, a cookie, a global it defined
+	statePresent        // on the page, but no sign that its code ran
+	stateBlocked        // on the page as a tag the browser did not execute
+)
 
 type tracker struct {
-	vendor   *Vendor
+	product  *Product
 	ids      map[string]bool
-	profiles map[string]bool
 	pages    map[string]bool
+	active   map[string]bool // profiles with active evidence
+	blocked  map[string]bool // profiles with blocked evidence
+	seen     map[string]bool // profiles with any evidence
 	evidence []report.Evidence
-	seen     map[report.Evidence]bool
+	dedup    map[report.Evidence]bool
 	perKind  map[string]int // kind + "\x00" + profile → count
 }
 
-func (t *tracker) add(kind, profile, page, detail string, ids []string) {
+func (d *detection) tracker(p *Product) *tracker {
+	t := d.acc[p]
+	if t == nil {
+		t = &tracker{
+			product: p, ids: map[string]bool{}, pages: map[string]bool{}, active: map[string]bool{},
+			blocked: map[string]bool{}, seen: map[string]bool{}, dedup: map[report.Evidence]bool{}, perKind: map[string]int{},
+		}
+		d.acc[p] = t
+	}
+	return t
+}
+
+func (t *tracker) add(kind, profile, page, detail string, ids []string, state int) {
 	for _, id := range ids {
 		t.ids[id] = true
 	}
-	t.profiles[profile] = true
+	t.seen[profile] = true
+	switch state {
+	case stateActive:
+		t.active[profile] = true
+	case stateBlocked:
+		t.blocked[profile] = true
+	}
 	if page != "" {
 		t.pages[page] = true
 	}
 	if len(detail) > maxDetail {
-		detail = detail[:maxDetail-3] + "..."
+		detail = strings.ToValidUTF8(detail[:maxDetail-3], "") + "..."
 	}
 	key := report.Evidence{Kind: kind, Profile: profile, Detail: detail}
-	if t.seen[key] {
+	if t.dedup[key] {
 		return
 	}
-	t.seen[key] = true
+	t.dedup[key] = true
 	k := kind + "\x00" + profile
 	if t.perKind[k] >= MaxEvidencePerKind {
 		return
 	}
 	t.perKind[k]++
 	t.evidence = append(t.evidence, report.Evidence{Kind: kind, Profile: profile, Page: page, Detail: detail})
+}
+
+// resolveShared attributes the deferred shared-cookie hits: to the
+// vendor's products seen under the same profile, else to any of its
+// products seen, else to its main product.
+func (d *detection) resolveShared() {
+	for _, h := range d.deferred {
+		v := h.m.Matcher.Vendor
+		var targets []*Product
+		for _, p := range v.Products {
+			if t := d.acc[p]; t != nil && t.seen[h.profile] {
+				targets = append(targets, p)
+			}
+		}
+		if len(targets) == 0 {
+			for _, p := range v.Products {
+				if d.acc[p] != nil {
+					targets = append(targets, p)
+				}
+			}
+		}
+		if len(targets) == 0 {
+			targets = v.Products[:1]
+		}
+		for _, p := range targets {
+			d.tracker(p).add("cookie", h.profile, h.page, h.detail, h.m.IDs, stateActive)
+		}
+	}
+	d.deferred = nil
 }
 
 // afterInteraction notes, for evidence, that a request came only after the
@@ -181,23 +220,33 @@ func afterInteraction(r *crawler.Request) string {
 	return ""
 }
 
-func (x *Classifier) detectVisit(acc map[*Vendor]*tracker, site string, v *crawler.Visit, doc *goquery.Document) {
+func (x *Classifier) detectVisit(d *detection, site string, v *crawler.Visit, doc *goquery.Document) {
 	c := x.c
 	first := x.firstDomains(site, v)
 	thirdParty := func(host string) bool { return host != "" && !slices.Contains(first, x.Domain(host)) }
 	profile := string(v.Profile)
 	page := v.URL
-	add := func(vendor *Vendor, kind, detail string, ids []string) {
-		addHit(acc, vendor, kind, profile, page, detail, ids)
-	}
-	hit := func(kind string, m Match, detail string) {
-		add(m.Matcher.Vendor, kind, m.Matcher.Detail+": "+detail, m.IDs)
+	var shared []sharedHit
+	inVisit := map[*Product]bool{}
+	hit := func(kind string, m Match, detail string, state int) {
+		detail = m.Matcher.Detail + ": " + detail
+		if m.Matcher.Shared {
+			shared = append(shared, sharedHit{m: m, profile: profile, page: page, detail: detail})
+			return
+		}
+		if m.Matcher.Stub && state == stateActive {
+			state = statePresent
+			detail = m.Matcher.Detail + stubNote + strings.TrimPrefix(detail, m.Matcher.Detail+": ")
+		}
+		inVisit[m.Matcher.Product] = true
+		d.tracker(m.Matcher.Product).add(kind, profile, page, detail, m.IDs, state)
 	}
 	// An entity vendor is recognised by its hosts, and only where no
-	// catalogue rule matched the URL: the rules take precedence.
+	// catalogue rule matched: the rules take precedence.
 	entityHit := func(e *Entity, kind, detail string) {
-		if e != nil && e.Vendor != nil {
-			add(e.Vendor, kind, fmt.Sprintf("%s host (third-party-web %s): %s", e.Name, e.Category, detail), nil)
+		if e != nil && e.Vendor != nil && len(e.Vendor.Products) > 0 {
+			d.tracker(e.Vendor.Products[0]).add(kind, profile, page,
+				fmt.Sprintf("%s host (third-party-web %s): %s", e.Name, e.Category, detail), nil, stateActive)
 		}
 	}
 
@@ -206,10 +255,10 @@ func (x *Classifier) detectVisit(acc map[*Vendor]*tracker, site string, v *crawl
 		isScript := strings.EqualFold(r.ResourceType, "script")
 		u := x.URL(r.URL, isScript)
 		for _, m := range u.Request {
-			hit("request", m, r.URL+afterInteraction(r))
+			hit("request", m, r.URL+afterInteraction(r), stateActive)
 		}
 		for _, m := range u.Script() {
-			hit("script", m, r.URL+afterInteraction(r))
+			hit("script", m, r.URL+afterInteraction(r), stateActive)
 		}
 		if !u.Matched(isScript) && thirdParty(u.Host) {
 			entityHit(u.Entity, "request", r.URL+afterInteraction(r))
@@ -228,7 +277,7 @@ func (x *Classifier) detectVisit(acc map[*Vendor]*tracker, site string, v *crawl
 					state = "blocked"
 				}
 				if m, ok := c.MatchCookie(name, domain); ok {
-					hit("cookie", m, fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state))
+					hit("cookie", m, fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state), stateActive)
 				} else if m.Matcher == nil && thirdParty(host) {
 					entityHit(u.Entity, "cookie", fmt.Sprintf("%s (%s, Set-Cookie %s)", name, domain, state))
 				}
@@ -236,6 +285,27 @@ func (x *Classifier) detectVisit(acc map[*Vendor]*tracker, site string, v *crawl
 		}
 	}
 
+	for _, ck := range v.Cookies {
+		m, ok := c.MatchCookie(ck.Name, ck.Domain)
+		var e *Entity
+		if !ok {
+			dom := strings.ToLower(strings.TrimPrefix(ck.Domain, "."))
+			if m.Matcher != nil || dom == "" || !thirdParty(dom) {
+				continue
+			}
+			if e = x.Entity(dom); e == nil || e.Vendor == nil {
+				continue
+			}
+		}
+		if !d.jar.counts(v, ck) {
+			continue
+		}
+		if ok {
+			hit("cookie", m, fmt.Sprintf("%s (%s)", ck.Name, ck.Domain), stateActive)
+		} else {
+			entityHit(e, "cookie", fmt.Sprintf("%s (%s)", ck.Name, ck.Domain))
+		}
+	}
 	pageHost := ""
 	if h, _, ok := SplitURL(cmp.Or(v.FinalURL, v.URL, site)); ok {
 		pageHost = h
@@ -248,52 +318,43 @@ func (x *Classifier) detectVisit(acc map[*Vendor]*tracker, site string, v *crawl
 		}
 		domain := cookieLineDomain(w.Raw, pageHost)
 		if m, ok := c.MatchCookie(name, domain); ok {
-			d := fmt.Sprintf("%s (%s, document.cookie)", name, domain)
+			detail := fmt.Sprintf("%s (%s, document.cookie)", name, domain)
 			if w.Script != "" {
-				d = fmt.Sprintf("%s (%s, document.cookie by %s)", name, domain, w.Script)
+				detail = fmt.Sprintf("%s (%s, document.cookie by %s)", name, domain, w.Script)
 			}
-			hit("cookie", m, d)
+			hit("cookie", m, detail, stateActive)
 		}
 	}
 
 	for _, m := range c.MatchGlobals(v.Globals) {
-		hit("global", m, m.Matcher.Path+" = "+m.Value)
+		hit("global", m, m.Matcher.Path+" = "+m.Value, stateActive)
 	}
 
 	if doc == nil {
 		doc = dom.Parse(v.HTML)
 	}
-	if doc == nil {
-		return
+	if doc != nil {
+		base, _ := url.Parse(cmp.Or(v.FinalURL, v.URL, site))
+		c.detectMarkup(doc, base, hit)
 	}
-	base, _ := url.Parse(cmp.Or(v.FinalURL, v.URL, site))
-	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
-		if src, ok := s.Attr("src"); ok {
-			abs := dom.Resolve(base, src)
-			if abs == "" {
-				return
+
+	// A cookie every product of the vendor sets belongs to the products
+	// whose code was on this page; with none here, to those seen under
+	// the same profile (resolved when all visits are in).
+	for _, h := range shared {
+		var targets []*Product
+		for _, p := range h.m.Matcher.Vendor.Products {
+			if inVisit[p] {
+				targets = append(targets, p)
 			}
-			// A script element in the DOM is not proof that it ran: consent
-			// managers park scripts as type="text/plain" until consent.
-			for _, m := range x.URL(abs, true).Script() {
-				hit("script", m, staticScriptPrefix+abs)
-			}
-			return
 		}
-		text := s.Text()
-		if strings.TrimSpace(text) == "" {
-			return
+		if len(targets) == 0 {
+			d.deferred = append(d.deferred, h)
+			continue
 		}
-		for _, m := range c.MatchInline(text) {
-			hit("script", m, inlineScriptPrefix+snippet(text, m))
+		for _, p := range targets {
+			d.tracker(p).add("cookie", h.profile, h.page, h.detail, h.m.IDs, stateActive)
 		}
-	})
-	for _, m := range c.MatchDOM(doc) {
-		d := m.Matcher.selSource
-		if m.Value != "" {
-			d += " " + m.Matcher.attr + "=" + m.Value
-		}
-		hit("dom", m, d)
 	}
 }
 
@@ -332,14 +393,24 @@ func cookieLineDomain(line, host string) string {
 }
 
 // ProfileOrder sorts profile names as reports show them (see
-// crawler.CompareProfiles).
-func ProfileOrder(a, b string) int { return crawler.CompareProfiles(a, b) }
+// report.CompareProfiles).
+func ProfileOrder(a, b string) int { return report.CompareProfiles(a, b) }
 
-func finish(acc map[*Vendor]*tracker) []report.Tracker {
+func finish(acc map[*Product]*tracker) []report.Tracker {
 	out := make([]report.Tracker, 0, len(acc))
 	for _, t := range acc {
-		profiles := activeProfiles(t)
+		profiles := keys(t.active)
 		slices.SortFunc(profiles, ProfileOrder)
+		var blocked []string
+		for p := range t.blocked {
+			if !t.active[p] {
+				blocked = append(blocked, p)
+			}
+		}
+		slices.SortFunc(blocked, ProfileOrder)
+		if blocked == nil {
+			blocked = []string{}
+		}
 		ev := t.evidence
 		slices.SortStableFunc(ev, func(a, b report.Evidence) int {
 			return cmp.Or(ProfileOrder(a.Profile, b.Profile), strings.Compare(a.Kind, b.Kind),
@@ -349,50 +420,51 @@ func finish(acc map[*Vendor]*tracker) []report.Tracker {
 		slices.Sort(ids)
 		pages := keys(t.pages)
 		slices.Sort(pages)
+		product := t.product.Name
 		out = append(out, report.Tracker{
-			Vendor: t.vendor.Slug, Name: t.vendor.Name, Category: t.vendor.Category,
-			IDs: ids, Profiles: profiles, Pages: pages, Evidence: ev, Source: cmp.Or(t.vendor.Source, SourceCatalogue),
+			Vendor: t.product.Vendor.Slug, Name: t.product.Name, Category: t.product.Category,
+			Product: &product, Source: cmp.Or(t.product.Vendor.Source, report.SourceCatalogue), OtherProduct: !t.product.Main(),
+			IDs: ids, Profiles: profiles, Blocked: blocked, Pages: pages, Evidence: ev,
 		})
 	}
-	slices.SortFunc(out, func(a, b report.Tracker) int { return strings.Compare(a.Vendor, b.Vendor) })
+	slices.SortFunc(out, func(a, b report.Tracker) int {
+		return cmp.Or(strings.Compare(a.Vendor, b.Vendor), cmp.Compare(boolInt(a.OtherProduct), boolInt(b.OtherProduct)),
+			strings.Compare(a.Name, b.Name))
+	})
 	return out
 }
 
-// Evidence detail prefixes of scripts seen in the DOM rather than loaded.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Evidence detail conventions of code that is present in a page but did
+// not run (see ActiveEvidence).
 const (
 	inlineScriptPrefix = "inline <script> "
 	staticScriptPrefix = "<script src> "
+	// stubNote marks a global that the site's loader snippet defines.
+	stubNote = " (defined by the site's loader snippet, not proof the vendor's code loaded): "
 )
 
-// ActiveEvidence reports whether an observation shows the vendor doing
-// something: a request, a cookie, a global its code defined, or a script
-// that loaded. Code only present in the page (an inline snippet a consent or
-// signal check skipped, a script parked as text/plain, a noscript pixel)
-// does not.
+// ActiveEvidence reports whether an observation shows the vendor's own code
+// doing something: a request, a cookie, a global its code defined, or a
+// script that loaded. Code only present in the page — an inline snippet, a
+// <script src> the browser did not load, a queueing stub the snippet
+// defined, a consent-blocked tag, a noscript pixel — does not.
 func ActiveEvidence(e report.Evidence) bool {
 	switch e.Kind {
-	case "request", "cookie", "global":
+	case "request", "cookie":
 		return true
+	case "global":
+		return !strings.Contains(e.Detail, stubNote)
 	case "script":
 		return !strings.Contains(e.Detail, inlineScriptPrefix) && !strings.Contains(e.Detail, staticScriptPrefix)
 	}
 	return false
-}
-
-// activeProfiles are the profiles in which the vendor was active (see
-// ActiveEvidence); a vendor that is only present in pages counts in the
-// profiles it was seen in, since that is all there is of it.
-func activeProfiles(t *tracker) []string {
-	active := map[string]bool{}
-	for _, e := range t.evidence {
-		if ActiveEvidence(e) {
-			active[e.Profile] = true
-		}
-	}
-	if len(active) == 0 {
-		return keys(t.profiles)
-	}
-	return keys(active)
 }
 
 func keys(m map[string]bool) []string {

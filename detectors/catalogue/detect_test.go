@@ -1,6 +1,7 @@
 package catalogue_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,15 +50,13 @@ func negatives(profile crawler.Profile) *crawler.Visit {
 	return page(profile, site+"contact", crawler.Visit{
 		Requests: []crawler.Request{
 			req(site+"contact", "Document"),
-			script(site + "js/analytics.js"),                                          // self-hosted, another product
-			script("https://cdn.segment.com/analytics.js/v1/k/analytics.min.js"),      // not GA
-			req("https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "Image"),          // a thumbnail, no player
-			req("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Document"),            // a link followed, not an embed
-			script(site + "js/my-matomo.js"),                                          // a file named like a tracker
-			req("https://www.google.com/maps/place/Berlin", "Document"),               // a Maps page, not an embed
-			script(site + "fonts/inter.css"),                                          // self-hosted fonts
-			script("https://connect.facebook.net/en_US/sdk.js#xfbml=1&version=v19.0"), // like button, not the pixel
-			req("https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme", "Document"),
+			script(site + "js/analytics.js"),                                     // self-hosted, another product
+			script("https://cdn.segment.com/analytics.js/v1/k/analytics.min.js"), // not GA
+			req("https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "Image"),     // a thumbnail, no player
+			req("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Document"),       // a link followed, not an embed
+			script(site + "js/my-matomo.js"),                                     // a file named like a tracker
+			req("https://www.google.com/maps/place/Berlin", "Document"),          // a Maps page, not an embed
+			script(site + "fonts/inter.css"),                                     // self-hosted fonts
 			req("https://static.licdn.com/aero-v1/sc/h/logo.svg", "Image"),
 			req("https://www.google.com/search?q=recaptcha", "XHR"),
 		},
@@ -195,7 +194,8 @@ func TestDetect(t *testing.T) {
 			want: []got{
 				{"google-ads", []string{"AW-123456789"}, []string{"baseline"}},
 				{"google-fonts", []string{"Inter"}, []string{"baseline"}},
-				{"google-maps", []string{}, []string{"baseline"}},
+				{"google-maps", []string{}, []string{"baseline"}}, // the embed
+				{"google-maps", []string{}, []string{"baseline"}}, // the JavaScript API
 				{"youtube", []string{"dQw4w9WgXcQ"}, []string{"baseline"}},
 			},
 		},
@@ -253,7 +253,9 @@ func TestDetect(t *testing.T) {
 			visits: []*crawler.Visit{page(crawler.DNT, site, crawler.Visit{
 				HTML: `<body><noscript><img height="1" width="1" src="https://www.facebook.com/tr?id=373803703159625&ev=PageView&noscript=1"/></noscript></body>`,
 			})},
-			want: []got{{"facebook", []string{"373803703159625"}, []string{"dnt"}}},
+			// A noscript pixel never loads while JavaScript runs: present,
+			// not active (TestDetectBlocked checks it is blocked).
+			want: []got{{"facebook", []string{"373803703159625"}, []string{}}},
 		},
 		{
 			name: "Leadinfo cookieless",
@@ -367,6 +369,268 @@ func TestDetectEvidence(t *testing.T) {
 	for _, e := range fb.Evidence {
 		if strings.TrimSpace(e.Detail) == "" || e.Profile == "" || e.Page == "" {
 			t.Errorf("incomplete evidence %+v", e)
+		}
+	}
+}
+
+// state is a tracker's product and where it ran or sat blocked.
+type state struct {
+	Vendor, Product   string
+	IDs               []string
+	Profiles, Blocked []string
+}
+
+func states(ts []report.Tracker) []state {
+	out := []state{}
+	for _, t := range ts {
+		p := ""
+		if t.Product != nil {
+			p = *t.Product
+		}
+		out = append(out, state{t.Vendor, p, t.IDs, t.Profiles, t.Blocked})
+	}
+	return out
+}
+
+// complianzGA4 is the GA4 snippet of the issue's site, parked by Complianz.
+const complianzGA4 = `<script type="text/plain" data-service="google-analytics" data-category="statistics" async data-cmplz-src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9"></script>
+<script type="text/plain" data-category="statistics">window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'G-97RE5L0TM9');</script>`
+
+func TestDetectBlocked(t *testing.T) {
+	c, err := catalogue.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pixel := "!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?n.callMethod.apply(n,arguments):n.queue.push(arguments)};n.queue=[];t=b.createElement(e);t.async=!0;t.src=v;s=b.getElementsByTagName(e)[0];s.parentNode.insertBefore(t,s)}(window, document,'script','https://connect.facebook.net/en_US/fbevents.js'); fbq('init', '1673876842863185'); fbq('track', 'PageView');"
+	tests := []struct {
+		name   string
+		visits []*crawler.Visit
+		want   []state
+	}{
+		{
+			name: "Complianz-parked GA4 is blocked, not active, in every profile",
+			visits: []*crawler.Visit{
+				page(crawler.Baseline, site, crawler.Visit{HTML: complianzGA4}),
+				page(crawler.GPC, site, crawler.Visit{HTML: complianzGA4}),
+			},
+			want: []state{{"google-analytics", "Google Analytics", []string{"G-97RE5L0TM9"}, []string{}, []string{"baseline", "gpc"}}},
+		},
+		{
+			name: "parked in one profile, running after accept",
+			visits: []*crawler.Visit{
+				page(crawler.Reject, site, crawler.Visit{HTML: complianzGA4}),
+				page(crawler.Accept, site, crawler.Visit{
+					HTML:     `<script async src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9"></script>`,
+					Requests: []crawler.Request{script("https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9")},
+				}),
+			},
+			want: []state{{"google-analytics", "Google Analytics", []string{"G-97RE5L0TM9"}, []string{"accept"}, []string{"reject"}}},
+		},
+		{
+			name: "Meta Pixel in a text/plain block with a Cookiebot mark",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<script type="text/plain" data-cookieconsent="marketing">` + pixel + `</script>`,
+			})},
+			want: []state{{"facebook", "Meta Pixel", []string{"1673876842863185"}, []string{}, []string{"baseline"}}},
+		},
+		{
+			name: "an executed snippet whose library never loaded is present, neither active nor blocked",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML:    `<script>` + pixel + `</script>`,
+				Globals: map[string]string{"fbq": "function", "_fbq": "function"},
+			})},
+			want: []state{{"facebook", "Meta Pixel", []string{"1673876842863185"}, []string{}, []string{}}},
+		},
+		{
+			name: "noscript pixel and template markup are blocked",
+			visits: []*crawler.Visit{page(crawler.DNT, site, crawler.Visit{
+				HTML: `<body><noscript><img height="1" width="1" src="https://www.facebook.com/tr?id=373803703159625&ev=PageView&noscript=1"/></noscript>
+<template><script src="https://snap.licdn.com/li.lms-analytics/insight.min.js"></script></template></body>`,
+			})},
+			want: []state{
+				{"facebook", "Meta Pixel", []string{"373803703159625"}, []string{}, []string{"dnt"}},
+				{"linkedin", "LinkedIn Insight Tag", []string{}, []string{}, []string{"dnt"}},
+			},
+		},
+		{
+			name: "WP Rocket's delayed script before its trigger, iubenda and CookieYes tags",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<script type="rocketlazyloadscript" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9" async></script>
+<script type="text/plain" class="_iub_cs_activate" data-iub-purposes="5" async data-suppressedsrc="https://snap.licdn.com/li.lms-analytics/insight.min.js"></script>
+<script type="text/plain" data-cookieyes="cookieyes-advertisement" src="https://connect.facebook.net/en_US/fbevents.js"></script>`,
+			})},
+			want: []state{
+				{"facebook", "Meta Pixel", []string{}, []string{}, []string{"baseline"}},
+				{"google-analytics", "Google Analytics", []string{"G-97RE5L0TM9"}, []string{}, []string{"baseline"}},
+				{"linkedin", "LinkedIn Insight Tag", []string{}, []string{}, []string{"baseline"}},
+			},
+		},
+		{
+			name: "Borlabs Cookie: a text/template script and base64 opt-in code",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<script data-borlabs-cookie-script-blocker-handle="ga" data-borlabs-cookie-script-blocker-id="google-analytics" type="text/template" data-borlabs-cookie-script-blocker-src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9"></script>
+<div class="borlabs-hide" data-borlabs-cookie-type="cookie" data-borlabs-cookie-id="facebook-pixel"><script type="text/template">` + base64.StdEncoding.EncodeToString([]byte("<script>"+pixel+"</script>")) + `</script></div>`,
+			})},
+			want: []state{
+				{"facebook", "Meta Pixel", []string{"1673876842863185"}, []string{}, []string{"baseline"}},
+				{"google-analytics", "Google Analytics", []string{"G-97RE5L0TM9"}, []string{}, []string{"baseline"}},
+			},
+		},
+		{
+			name: "a tag the plugin already activated (type back to JavaScript) is present, not blocked; its request makes it active",
+			visits: []*crawler.Visit{
+				page(crawler.Baseline, site, crawler.Visit{
+					HTML: `<script type="text/javascript" data-cookieconsent="statistics" async src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9"></script>`,
+				}),
+				page(crawler.GPC, site, crawler.Visit{
+					HTML:     `<script type="module" data-rocket-src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9" src="https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9"></script>`,
+					Requests: []crawler.Request{script("https://www.googletagmanager.com/gtag/js?id=G-97RE5L0TM9")},
+				}),
+			},
+			want: []state{{"google-analytics", "Google Analytics", []string{"G-97RE5L0TM9"}, []string{"gpc"}, []string{}}},
+		},
+		{
+			name: "data blocks and LinkedIn's IN/ tags are not parked trackers",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<script type="application/ld+json">{"@type":"Organization","sameAs":["https://www.facebook.com/acme"]}</script>
+<script type="IN/Share" data-url="https://www.example.com/"></script>`,
+			})},
+			want: []state{{"linkedin", "LinkedIn plugins", []string{}, []string{}, []string{}}},
+		},
+		{
+			name: "an iframe inside <template> is blocked",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<template id="fb-embed"><iframe src="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme"></iframe></template>`,
+			})},
+			want: []state{{"facebook", "Facebook social plugins", []string{}, []string{}, []string{"baseline"}}},
+		},
+		{
+			name: "parked iframes: Cookiebot and Complianz",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<iframe data-cookieconsent="marketing" data-cookieblock-src="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme"></iframe>
+<iframe class="cmplz-iframe" src="about:blank" data-src-cmplz="https://www.linkedin.com/embed/feed/update/urn:li:share:7009404129856884736"></iframe>`,
+			})},
+			want: []state{
+				{"facebook", "Facebook social plugins", []string{}, []string{}, []string{"baseline"}},
+				{"linkedin", "LinkedIn plugins", []string{}, []string{}, []string{"baseline"}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.Detect(site, tt.visits)
+			if diff := cmp.Diff(tt.want, states(got)); diff != "" {
+				t.Errorf("Detect() mismatch (-want +got):\n%s", diff)
+				for _, tr := range got {
+					for _, e := range tr.Evidence {
+						t.Logf("%s: %s %s %s", tr.Vendor, e.Kind, e.Profile, e.Detail)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestDetectProducts(t *testing.T) {
+	c, err := catalogue.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		visits []*crawler.Visit
+		want   []state
+	}{
+		{
+			name: "a like button and a page plugin are Facebook's social plugins, and fr goes with them",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				Requests: []crawler.Request{
+					script("https://connect.facebook.net/en_US/sdk.js#xfbml=1&version=v19.0"),
+					req("https://www.facebook.com/v19.0/plugins/like.php?app_id=1234567890123&href=https%3A%2F%2Fwww.example.com%2F&layout=button_count&sdk=joey", "Document"),
+					req("https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme", "Document"),
+				},
+				Cookies: []crawler.Cookie{jar("fr", ".facebook.com")},
+				HTML:    `<div id="fb-root"></div><div class="fb-like" data-href="https://www.example.com/"></div>`,
+			})},
+			want: []state{{"facebook", "Facebook social plugins", []string{"1234567890123"}, []string{"baseline"}, []string{}}},
+		},
+		{
+			name: "Pixel and social plugins on one site are two products; fr follows the page's code",
+			visits: []*crawler.Visit{
+				page(crawler.Baseline, site, crawler.Visit{
+					Requests: []crawler.Request{req("https://www.facebook.com/tr/?id=1673876842863185&ev=PageView", "Image")},
+					Cookies:  []crawler.Cookie{jar("fr", ".facebook.com")},
+				}),
+				page(crawler.GPC, site+"blog", crawler.Visit{
+					Requests: []crawler.Request{req("https://www.facebook.com/plugins/share_button.php?href=https%3A%2F%2Fwww.example.com%2Fblog", "Document")},
+					Cookies:  []crawler.Cookie{jar("fr", ".facebook.com")},
+				}),
+			},
+			want: []state{
+				{"facebook", "Meta Pixel", []string{"1673876842863185"}, []string{"baseline"}, []string{}},
+				{"facebook", "Facebook social plugins", []string{}, []string{"gpc"}, []string{}},
+			},
+		},
+		{
+			name: "Facebook Login",
+			visits: []*crawler.Visit{page(crawler.Baseline, site+"login", crawler.Visit{
+				Requests: []crawler.Request{req("https://www.facebook.com/x/oauth/status?client_id=1234567890123&input_token&origin=1&sdk=joey&wants_cookie_data=true", "XHR")},
+				Cookies:  []crawler.Cookie{jar("fblo_1234567890123", "www.example.com")},
+			})},
+			want: []state{{"facebook", "Facebook Login", []string{"1234567890123"}, []string{"baseline"}, []string{}}},
+		},
+		{
+			name: "a LinkedIn follow button with bcookie and lidc is not the Insight Tag",
+			visits: []*crawler.Visit{
+				page(crawler.Baseline, site, crawler.Visit{
+					Requests: []crawler.Request{
+						script("https://platform.linkedin.com/in.js"),
+						{URL: "https://www.linkedin.com/pages-extensions/FollowCompany?id=1035&counter=bottom", ResourceType: "Document",
+							SetCookies: []crawler.SetCookie{{Line: "bcookie=\"v=2&1\"; Domain=.linkedin.com; Path=/; Secure; SameSite=None", Name: "bcookie"}}},
+					},
+					Cookies: []crawler.Cookie{jar("bcookie", ".linkedin.com"), jar("lidc", ".linkedin.com")},
+					HTML:    `<script type="IN/FollowCompany" data-id="1035" data-counter="bottom"></script>`,
+				}),
+				// A later page without the button still carries the jar's
+				// cookies: they stay with the plugins.
+				page(crawler.Baseline, site+"about", crawler.Visit{
+					Cookies: []crawler.Cookie{jar("bcookie", ".linkedin.com"), jar("lidc", ".linkedin.com")},
+				}),
+			},
+			want: []state{{"linkedin", "LinkedIn plugins", []string{}, []string{"baseline"}, []string{}}},
+		},
+		{
+			name: "LinkedIn cookies with nothing else stay with the Insight Tag",
+			visits: []*crawler.Visit{page(crawler.DNT, site, crawler.Visit{
+				Cookies: []crawler.Cookie{jar("bcookie", ".linkedin.com")},
+			})},
+			want: []state{{"linkedin", "LinkedIn Insight Tag", []string{}, []string{"dnt"}, []string{}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.Detect(site, tt.visits)
+			if diff := cmp.Diff(tt.want, states(got)); diff != "" {
+				t.Errorf("Detect() mismatch (-want +got):\n%s", diff)
+				for _, tr := range got {
+					for _, e := range tr.Evidence {
+						t.Logf("%s/%s: %s %s %s", tr.Vendor, tr.Name, e.Kind, e.Profile, e.Detail)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestProfileOrderAgrees: the report contract's profile order and the
+// crawler's are the same order.
+func TestProfileOrderAgrees(t *testing.T) {
+	names := []string{"baseline", "gpc", "dnt", "reject", "accept", "custom", "another"}
+	for _, a := range names {
+		for _, b := range names {
+			if got, want := report.CompareProfiles(a, b), crawler.CompareProfiles(a, b); got != want {
+				t.Errorf("report.CompareProfiles(%s, %s) = %d, crawler says %d", a, b, got, want)
+			}
 		}
 	}
 }

@@ -207,6 +207,7 @@ func (c *Catalogue) loadEntities(data []byte) error {
 			Description: fmt.Sprintf("%s (third-party-web entity, category %s).", r.Name, r.Category),
 		}
 		v.PolicyTerms, v.Parents = entityTerms(e, companies[strings.ToLower(e.Company)] == 1)
+		v.Products = []*Product{{Vendor: v, Name: v.Name, Category: v.Category, PolicyTerms: v.PolicyTerms}}
 		e.Vendor = v
 		c.bySlug[slug] = v
 		c.entityVendors = append(c.entityVendors, v)

@@ -19,6 +19,10 @@ type Match struct {
 	// Value is what matched: the URL, cookie name, global value or
 	// attribute value (not truncated).
 	Value string
+	// Inert is set on a DOM match whose every element sits inside a
+	// <noscript> or <template> ("noscript", "template"): markup that does
+	// not load while JavaScript runs.
+	Inert string
 }
 
 // maxIDsPerInput bounds the IDs one input can contribute.
@@ -270,8 +274,9 @@ func (m *Matcher) extractIDs(s string) []string {
 }
 
 func (m *Matcher) matchDOM(doc *goquery.Document) (Match, bool) {
-	var out Match
-	found := false
+	// A match outside <noscript>/<template> wins over an inert one.
+	var live, inert Match
+	liveFound, inertFound := false, false
 	doc.FindMatcher(m.selector).EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		value := ""
 		if m.attr != "" {
@@ -288,18 +293,26 @@ func (m *Matcher) matchDOM(doc *goquery.Document) (Match, bool) {
 		if !ok {
 			return true
 		}
-		if !found {
-			out = Match{Matcher: m, Value: value}
-			found = true
+		out, found := &live, &liveFound
+		container := inertContainer(s.Get(0))
+		if container != "" {
+			out, found = &inert, &inertFound
+		}
+		if !*found {
+			*out = Match{Matcher: m, Value: value, Inert: container}
+			*found = true
 		}
 		for _, id := range ids {
 			if !slices.Contains(out.IDs, id) {
 				out.IDs = append(out.IDs, id)
 			}
 		}
-		return len(out.IDs) < maxIDsPerInput
+		return !liveFound || len(live.IDs) < maxIDsPerInput
 	})
-	return out, found
+	if liveFound {
+		return live, true
+	}
+	return inert, inertFound
 }
 
 // test runs the matcher alone on an example input.
@@ -336,8 +349,9 @@ func (m *Matcher) test(ex rawExample) ([]string, bool) {
 
 // CheckExamples runs every example of every matcher and returns one line per
 // failure: a match example must fire its matcher (with the listed IDs, when
-// given); a no_match example must fire no matcher of the same vendor and
-// kind.
+// given); a no_match example must fire no matcher of the same product
+// and kind (a like button's sdk.js is a no_match of the Meta Pixel, and a
+// match of Facebook's social plugins).
 func (c *Catalogue) CheckExamples() []string {
 	var fails []string
 	for _, v := range c.vendors {
@@ -368,7 +382,7 @@ func (m *Matcher) checkMatch(ex rawExample) []string {
 
 func (v *Vendor) checkNoMatch(m *Matcher, ex rawExample) string {
 	for _, o := range v.Matchers {
-		if o.Kind != m.Kind || (o.Kind == KindGlobal && o.Path != m.Path) {
+		if o.Kind != m.Kind || o.Product != m.Product || (o.Kind == KindGlobal && o.Path != m.Path) {
 			continue
 		}
 		if _, ok := o.test(ex); ok {

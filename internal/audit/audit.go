@@ -66,18 +66,25 @@ const (
 	CodeTrackingBeforeConsent  = "tracking-before-consent"
 )
 
-// Codes lists every finding code, in documentation order.
-var Codes = []string{CodePolicyNotFound, CodeUndisclosedVendor, CodeDisclosedNotObserved, CodePolicyContradiction, CodeUndisclosedCookie,
-	CodeCookieLifetimeMismatch, CodeGPCNotHonored, CodeDNTNotHonored, CodeDNTUndisclosed, CodeTrackingBeforeConsent,
-	CodeTrackingAfterReject, CodeConsentNotRecorded, CodeCookielessPings}
+// Codes lists every finding code, in the order a reader should meet them.
+// It is the one list of codes: Checks makes one check per entry, and the
+// reports list checks in this order. A new finding code goes here, with a
+// coverage rule in checks.go.
+var Codes = []string{
+	CodePolicyNotFound, CodeTrackingBeforeConsent, CodeTrackingAfterReject, CodeConsentNotRecorded, CodeCookielessPings,
+	CodeGPCNotHonored, CodeDNTNotHonored, CodeUndisclosedVendor, CodeUndisclosedCookie,
+	CodeCookieLifetimeMismatch, CodeDisclosedNotObserved, CodePolicyContradiction, CodeDNTUndisclosed,
+}
 
-// Vendor categories, as the detector catalogue names them.
+// Vendor categories: the report contract's (the catalogue uses the same).
 const (
-	CategoryAnalytics   = "analytics"
-	CategoryAdvertising = "advertising"
-	CategoryTagManager  = "tag-manager"
-	CategoryMarketing   = "marketing-automation"
-	CategorySecurity    = "security"
+	CategoryAnalytics   = report.CategoryAnalytics
+	CategoryAdvertising = report.CategoryAdvertising
+	CategoryTagManager  = report.CategoryTagManager
+	CategoryMarketing   = report.CategoryMarketing
+	CategorySecurity    = report.CategorySecurity
+	CategorySocial      = report.CategorySocial
+	CategoryFunctional  = report.CategoryFunctional
 )
 
 // VendorInfo describes a catalogued vendor.
@@ -204,11 +211,14 @@ func (a *auditor) policyNotFound() {
 
 // policyStance returns the policy's stance on a vendor ("uses", "denies",
 // "contradicts" when one document claims it and another denies it, or "")
-// and the statements: the claim first, the denial second.
-func (a *auditor) policyStance(slug string) (string, *report.PolicyVendor, *report.PolicyVendor) {
+// and the statements: the claim first, the denial second. A sentence that
+// names another product of the vendor ("we use the Meta Pixel") says
+// nothing of this one (Facebook's social plugins); one that names the
+// company covers all.
+func (a *auditor) policyStance(slug string, product *string) (string, *report.PolicyVendor, *report.PolicyVendor) {
 	var use, deny *report.PolicyVendor
 	for i, v := range a.r.Policy.Vendors {
-		if v.Vendor != slug {
+		if v.Vendor != slug || !sameProduct(v.Product, product) {
 			continue
 		}
 		switch v.Stance {
@@ -273,7 +283,11 @@ func (a *auditor) contradiction(slug, name string, use, deny *report.PolicyVendo
 	for _, v := range []*report.PolicyVendor{use, deny} {
 		f.Evidence = append(f.Evidence, report.Evidence{Kind: "policy", Page: v.Document, Detail: v.Stance + ": " + v.Quote})
 	}
-	a.add(f, slug)
+	key := slug
+	if t != nil {
+		key = t.Key()
+	}
+	a.add(f, key)
 }
 
 func upperFirst(s string) string {
@@ -281,6 +295,12 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// sameProduct reports whether a policy sentence about product p (nil: the
+// company as a whole) speaks of product (nil: any of the vendor's).
+func sameProduct(p, product *string) bool {
+	return p == nil || product == nil || strings.EqualFold(*p, *product)
 }
 
 // categoryMentioned reports whether the policy discloses the vendor's kind
@@ -294,29 +314,47 @@ func (a *auditor) categoryMentioned(category string) bool {
 		return m["analytics"]
 	case CategoryMarketing:
 		return m["advertising"] || m["analytics"]
-	case CategoryTagManager, CategorySecurity:
+	case CategoryTagManager, CategorySecurity, CategorySocial, CategoryFunctional:
 		return m["third_party_cookies"]
 	}
 	return false
 }
 
 // NonNecessary reports whether a vendor category is one a consent choice
-// governs: advertising, analytics and marketing automation. Tag managers
-// and security services (reCAPTCHA) are not.
+// governs: advertising, analytics, marketing automation and social plugins
+// (a like button or a LinkedIn embed reports the visit to its network).
+// Tag managers, security services (reCAPTCHA) and functional products
+// (Facebook Login, used when the visitor asks) are not.
 func NonNecessary(category string) bool {
-	return category == CategoryAdvertising || category == CategoryAnalytics || category == CategoryMarketing
+	switch category {
+	case CategoryAdvertising, CategoryAnalytics, CategoryMarketing, CategorySocial:
+		return true
+	}
+	return false
 }
 
 // baseVendorSeverity is the severity of an undisclosed or unconsented
-// vendor by its category.
+// product by its category: the Meta Pixel (advertising) is high, Facebook's
+// social plugins medium, Facebook Login low.
 func baseVendorSeverity(category string) report.Severity {
 	switch category {
 	case CategoryAdvertising:
 		return report.High
-	case CategoryAnalytics, CategoryMarketing:
+	case CategoryAnalytics, CategoryMarketing, CategorySocial:
 		return report.Medium
 	}
 	return report.Low
+}
+
+// whereSeen says where a tracker ran, or that it only sat in the pages.
+func whereSeen(t report.Tracker) string {
+	switch {
+	case len(t.Profiles) > 0:
+		return fmt.Sprintf("was observed on %d page(s) under %s", len(t.Pages), strings.Join(t.Profiles, ", "))
+	case len(t.Blocked) > 0:
+		return fmt.Sprintf("is on %d page(s) only as a tag the browser did not run (parked by a consent manager, or inside <noscript>) under %s", len(t.Pages), strings.Join(t.Blocked, ", "))
+	}
+	return fmt.Sprintf("is referenced in the code of %d page(s), although its own code was not seen running", len(t.Pages))
 }
 
 func lower(s report.Severity) report.Severity {
@@ -330,7 +368,7 @@ func (a *auditor) vendors() {
 	seen := map[string]bool{}
 	for _, t := range a.r.Trackers {
 		seen[t.Vendor] = true
-		stance, use, deny := a.policyStance(t.Vendor)
+		stance, use, deny := a.policyStance(t.Vendor, t.Product)
 		switch stance {
 		case "uses":
 			continue
@@ -339,7 +377,7 @@ func (a *auditor) vendors() {
 			continue
 		}
 		f := report.Finding{Code: CodeUndisclosedVendor, Vendor: ptr(t.Vendor), Evidence: limitEvidence(t.Evidence, 6)}
-		where := fmt.Sprintf("on %d page(s) under %s", len(t.Pages), strings.Join(t.Profiles, ", "))
+		where := whereSeen(t)
 		ids := ""
 		if len(t.IDs) > 0 {
 			ids = " (" + strings.Join(t.IDs, ", ") + ")"
@@ -347,18 +385,18 @@ func (a *auditor) vendors() {
 		if stance == "denies" {
 			f.Severity = report.High
 			f.Title = fmt.Sprintf("The privacy policy says the site does not use %s, but it does", t.Name)
-			f.Detail = fmt.Sprintf("%s%s was observed %s. The policy explicitly denies using it.", t.Name, ids, where)
+			f.Detail = fmt.Sprintf("%s%s %s. The policy explicitly denies using it.", t.Name, ids, where)
 			f.PolicyQuote = ptr(deny.Quote)
 		} else {
 			f.Severity = baseVendorSeverity(t.Category)
 			f.Title = fmt.Sprintf("%s runs on the site but the privacy policy does not name it", t.Name)
-			f.Detail = fmt.Sprintf("%s%s was observed %s. The policy does not mention it.", t.Name, ids, where)
+			f.Detail = fmt.Sprintf("%s%s %s. The policy does not mention it.", t.Name, ids, where)
 			if a.categoryMentioned(t.Category) {
 				f.Severity = lower(f.Severity)
 				f.Detail += fmt.Sprintf(" The policy describes %s in general terms without naming the vendor.", categoryWords(t.Category))
 			}
 		}
-		a.add(f, t.Vendor)
+		a.add(f, t.Key())
 	}
 	pages := 0
 	for _, p := range a.r.Pages {
@@ -377,7 +415,7 @@ func (a *auditor) vendors() {
 				name = info.Name
 			}
 		}
-		if stance, use, deny := a.policyStance(v.Vendor); stance == "contradicts" {
+		if stance, use, deny := a.policyStance(v.Vendor, nil); stance == "contradicts" {
 			a.contradiction(v.Vendor, name, use, deny, nil)
 			continue
 		}

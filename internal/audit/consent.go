@@ -146,7 +146,7 @@ func (a *auditor) trackingDespiteBanner(b bannerBreach) {
 		title, detail := b.vendor(t, cookies)
 		detail += consentModeWords(t, b.profile)
 		a.add(report.Finding{Code: b.code, Severity: baseVendorSeverity(t.Category), Vendor: ptr(t.Vendor), Title: title, Detail: detail,
-			Evidence: slices.Concat(b.lead, evidenceFor(t, b.profile, b.maxEvidence))}, "vendor:"+t.Vendor)
+			Evidence: slices.Concat(b.lead, evidenceFor(t, b.profile, b.maxEvidence))}, "vendor:"+t.Key())
 	}
 	for _, c := range a.r.Cookies {
 		if !slices.Contains(c.Profiles, b.profile) || !trackingCookie(c) || (c.Vendor != nil && flagged[*c.Vendor]) {
@@ -161,15 +161,13 @@ func (a *auditor) trackingDespiteBanner(b bannerBreach) {
 // consentNotRecorded: the banner came back, or trackers absent right after
 // the click ran on later pages.
 func (a *auditor) consentNotRecorded(j *report.ConsentJourney, how, dark string) {
+	// Each tracker once, though a vendor seen as two products is listed
+	// twice in the journey.
 	var returned []report.Tracker
-	for _, slug := range j.VendorsLater {
-		if slices.Contains(j.VendorsAfterChoice, slug) {
-			continue
-		}
-		for _, t := range a.r.Trackers {
-			if t.Vendor == slug && !cookieless(t, "reject", a.cookiesOf(t.Vendor, "reject")) {
-				returned = append(returned, t)
-			}
+	for _, t := range a.r.Trackers {
+		if slices.Contains(j.VendorsLater, t.Vendor) && !slices.Contains(j.VendorsAfterChoice, t.Vendor) && slices.Contains(t.Profiles, j.Profile) &&
+			!cookieless(t, "reject", a.cookiesOf(t.Vendor, "reject")) {
+			returned = append(returned, t)
 		}
 	}
 	stateSev, stateParts, stateEv := stateNotRecorded(j)

@@ -353,12 +353,12 @@ func (a *auditor) signals() {
 				Title:       fmt.Sprintf("%s keeps tracking visitors who send Global Privacy Control", t.Name),
 				Detail:      detail,
 				Evidence:    evidenceFor(t, "gpc", 6),
-				PolicyQuote: quote}, t.Vendor)
+				PolicyQuote: quote}, t.Key())
 		}
 	}
 	if hasProfile(a.r, "dnt") && p.DNT == "honored" {
 		for _, t := range a.r.Trackers {
-			if t.Category == CategoryTagManager || t.Category == CategorySecurity || !seenUnder(t, "dnt") {
+			if t.Category == CategoryTagManager || t.Category == CategorySecurity || t.Category == CategoryFunctional || !seenUnder(t, "dnt") {
 				continue
 			}
 			sev := report.Medium
@@ -377,7 +377,7 @@ func (a *auditor) signals() {
 				Title:       fmt.Sprintf("%s keeps tracking visitors who send Do Not Track", t.Name),
 				Detail:      detail,
 				Evidence:    evidenceFor(t, "dnt", 6),
-				PolicyQuote: p.DNTQuote}, t.Vendor)
+				PolicyQuote: p.DNTQuote}, t.Key())
 		}
 	}
 	nexus := a.usNexus()

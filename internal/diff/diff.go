@@ -108,10 +108,10 @@ func Compare(old, new *report.Report) *Result {
 	slices.SortFunc(res.ResolvedFindings, bySeverity)
 	slices.SortFunc(res.ChangedFindings, func(a, b FindingChange) int { return bySeverity(a.New, b.New) })
 
-	oldT := indexBy(old.Trackers, func(t report.Tracker) string { return t.Vendor })
-	newT := indexBy(new.Trackers, func(t report.Tracker) string { return t.Vendor })
+	oldT := indexBy(old.Trackers, trackerKey)
+	newT := indexBy(new.Trackers, trackerKey)
 	for _, t := range new.Trackers {
-		o, ok := oldT[t.Vendor]
+		o, ok := oldT[trackerKey(t)]
 		switch {
 		case !ok:
 			res.TrackersAdded = append(res.TrackersAdded, t)
@@ -120,7 +120,7 @@ func Compare(old, new *report.Report) *Result {
 		}
 	}
 	for _, t := range old.Trackers {
-		if _, ok := newT[t.Vendor]; !ok {
+		if _, ok := newT[trackerKey(t)]; !ok {
 			res.TrackersRemoved = append(res.TrackersRemoved, t)
 		}
 	}
@@ -144,6 +144,15 @@ func Compare(old, new *report.Report) *Result {
 		}
 	}
 	return res
+}
+
+// trackerKey identifies a tracker across reports: its vendor and product
+// (a vendor may be seen as several products).
+func trackerKey(t report.Tracker) string {
+	if t.Product == nil {
+		return t.Vendor
+	}
+	return t.Vendor + "\x00" + *t.Product
 }
 
 func cookieKey(c report.Cookie) string { return c.Name + "\x00" + c.Domain + "\x00" + c.Path }

@@ -82,3 +82,23 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONEmptyListsAreEmpty: a diff with no changes writes [] for every
+// list, never null.
+func TestJSONEmptyListsAreEmpty(t *testing.T) {
+	r := &report.Report{Target: "https://www.shop.test/"}
+	res := diff.Compare(r, r)
+	var buf bytes.Buffer
+	if err := diff.Write(&buf, diff.FormatJSON, res); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("null")) {
+		t.Errorf("diff JSON has null:\n%s", buf.String())
+	}
+	for _, k := range []string{"new_findings", "resolved_findings", "changed_findings", "trackers_added", "trackers_removed",
+		"trackers_changed", "cookies_added", "cookies_removed", "cookies_changed"} {
+		if !bytes.Contains(buf.Bytes(), []byte(`"`+k+`": []`)) {
+			t.Errorf("diff JSON lacks %q: []", k)
+		}
+	}
+}

@@ -40,7 +40,7 @@ func Write(w io.Writer, format Format, r *Result) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(r)
+		return enc.Encode(r.normalized())
 	case FormatMarkdown:
 		return writeMarkdown(w, r)
 	default:
@@ -179,4 +179,29 @@ func writeMarkdown(w io.Writer, r *Result) error {
 		fmt.Fprintln(w, "\nNo changes.")
 	}
 	return nil
+}
+
+// normalized returns a copy of r whose empty lists are [] rather than null
+// in JSON.
+func (r *Result) normalized() *Result {
+	cp := *r
+	cp.NewFindings = report.NormalizedFindings(r.NewFindings)
+	cp.ResolvedFindings = report.NormalizedFindings(r.ResolvedFindings)
+	cp.ChangedFindings = emptyIfNil(r.ChangedFindings)
+	for i, c := range cp.ChangedFindings {
+		c.Old.Evidence, c.New.Evidence = emptyIfNil(c.Old.Evidence), emptyIfNil(c.New.Evidence)
+		cp.ChangedFindings[i] = c
+	}
+	cp.TrackersAdded, cp.TrackersRemoved = emptyIfNil(r.TrackersAdded), emptyIfNil(r.TrackersRemoved)
+	cp.TrackersChanged = emptyIfNil(r.TrackersChanged)
+	cp.CookiesAdded, cp.CookiesRemoved = emptyIfNil(r.CookiesAdded), emptyIfNil(r.CookiesRemoved)
+	cp.CookiesChanged = emptyIfNil(r.CookiesChanged)
+	return &cp
+}
+
+func emptyIfNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -257,8 +257,8 @@ func observationsOf(home *url.URL, visits []*crawler.Visit, showValues bool) []r
 	out := make([]report.Observation, 0, len(visits))
 	for _, v := range visits {
 		o := report.Observation{URL: v.URL, Profile: string(v.Profile), Globals: v.Globals, APIs: v.APIs,
-			Dialogs: v.Dialogs, Popups: v.Popups, Downloads: v.Downloads, Overlays: v.Overlays,
-			Settled: v.Settled, Interaction: v.Interaction}
+			Dialogs: v.Dialogs, Popups: v.Popups, Downloads: v.Downloads, Overlays: overlaysOf(v.Overlays),
+			Settled: v.Settled, Interaction: observedInteraction(v.Interaction)}
 		for _, q := range v.Requests {
 			rq := report.ObservedRequest{URL: q.URL, Method: q.Method, Type: q.ResourceType, Status: q.Status,
 				Initiator: q.Initiator, Failed: q.Failed, Error: q.ErrorText, AfterInteraction: q.AfterInteraction}
@@ -313,4 +313,11 @@ func redactLine(line string) string {
 		out += ";" + rest
 	}
 	return out
+}
+
+func observedInteraction(i *crawler.Interaction) *report.ObservedInteraction {
+	if i == nil {
+		return nil
+	}
+	return &report.ObservedInteraction{Actions: i.Actions, ScrollSteps: i.ScrollSteps, Capped: i.Capped, Navigation: i.Navigation}
 }

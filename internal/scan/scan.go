@@ -436,6 +436,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 	}
 	r.Interrupted = ctx.Err() != nil
 	s.finishJourneys(r, obs, journeys)
+	r.Checks = audit.Checks(r)
 	if s.opts.PublicOnly {
 		if err := refuseLocal(target, slices.Concat(obs.Visits, extraVisits)); err != nil {
 			return nil, err
