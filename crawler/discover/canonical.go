@@ -32,12 +32,17 @@ func IsTrackingParam(name string) bool {
 // the directory itself.
 var indexFile = regexp.MustCompile(`(?i)/(index|default)\.(html?|php|aspx?|jsp)$`)
 
-// Canonical returns the URL a page is visited under: Normalize's form
-// without tracking parameters and without a directory index document
+// Canonical returns the URL a page is visited under: Normalize's form (but
+// keeping a hash router's route) without tracking parameters and without a directory index document
 // ("/about/index.html" → "/about/"). The remaining query parameters keep
 // their order.
 func Canonical(u *url.URL) *url.URL {
 	n := Normalize(u)
+	if f := u.Fragment; strings.HasPrefix(f, "/") || strings.HasPrefix(f, "!/") {
+		// A hash router's route (/#/privacy, /#!/contact) is a page of its
+		// own, unlike an anchor within a page.
+		n.Fragment, n.RawFragment = f, u.RawFragment
+	}
 	if m := indexFile.FindStringIndex(n.Path); m != nil {
 		n.Path = n.Path[:m[0]+1]
 		n.RawPath = ""
@@ -139,6 +144,9 @@ func Family(u *url.URL) (family string, marked bool) {
 	f := host + "/" + strings.Join(segs, "/")
 	if len(q) > 0 {
 		f += "?" + q.Encode()
+	}
+	if n.Fragment != "" {
+		f += "#" + n.Fragment // a hash router's route
 	}
 	return f, marked
 }

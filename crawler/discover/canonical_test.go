@@ -23,6 +23,9 @@ func TestCanonicalAndKey(t *testing.T) {
 		{"https://www.shop.test/index.php", "https://www.shop.test/", "https://www.shop.test/"},
 		{"http://www.shop.test:80/", "http://www.shop.test/", "http://www.shop.test/"},
 		{"https://www.shop.test:8443/x/", "https://www.shop.test:8443/x/", "https://www.shop.test:8443/x"},
+		{"https://app.shop.test/#/privacy?x", "https://app.shop.test/#/privacy?x", "https://app.shop.test/#/privacy?x"},
+		{"https://app.shop.test/#!/contact", "https://app.shop.test/#!/contact", "https://app.shop.test/#!/contact"},
+		{"https://app.shop.test/faq#shipping", "https://app.shop.test/faq", "https://app.shop.test/faq"},
 		// Not tracking: a page parameter and a "ref" that some sites route on.
 		{"https://www.shop.test/blog?page=2&ref=nav", "https://www.shop.test/blog?page=2&ref=nav", "https://www.shop.test/blog?page=2&ref=nav"},
 	}
@@ -59,7 +62,7 @@ func TestFamily(t *testing.T) {
 			}
 		}
 	}
-	different := []string{"https://www.shop.test/contact/", "https://www.shop.test/privacy/", "https://www.shop.test/blog/seo-tips-us-retailers/extra", "https://www.shop.test/products/usb-c/"}
+	different := []string{"https://www.shop.test/", "https://www.shop.test/#/privacy", "https://www.shop.test/contact/", "https://www.shop.test/privacy/", "https://www.shop.test/blog/seo-tips-us-retailers/extra", "https://www.shop.test/products/usb-c/"}
 	fams := map[string]string{}
 	for _, raw := range different {
 		u, _ := url.Parse(raw)
@@ -161,5 +164,35 @@ func TestDiscoverDistinctPages(t *testing.T) {
 	wantDead := []string{"http://cp.shop.test/ -1", "http://ir.shop.test/ 404", "http://www.shop.test/gone/ 404"}
 	if !slices.Equal(dead, wantDead) {
 		t.Errorf("dead = %v\nwant   %v", dead, wantDead)
+	}
+}
+
+// TestDiscoverHashRoutes: a hash router's routes are pages of their own,
+// an anchor within a page is not.
+func TestDiscoverHashRoutes(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/faq", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<html><body><h1 id="shipping">Shipping</h1></body></html>`)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<html><body><a href="/#/privacy">Privacy</a><a href="#!/contact">Contact</a><a href="/faq#shipping">Shipping</a><a href="/faq">FAQ</a></body></html>`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	target, _ := url.Parse(srv.URL + "/")
+	res, err := Discover(t.Context(), target, Options{MaxPages: 10, Depth: 1, Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range res.Pages {
+		got = append(got, strings.TrimPrefix(p.URL, srv.URL))
+	}
+	slices.Sort(got)
+	want := []string{"/", "/#!/contact", "/#/privacy", "/faq"}
+	if !slices.Equal(got, want) {
+		t.Errorf("pages = %v, want %v", got, want)
 	}
 }

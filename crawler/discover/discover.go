@@ -266,13 +266,14 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 
 	// redirected records that the URL keyed from ended at final.
 	redirected := func(from string, final *url.URL, status int) {
-		to := Key(final)
 		mu.Lock()
 		defer mu.Unlock()
 		p, ok := found[from]
 		if !ok {
 			return
 		}
+		final = keepFragment(final, p.URL)
+		to := Key(final)
 		if status != 0 {
 			p.Status = status
 		}
@@ -342,7 +343,14 @@ func Discover(ctx context.Context, target *url.URL, opts Options) (*Result, erro
 		redirected(keyOf(r.Request), r.Request.URL, r.StatusCode)
 	})
 	c.OnHTML("a[href]", func(e *colly.HTMLElement) {
-		link := e.Request.AbsoluteURL(e.Attr("href"))
+		href := e.Attr("href")
+		link := e.Request.AbsoluteURL(href)
+		if strings.HasPrefix(href, "#/") || strings.HasPrefix(href, "#!/") {
+			// colly drops fragment-only links; a hash route is a page.
+			u := *e.Request.URL
+			u.Fragment, u.RawFragment = href[1:], ""
+			link = u.String()
+		}
 		if link == "" {
 			return
 		}
@@ -555,7 +563,23 @@ func resolve(ctx context.Context, opts Options, u string) (int, *url.URL) {
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	_ = resp.Body.Close()
-	return resp.StatusCode, resp.Request.URL
+	return resp.StatusCode, keepFragment(resp.Request.URL, u)
+}
+
+// keepFragment gives final the fragment of the URL first asked for when it
+// has none, as browsers do across redirects: a hash router's route survives
+// the fetch that never sends it.
+func keepFragment(final *url.URL, asked string) *url.URL {
+	if final == nil || final.Fragment != "" {
+		return final
+	}
+	a, err := url.Parse(asked)
+	if err != nil || a.Fragment == "" {
+		return final
+	}
+	f := *final
+	f.Fragment, f.RawFragment = a.Fragment, a.RawFragment
+	return &f
 }
 
 // Allowed reports whether robots.txt lets us fetch u.
