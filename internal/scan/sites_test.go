@@ -282,7 +282,8 @@ func checkDeepVendors(t *testing.T, r *report.Report) {
 		"microsoft-ads": fixtures.VariantsUET, "pinterest": fixtures.VariantsPinterest, "hotjar": fixtures.VariantsHotjar,
 		"x": fixtures.VariantsX, "snapchat": fixtures.VariantsSnap, "reddit": fixtures.VariantsReddit,
 		"criteo": fixtures.VariantsCriteo, "matomo": fixtures.VariantsMatomo, "youtube": fixtures.VariantsYouTube,
-		"google-fonts": "Inter", "google-maps": "",
+		"google-fonts": "Inter", "google-maps": "", "doubleclick": fixtures.VariantsFloodlight, "plausible": "www.variants.test",
+		"cloudflare-insights": fixtures.VariantsCFToken, "yandex-metrica": fixtures.VariantsYandex, "vimeo": fixtures.VariantsVimeo,
 	}
 	byVendor := map[string]report.Tracker{}
 	for _, tr := range r.Trackers {
@@ -290,6 +291,9 @@ func checkDeepVendors(t *testing.T, r *report.Report) {
 	}
 	// The look-alike page loads nothing from a third party (the jar still
 	// holds the cookies the other pages set, so trackers list it as a page).
+	// A beacon the previous page sent as it unloaded can be recorded with
+	// the next visit of the same tab (its initiator is the other page's
+	// script); only requests this page's own markup or code made count.
 	lookAlikes := 0
 	for _, o := range r.Observations {
 		if o.URL != "https://www.variants.test/look-alikes/" {
@@ -297,7 +301,7 @@ func checkDeepVendors(t *testing.T, r *report.Report) {
 		}
 		lookAlikes++
 		for _, q := range o.Requests {
-			if q.ThirdParty {
+			if q.ThirdParty && (q.Initiator == "" || strings.HasPrefix(q.Initiator, o.URL)) {
 				t.Errorf("look-alike page (%s) requested %s", o.Profile, q.URL)
 			}
 		}
@@ -341,6 +345,7 @@ func checkDeepVendors(t *testing.T, r *report.Report) {
 		"_ttp": "tiktok", "_clck": "microsoft-clarity", "_uetvid": "microsoft-ads", "_pin_unauth": "pinterest",
 		"_hjSessionUser_" + fixtures.VariantsHotjar: "hotjar", "_scid": "snapchat", "_rdt_uuid": "reddit", "cto_bundle": "criteo",
 		"_gcl_au": "google-ads", "personalization_id": "x", "muc_ads": "x", "uid": "criteo", "YSC": "youtube",
+		"IDE": "doubleclick", "_ym_uid": "yandex-metrica", "yandexuid": "yandex-metrica", "vuid": "vimeo",
 	}
 	for _, c := range r.Cookies {
 		if want, ok := cookieVendor[c.Name]; ok {
