@@ -34,6 +34,10 @@ type VendorTerms struct {
 type VendorDisclosure struct {
 	// Vendor is the slug from VendorTerms.
 	Vendor string `json:"vendor"`
+	// Product is the vendor's product the sentence is about ("Meta Pixel",
+	// "Facebook social plugins"), or "" (JSON null) when it names only the
+	// company.
+	Product string `json:"product"`
 	// Stance is "uses" when the policy names the vendor as used, "denies"
 	// when it says the vendor is not used.
 	Stance string `json:"stance"`
