@@ -181,7 +181,7 @@ var (
 	detectVerb  = regexp.MustCompile(`\b(?:detect(?:s|ed)?|check(?:s|ed)? for|look(?:s)? for|read(?:s)?|receive(?:s|d)?)\b`)
 	// noStandard is the "there is no accepted standard for DNT" hedge: its
 	// adjectives ("accepted", "agreed") are not the site's stance verbs.
-	noStandard = regexp.MustCompile(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition)\b[^,;]*`)
+	noStandard = regexp.MustCompile(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition|way|method|approach|means)\b[^,;]*`)
 	pronounRef  = regexp.MustCompile(`\b(?:it|them|this signal|such signals?|one)\b`)
 )
 
