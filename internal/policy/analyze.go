@@ -153,6 +153,7 @@ func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 				cookies = append(cookies, c)
 			}
 		}
+		cookies = append(cookies, fieldCookies(s.Sentences)...)
 		for _, t := range s.Tables {
 			tc := tableCookies(t)
 			cookies = append(cookies, tc...)

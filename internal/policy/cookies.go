@@ -158,8 +158,19 @@ func tableCookies(t Table) []CookieDeclaration {
 	for _, r := range t.Rows {
 		r = realign(r, cols)
 		name := get(r, colName)
-		if name == "" {
+		if name == "" || repeatsHeader(r, t.Header) {
 			continue
+		}
+		// Section rows ("Analytics cookies"), footnotes ("* Durations are
+		// maximums") and merged cells are not cookies: a cookie name has no
+		// spaces, except in a list ("_ga, _gid") or around a name given in
+		// brackets ("Google Analytics (_ga)").
+		if strings.ContainsAny(name, " \t") && !strings.Contains(name, ",") {
+			n, ok := bracketedName(name)
+			if !ok {
+				continue
+			}
+			name = n
 		}
 		dur := get(r, colDuration)
 		names := []string{name}
@@ -222,6 +233,38 @@ func realign(r []string, cols map[column]int) []string {
 	return out
 }
 
+// repeatsHeader reports a row that repeats the table's header (tables
+// split across pages, or a header written as the first body row).
+func repeatsHeader(r, header []string) bool {
+	if len(header) == 0 {
+		same := 0
+		for _, c := range r {
+			if classifyHeader(c) != colNone {
+				same++
+			}
+		}
+		return same >= 2 && same == len(nonEmpty(r))
+	}
+	n := 0
+	for i, c := range r {
+		if i < len(header) && strings.EqualFold(strings.TrimSpace(c), strings.TrimSpace(header[i])) {
+			n++
+		}
+	}
+	return n >= 2 || (n == 1 && len(nonEmpty(r)) == 1 && len(header) == 1)
+}
+
+var bracketed = regexp.MustCompile(`\(\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60})\s*\)`)
+
+// bracketedName finds the cookie name in "Google Analytics (_ga)".
+func bracketedName(s string) (string, bool) {
+	m := bracketed.FindStringSubmatch(s)
+	if m == nil || !looksLikeCookieName(m[1]) {
+		return "", false
+	}
+	return m[1], true
+}
+
 func splitList(s string) []string {
 	var out []string
 	for p := range strings.SplitSeq(s, ",") {
@@ -239,37 +282,215 @@ func setLifetime(c *CookieDeclaration) {
 	}
 }
 
-var (
-	proseCookie   = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
-	proseDuration = regexp.MustCompile(`(?i)\b(\d+(?:[.,]\d+)?\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|years?)|(?:one|a|an|two|three|six|twelve|thirteen|eighteen|twenty-four)\s+(?:minutes?|hours?|days?|weeks?|months?|years?))\b|\b(?:end of (?:the )?(?:browser )?session|session)\b`)
-)
 
-// proseCookies reads declarations written as list items or sentences such
-// as "_ga: distinguishes users; expires after 2 years".
+// proseCookies reads declarations written as list items or sentences:
+// "_ga: distinguishes users; expires after 2 years", "the _ga cookie
+// expires after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht",
+// "PHPSESSID – keeps your session – session".
 func proseCookies(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	m := proseCookie.FindStringSubmatch(sentence)
-	if m == nil {
+	if m := proseCookie.FindStringSubmatch(sentence); m != nil {
+		if c, ok := listedCookie(sentence, m[1], m[2], inCookieSection); ok {
+			return c, true
+		}
+	}
+	return sentenceCookie(sentence, inCookieSection)
+}
+
+// listedCookie reads "name: purpose, duration" and "name – purpose –
+// duration".
+func listedCookie(sentence, name, rest string, inCookieSection bool) (CookieDeclaration, bool) {
+	if !looksLikeCookieName(name) || cookieStopwords[strings.ToLower(name)] {
 		return CookieDeclaration{}, false
 	}
-	name, rest := m[1], m[2]
-	if !looksLikeCookieName(name) {
-		return CookieDeclaration{}, false
-	}
+	lower := strings.ToLower(sentence)
 	special := strings.ContainsAny(name, "_#*$")
-	if !special && !inCookieSection && !strings.Contains(strings.ToLower(sentence), "cookie") {
-		return CookieDeclaration{}, false
+	// A plain word before a colon ("purpose: …") needs the strongest
+	// evidence: a cookie section or the word cookie, and an expiry word.
+	if !special {
+		if !inCookieSection && !reCookieWord.MatchString(lower) && !dashList.MatchString(sentence) && !expiryCue.MatchString(lower) {
+			return CookieDeclaration{}, false
+		}
+		if strings.ToLower(name) == name && !strings.ContainsAny(name, "0123456789") && len(name) < 5 {
+			return CookieDeclaration{}, false
+		}
+		if !expiryCue.MatchString(lower) && !dashList.MatchString(sentence) && !inCookieSection {
+			return CookieDeclaration{}, false
+		}
 	}
-	// Plain lower-case words ("note: …") need the strongest evidence.
-	if !special && strings.ToLower(name) == name && !strings.ContainsAny(name, "0123456789") && len(name) < 5 {
-		return CookieDeclaration{}, false
-	}
-	d := proseDuration.FindString(rest)
+	d := findDuration(rest)
 	if d == "" {
 		return CookieDeclaration{}, false
 	}
 	c := CookieDeclaration{Name: name, DurationText: d, Purpose: rest, Source: "text"}
 	setLifetime(&c)
 	return c, true
+}
+
+// sentenceCookie reads a sentence that names exactly one cookie and one
+// lifetime.
+func sentenceCookie(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
+	lower := strings.ToLower(sentence)
+	if !inCookieSection && !reCookieWord.MatchString(lower) {
+		return CookieDeclaration{}, false
+	}
+	name := ""
+	for _, m := range cookieToken.FindAllStringSubmatchIndex(sentence, -1) {
+		tok := strings.TrimRight(sentence[m[2]:m[3]], ".")
+		if !candidateCookieName(sentence, tok, m[2], m[3]) {
+			continue
+		}
+		if name != "" && name != tok {
+			return CookieDeclaration{}, false // several cookies: which lifetime is whose?
+		}
+		name = tok
+	}
+	if name == "" {
+		return CookieDeclaration{}, false
+	}
+	i := strings.Index(sentence, name)
+	d := findDuration(sentence[i+len(name):])
+	if d == "" {
+		d = findDuration(sentence[:i])
+	}
+	if d == "" {
+		return CookieDeclaration{}, false
+	}
+	c := CookieDeclaration{Name: name, DurationText: d, Purpose: sentence, Source: "text"}
+	setLifetime(&c)
+	return c, true
+}
+
+// candidateCookieName accepts a token as a cookie name: it has a cookie
+// name's punctuation ("_ga", "_hjSession_#") or case ("OptanonConsent"), or
+// it stands right next to the word cookie ("the bcookie cookie", "Cookie
+// NID") and is no ordinary word.
+func candidateCookieName(s, tok string, start, end int) bool {
+	if strings.ContainsAny(tok, "_#$") {
+		return looksLikeCookieName(tok)
+	}
+	before := asciiLower(strings.TrimSpace(s[max(0, start-16):start]))
+	after := asciiLower(strings.TrimSpace(s[end:min(len(s), end+12)]))
+	if !strings.HasPrefix(after, "cookie") && !strings.HasSuffix(before, "cookie") {
+		return false
+	}
+	if !looksLikeCookieName(tok) || cookieStopwords[strings.ToLower(tok)] {
+		return false
+	}
+	// "the bcookie cookie", or "das Cookie NID" / "het cookie NID" after an
+	// article; a verb after "cookie" ("a session cookie containing …") is
+	// no name.
+	nextToCookie := strings.HasPrefix(after, "cookie") || articleCookie.MatchString(before)
+	if !nextToCookie || strings.HasSuffix(tok, "ing") || strings.HasSuffix(tok, "ed") {
+		return false
+	}
+	upperInside := false
+	for i, r := range tok {
+		if i > 0 && unicode.IsUpper(r) {
+			upperInside = true
+		}
+	}
+	return upperInside || len(tok) >= 5
+}
+
+var articleCookie = regexp.MustCompile(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
+
+// cookieStopwords are words that stand next to "cookie" without naming one.
+var cookieStopwords = map[string]bool{}
+
+func init() {
+	for w := range strings.FieldsSeq(`the this that these those a an our your their its each every any some such
+		session persistent permanent analytics analytical statistics marketing advertising tracking functional
+		necessary essential preference preferences performance targeting social third-party first-party
+		consent google facebook meta linkedin hubspot microsoft other own same following first third party
+		strictly technical der die das ein eine einen dieses diese het de een deze dit le la les ce cette un une
+		el los las este esta il lo questo questa ten ta ciasteczko pliki plik cookies cookie name names named
+		called set sets placed expire expires http html local storage retention duration purpose expiry
+		provider type description note example lifetime lifespan category domain host name`) {
+		cookieStopwords[w] = true
+	}
+}
+
+var (
+	proseCookie  = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
+	dashList     = regexp.MustCompile(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
+	cookieToken  = regexp.MustCompile(`(?:^|[\s"“'‘(])([A-Za-z0-9_.\-#*$\[\]<>]{2,60})`)
+	reCookieWord = regexp.MustCompile(`cookie|ciasteczk|informasjonskaps|kakor|kakan`)
+	expiryCue    = regexp.MustCompile(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
+	// proseDuration finds a lifetime in prose in the ten languages, built
+	// from the duration units (single letters and ambiguous short words
+	// left out).
+	proseDuration = func() *regexp.Regexp {
+		var units, nums []string
+		for u := range durationUnits {
+			if len([]rune(u)) >= 3 && u != "min" && u != "std" && u != "tag" && u != "dag" && u != "mes" && u != "ore" && u != "ora" && u != "lat" && u != "sec" {
+				units = append(units, regexp.QuoteMeta(u))
+			}
+		}
+		units = append(units, "dag", "tag", "ore", "mes", "lat", "an")
+		for n := range numberWords {
+			if len(n) >= 2 {
+				nums = append(nums, regexp.QuoteMeta(n))
+			}
+		}
+		sort.Slice(units, func(i, j int) bool { return len(units[i]) > len(units[j]) })
+		sort.Slice(nums, func(i, j int) bool { return len(nums[i]) > len(nums[j]) })
+		return regexp.MustCompile(`(?i)(?:^|[^\pL\pN])((?:\d+(?:[.,]\d+)?|a|` + strings.Join(nums, "|") + `)[\s-]*(?:` + strings.Join(units, "|") + `))(?:[^\pL]|$)|(?:^|[^\pL])(end of (?:the )?(?:browser )?session|session|sitzung|sessie|sesja|sesji|sesión|sessione)(?:[^\pL]|$)`)
+	}()
+)
+
+var (
+	// fieldName and fieldExpiry are the lines of a declaration written as
+	// labelled fields ("Cookie name: _ga." "Expiry: 2 years."), in the ten
+	// languages.
+	fieldName     = regexp.MustCompile(`(?i)^\s*(?:cookie[\s-]?name|name of (?:the )?cookie|cookie|name|naam|nom(?: du cookie)?|nombre(?: de la cookie)?|nome(?: del cookie)?|namn|navn|nazwa(?: pliku cookie)?)\s*:\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60}?)\.?\s*$`)
+	fieldExpiry   = regexp.MustCompile(`(?i)^\s*(?:expiry|expiration|expires|duration|maximum storage duration|storage duration|lifespan|life span|lifetime|retention(?: period)?|speicherdauer|laufzeit|ablauf|gültigkeit|bewaartermijn|looptijd|vervaltijd|geldigheid|durée(?: de (?:conservation|vie))?|expiration|duración|caducidad|durata|scadenza|lagringstid|utløp|udløb|varighed|varighet|czas (?:przechowywania|życia)|okres przechowywania|wygaśnięcie)\s*:\s*(.+?)\.?\s*$`)
+	fieldProvider = regexp.MustCompile(`(?i)^\s*(?:provider|set by|anbieter|dienstanbieter|aanbieder|fournisseur|proveedor|fornitore|leverantör|udbyder|leverandør|dostawca)\s*:\s*(.+?)\.?\s*$`)
+)
+
+// fieldCookies reads declarations written as labelled fields over several
+// sentences: a name line followed, within the next three lines, by an
+// expiry line (and perhaps a provider line).
+func fieldCookies(sentences []string) []CookieDeclaration {
+	var out []CookieDeclaration
+	for i, s := range sentences {
+		m := fieldName.FindStringSubmatch(s)
+		if m == nil || !looksLikeCookieName(m[1]) || cookieStopwords[strings.ToLower(m[1])] {
+			continue
+		}
+		c := CookieDeclaration{Name: m[1], Source: "text"}
+		for _, next := range sentences[i+1 : min(len(sentences), i+4)] {
+			if fieldName.MatchString(next) {
+				break
+			}
+			if e := fieldExpiry.FindStringSubmatch(next); e != nil && c.DurationText == "" {
+				c.DurationText = strings.TrimSpace(e[1])
+			}
+			if p := fieldProvider.FindStringSubmatch(next); p != nil && c.Provider == "" {
+				c.Provider = strings.TrimSpace(p[1])
+			}
+		}
+		if c.DurationText == "" {
+			continue
+		}
+		setLifetime(&c)
+		out = append(out, c)
+	}
+	return out
+}
+
+// findDuration returns the first lifetime phrase in s that ParseDuration
+// reads, or "".
+func findDuration(s string) string {
+	for _, m := range proseDuration.FindAllStringSubmatch(s, -1) {
+		d := m[1]
+		if d == "" {
+			d = m[2]
+		}
+		if _, _, ok := ParseDuration(d); ok {
+			return strings.TrimSpace(d)
+		}
+	}
+	return ""
 }
 
 // sortCookies orders declarations by name, provider, duration text and
