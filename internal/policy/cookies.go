@@ -43,10 +43,10 @@ const (
 
 var (
 	hdrType     = regexp.MustCompile(`type|cookies used|typ\b|tipo|art\b|soort`)
-	hdrDuration = regexp.MustCompile(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|validity|valid|how long`)
-	hdrProvider = regexp.MustCompile(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service`)
+	hdrDuration = regexp.MustCompile(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|ważnoś|validity|valid|how long|varighet|utgång|löptid|expiración|vervaldatum|bewaarperiode`)
+	hdrProvider = regexp.MustCompile(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service|herkunft|bron|origine|origen|źródło|domäne|domein|dominio|domena|kilde|källa|udsteder|utsteder`)
 	hdrPurpose  = regexp.MustCompile(`purpose|description|function|zweck|beschreibung|doel|beschrijving|formål|beskrivelse|syfte|finalité|finalidad|descripción|finalità|descrizione|\bcel\b|opis|used for|what it does|usage`)
-	hdrName     = regexp.MustCompile(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b`)
+	hdrName     = regexp.MustCompile(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b|bezeichnung|benaming|denominazione|denominación|nazwa pliku`)
 )
 
 func classifyHeader(h string) column {
@@ -159,6 +159,11 @@ func tableCookies(t Table) []CookieDeclaration {
 		r = realign(r, cols)
 		name := get(r, colName)
 		if name == "" || repeatsHeader(r, t.Header) {
+			continue
+		}
+		// A row with one filled cell is a section label or a merged cell
+		// ("Analytics", "Marketing cookies"), unless it is a cookie name.
+		if len(nonEmpty(r)) == 1 && len(t.Header) > 1 && !strings.ContainsAny(name, "_#$*") {
 			continue
 		}
 		// Section rows ("Analytics cookies"), footnotes ("* Durations are
@@ -307,7 +312,7 @@ func listedCookie(sentence, name, rest string, inCookieSection bool) (CookieDecl
 	// A plain word before a colon ("purpose: …") needs the strongest
 	// evidence: a cookie section or the word cookie, and an expiry word.
 	if !special {
-		if !inCookieSection && !reCookieWord.MatchString(lower) && !dashList.MatchString(sentence) && !expiryCue.MatchString(lower) {
+		if !inCookieSection && !hasCookieWord(lower) && !dashList.MatchString(sentence) && !expiryCue.MatchString(lower) {
 			return CookieDeclaration{}, false
 		}
 		if strings.ToLower(name) == name && !strings.ContainsAny(name, "0123456789") && len(name) < 5 {
@@ -329,14 +334,13 @@ func listedCookie(sentence, name, rest string, inCookieSection bool) (CookieDecl
 // sentenceCookie reads a sentence that names exactly one cookie and one
 // lifetime.
 func sentenceCookie(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	lower := strings.ToLower(sentence)
-	if !inCookieSection && !reCookieWord.MatchString(lower) {
+	if !inCookieSection && !hasCookieWord(asciiLower(sentence)) {
 		return CookieDeclaration{}, false
 	}
 	name := ""
-	for _, m := range cookieToken.FindAllStringSubmatchIndex(sentence, -1) {
-		tok := strings.TrimRight(sentence[m[2]:m[3]], ".")
-		if !candidateCookieName(sentence, tok, m[2], m[3]) {
+	for _, m := range tokenSpans(sentence) {
+		tok := strings.TrimRight(sentence[m[0]:m[1]], ".,;:")
+		if !candidateCookieName(sentence, tok, m[0], m[0]+len(tok)) {
 			continue
 		}
 		if name != "" && name != tok {
@@ -392,6 +396,44 @@ func candidateCookieName(s, tok string, start, end int) bool {
 	return upperInside || len(tok) >= 5
 }
 
+// hasCookieWord is reCookieWord without the regexp, for every sentence.
+func hasCookieWord(lower string) bool {
+	return strings.Contains(lower, "cookie") || strings.Contains(lower, "ciasteczk") ||
+		strings.Contains(lower, "informasjonskaps") || strings.Contains(lower, "kakor") || strings.Contains(lower, "kakan")
+}
+
+// tokenSpans returns the byte spans of the white-space separated tokens of
+// s, without the quotes and brackets around them.
+func tokenSpans(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	trim := func(a, b int) {
+		for a < b && strings.IndexByte("\"'(“‘", s[a]) >= 0 {
+			a++
+		}
+		for b > a && strings.IndexByte("\"')”’", s[b-1]) >= 0 {
+			b--
+		}
+		if b-a >= 2 {
+			out = append(out, [2]int{a, b})
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '\t' || s[i] == '\n' {
+			if start >= 0 {
+				trim(start, i)
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		trim(start, len(s))
+	}
+	return out
+}
+
 var articleCookie = regexp.MustCompile(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
 
 // cookieStopwords are words that stand next to "cookie" without naming one.
@@ -413,8 +455,6 @@ func init() {
 var (
 	proseCookie  = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
 	dashList     = regexp.MustCompile(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
-	cookieToken  = regexp.MustCompile(`(?:^|[\s"“'‘(])([A-Za-z0-9_.\-#*$\[\]<>]{2,60})`)
-	reCookieWord = regexp.MustCompile(`cookie|ciasteczk|informasjonskaps|kakor|kakan`)
 	expiryCue    = regexp.MustCompile(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
 	// proseDuration finds a lifetime in prose in the ten languages, built
 	// from the duration units (single letters and ambiguous short words

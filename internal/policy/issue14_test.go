@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -95,3 +96,65 @@ func TestDefaultProducts(t *testing.T) {
 const gtmNoteTable = `| Cookie | Provider | Expiry | Description |
 |---|---|---|---|
 | _gat_UA-* | Google | 1 minute | Throttles requests; if Google Analytics is deployed via Google Tag Manager, this cookie is named _dc_gtm_<property-id>. |`
+
+// TestVendorLists reads the vendor lists of German and Dutch policies: a
+// label ("Dienstanbieter:", "Anbieter:", "Verwerker:") before the company,
+// with the section's heading naming the product.
+func TestVendorLists(t *testing.T) {
+	tests := []struct {
+		lang, text, vendor, product string
+	}{
+		{"de", "## Google Analytics\n\nDienstanbieter: Google Ireland Limited, Gordon House, Barrow Street, Dublin 4, Irland.", "google-analytics", ""},
+		{"de", "## HubSpot\n\nAnbieter: HubSpot, Inc., 25 First Street, Cambridge, MA 02141, USA.", "hubspot", "HubSpot"},
+		{"nl", "## Leadinfo\n\nVerwerker: Leadinfo B.V., Rotterdam.", "leadinfo", "Leadinfo"},
+		{"en", "## Analytics\n\nService provider: Google Ireland Limited, Dublin, Ireland.", "google-analytics", ""},
+	}
+	for _, tt := range tests {
+		doc := docFromText(t, tt.text)
+		doc.Language = tt.lang
+		found := false
+		for _, v := range Analyze(doc, catalogueTerms()).Vendors {
+			if v.Vendor == tt.vendor {
+				found = true
+				if v.Stance != StanceUses || v.Product != tt.product {
+					t.Errorf("%q: %s %s %q, want uses %q", tt.text, v.Vendor, v.Stance, v.Product, tt.product)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: %s not read", tt.text, tt.vendor)
+		}
+	}
+	// A list label does not make Google mean every Google vendor.
+	doc := docFromText(t, "## Google Analytics\n\nDienstanbieter: Google Ireland Limited.")
+	doc.Language = "de"
+	for _, v := range Analyze(doc, catalogueTerms()).Vendors {
+		if v.Vendor != "google-analytics" {
+			t.Errorf("unexpected %s from a GA section", v.Vendor)
+		}
+	}
+}
+
+// TestCookieTableRows checks that header repeats, section rows and
+// footnotes are not read as cookies, in a table whose columns are found by
+// their German headers.
+func TestCookieTableRows(t *testing.T) {
+	text := `| Name | Anbieter | Zweck | Speicherdauer |
+|---|---|---|---|
+| Name | Anbieter | Zweck | Speicherdauer |
+| Statistik | | | |
+| _ga | Google | Unterscheidet Nutzer | 2 Jahre |
+| _ga_<container-id> | Google | Speichert den Sitzungsstatus | 2 Jahre |
+| Marketing-Cookies | | | |
+| _fbp | Meta | Werbung | 3 Monate |
+| * Alle Angaben ohne Gewähr. | | | |`
+	a := Analyze(docFromText(t, text), catalogueTerms())
+	var got []string
+	for _, c := range a.Cookies {
+		got = append(got, c.Name)
+	}
+	want := []string{"_fbp", "_ga", "_ga_<container-id>"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("cookies = %v, want %v", got, want)
+	}
+}

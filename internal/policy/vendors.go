@@ -400,6 +400,10 @@ func notADisclosure(c *unitCues) bool {
 // the subject ("if Google Analytics is deployed …"), so only a name after
 // the verb ("… via Google Tag Manager") is hypothetical there.
 func hypotheticalDeploy(lower string, h termHit, cookieRow bool) bool {
+	if !strings.Contains(lower, "if ") && !strings.Contains(lower, "where") && !strings.Contains(lower, "in case") &&
+		!strings.Contains(lower, "should") && !strings.Contains(lower, "provided that") {
+		return false
+	}
 	start := 0
 	for _, loc := range condOpen.FindAllStringIndex(lower[:h.start], -1) {
 		start = loc[0]
