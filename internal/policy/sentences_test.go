@@ -24,6 +24,9 @@ type labelledSentence struct {
 	Vendor  string             `json:"vendor,omitempty"`
 	Product *string            `json:"product,omitempty"`
 	Cookies map[string]float64 `json:"cookies,omitempty"` // name → lifetime days
+	// Batch "fresh" marks rows written after the rules were tuned and run
+	// once to report; they are also reported as a group of their own.
+	Batch string `json:"batch,omitempty"`
 }
 
 // splitOf fixes the held-out fifth: FNV-1a (32 bit) of task, vendor and
@@ -151,9 +154,14 @@ func predict(t *testing.T, s labelledSentence) (class, product string) {
 // the held-out floors are set from the first run after tuning, rounded
 // down, and guard against regressions. The issue's target is 0.95 per class
 // on held-out; where a floor is lower the report says so.
+//
+// Held-out at the time of writing: every DNT, GPC and vendor class 1.00;
+// cookie declarations 0.86 (one prose declaration without the word
+// "cookie" is missed by design), hence 0.85 rather than the 0.95 target.
 var sentenceFloors = map[string]float64{
-	"dev":     0,
-	"heldout": 0,
+	"dev":     0.95,
+	"heldout": 0.85,
+	"fresh":   0.90,
 }
 
 // TestLabelledSentences measures the analyser on the labelled sentence set:
@@ -164,12 +172,12 @@ func TestLabelledSentences(t *testing.T) {
 	if len(rows) < 400 {
 		t.Fatalf("%d labelled sentences, want at least 400", len(rows))
 	}
-	for _, split := range []string{"dev", "heldout"} {
+	for _, split := range []string{"dev", "heldout", "fresh"} {
 		t.Run(split, func(t *testing.T) {
 			byTask := map[string]confusion{}
 			prodOK, prodN := 0, 0
 			for _, s := range rows {
-				if s.Split != split {
+				if s.Split != split && (split != "fresh" || s.Batch != "fresh") {
 					continue
 				}
 				got, product := predict(t, s)

@@ -177,7 +177,7 @@ var (
 	futureHedge = regexp.MustCompile(`\b(?:evaluat\w*|review\w*|reconsider\w*|consider\w*|explor\w*|assess\w*|look(?:ing)? into|investigat\w*|plan(?:s|ned|ning)? to|intend\w* to|aim to|hope to|expect to|in (?:the )?future|at a later (?:date|time|stage)|later this year|in a future|may or may not|whether to)\b`)
 	sameAs      = regexp.MustCompile(`\b(?:the same (?:way |manner )?as|in the same way as|like any other|no differently|(?:do|does|will) not (?:treat|handle|process)\w* (?:\w+ ){0,3}differently|not (?:\w+ ){0,2}any differently)\b`)
 	stillTrack  = regexp.MustCompile(`\b(?:still|continue[sd]? to|nevertheless|nonetheless|regardless|anyway)\b`)
-	passiveHon  = regexp.MustCompile(`\b(?:(?:will|are|is|be|get|gets) (?:automatically )?opted out|(?:will )?not be (?:tracked|profiled|targeted)|(?:are|is) not (?:tracked|profiled)|no (?:\w+ ){0,2}(?:scripts?|cookies?|tags?|pixels?|trackers?|tracking) (?:are|is|will be|gets?) (?:loaded|set|placed|used|fired|run|activated|collected))\b`)
+	passiveHon  = regexp.MustCompile(`\b(?:(?:will|are|is|be|get|gets) (?:automatically )?opted out|(?:will )?not be (?:tracked|profiled|targeted)|(?:are|is) not (?:tracked|profiled)|(?:no |none of (?:the |our |its )?)(?:\w+ ){0,2}(?:scripts?|cookies?|tags?|pixels?|trackers?|tracking) (?:are|is|will be|gets?) (?:loaded|set|placed|used|fired|run|activated|collected))\b`)
 	detectVerb  = regexp.MustCompile(`\b(?:detect(?:s|ed)?|check(?:s|ed)? for|look(?:s)? for|read(?:s)?|receive(?:s|d)?)\b`)
 	// noStandard is the "there is no accepted standard for DNT" hedge: its
 	// adjectives ("accepted", "agreed") are not the site's stance verbs.
@@ -245,9 +245,9 @@ func splitClauses(s string) (mains, subs []clause) {
 
 func subRole(marker string) clauseRole {
 	switch marker {
-	case "even if", "even when":
+	case "even if", "even when", "even though":
 		return roleEvenIf
-	case "although", "though", "even though", "while", "whilst", "whereas", "despite", "notwithstanding":
+	case "although", "though", "while", "whilst", "whereas", "despite", "notwithstanding":
 		return roleConcessive
 	case "because", "since", "as", "given that", "in the absence of", "due to":
 		return roleCausal
