@@ -287,7 +287,6 @@ func setLifetime(c *CookieDeclaration) {
 	}
 }
 
-
 // proseCookies reads declarations written as list items or sentences:
 // "_ga: distinguishes users; expires after 2 years", "the _ga cookie
 // expires after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht",
@@ -334,7 +333,10 @@ func listedCookie(sentence, name, rest string, inCookieSection bool) (CookieDecl
 // sentenceCookie reads a sentence that names exactly one cookie and one
 // lifetime.
 func sentenceCookie(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	if !inCookieSection && !hasCookieWord(asciiLower(sentence)) {
+	lower := asciiLower(sentence)
+	if !hasCookieWord(lower) && (!inCookieSection || !strings.ContainsAny(sentence, "_#$")) {
+		// Outside a name with a cookie name's punctuation, a candidate
+		// stands next to the word cookie.
 		return CookieDeclaration{}, false
 	}
 	name := ""
@@ -372,11 +374,13 @@ func candidateCookieName(s, tok string, start, end int) bool {
 	if strings.ContainsAny(tok, "_#$") {
 		return looksLikeCookieName(tok)
 	}
-	before := asciiLower(strings.TrimSpace(s[max(0, start-16):start]))
-	after := asciiLower(strings.TrimSpace(s[end:min(len(s), end+12)]))
-	if !strings.HasPrefix(after, "cookie") && !strings.HasSuffix(before, "cookie") {
+	before := strings.TrimRight(s[:start], " \t\"'“‘")
+	after := strings.TrimLeft(s[end:], " \t\"'”’")
+	if !(len(after) >= 6 && strings.EqualFold(after[:6], "cookie")) &&
+		!(len(before) >= 6 && strings.EqualFold(before[len(before)-6:], "cookie")) {
 		return false
 	}
+	before = asciiLower(before[max(0, len(before)-16):])
 	if !looksLikeCookieName(tok) || cookieStopwords[strings.ToLower(tok)] {
 		return false
 	}
@@ -437,9 +441,8 @@ func tokenSpans(s string) [][2]int {
 var articleCookie = regexp.MustCompile(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
 
 // cookieStopwords are words that stand next to "cookie" without naming one.
-var cookieStopwords = map[string]bool{}
-
-func init() {
+var cookieStopwords = func() map[string]bool {
+	m := map[string]bool{}
 	for w := range strings.FieldsSeq(`the this that these those a an our your their its each every any some such
 		session persistent permanent analytics analytical statistics marketing advertising tracking functional
 		necessary essential preference preferences performance targeting social third-party first-party
@@ -448,34 +451,15 @@ func init() {
 		el los las este esta il lo questo questa ten ta ciasteczko pliki plik cookies cookie name names named
 		called set sets placed expire expires http html local storage retention duration purpose expiry
 		provider type description note example lifetime lifespan category domain host name`) {
-		cookieStopwords[w] = true
+		m[w] = true
 	}
-}
+	return m
+}()
 
 var (
-	proseCookie  = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
-	dashList     = regexp.MustCompile(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
-	expiryCue    = regexp.MustCompile(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
-	// proseDuration finds a lifetime in prose in the ten languages, built
-	// from the duration units (single letters and ambiguous short words
-	// left out).
-	proseDuration = func() *regexp.Regexp {
-		var units, nums []string
-		for u := range durationUnits {
-			if len([]rune(u)) >= 3 && u != "min" && u != "std" && u != "tag" && u != "dag" && u != "mes" && u != "ore" && u != "ora" && u != "lat" && u != "sec" {
-				units = append(units, regexp.QuoteMeta(u))
-			}
-		}
-		units = append(units, "dag", "tag", "ore", "mes", "lat", "an")
-		for n := range numberWords {
-			if len(n) >= 2 {
-				nums = append(nums, regexp.QuoteMeta(n))
-			}
-		}
-		sort.Slice(units, func(i, j int) bool { return len(units[i]) > len(units[j]) })
-		sort.Slice(nums, func(i, j int) bool { return len(nums[i]) > len(nums[j]) })
-		return regexp.MustCompile(`(?i)(?:^|[^\pL\pN])((?:\d+(?:[.,]\d+)?|a|` + strings.Join(nums, "|") + `)[\s-]*(?:` + strings.Join(units, "|") + `))(?:[^\pL]|$)|(?:^|[^\pL])(end of (?:the )?(?:browser )?session|session|sitzung|sessie|sesja|sesji|sesión|sessione)(?:[^\pL]|$)`)
-	}()
+	proseCookie = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
+	dashList    = regexp.MustCompile(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
+	expiryCue   = regexp.MustCompile(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
 )
 
 var (
@@ -493,6 +477,9 @@ var (
 func fieldCookies(sentences []string) []CookieDeclaration {
 	var out []CookieDeclaration
 	for i, s := range sentences {
+		if !strings.Contains(s, ":") {
+			continue
+		}
 		m := fieldName.FindStringSubmatch(s)
 		if m == nil || !looksLikeCookieName(m[1]) || cookieStopwords[strings.ToLower(m[1])] {
 			continue
@@ -518,19 +505,60 @@ func fieldCookies(sentences []string) []CookieDeclaration {
 	return out
 }
 
-// findDuration returns the first lifetime phrase in s that ParseDuration
-// reads, or "".
-func findDuration(s string) string {
-	for _, m := range proseDuration.FindAllStringSubmatch(s, -1) {
-		d := m[1]
-		if d == "" {
-			d = m[2]
-		}
-		if _, _, ok := ParseDuration(d); ok {
-			return strings.TrimSpace(d)
+// proseUnits are the duration unit words findDuration accepts in prose:
+// the parser's units without single letters and short words that are
+// ordinary words in some language ("min", "std", "sec").
+var proseUnits = func() map[string]bool {
+	m := map[string]bool{}
+	for u := range durationUnits {
+		if len([]rune(u)) >= 3 && u != "min" && u != "std" && u != "sec" && u != "mos" && u != "yrs" {
+			m[u] = true
 		}
 	}
-	return ""
+	for _, u := range []string{"an", "yrs"} {
+		m[u] = true
+	}
+	return m
+}()
+
+var proseSession = map[string]bool{"session": true, "sitzung": true, "sessie": true, "sesja": true, "sesji": true, "sesión": true, "sessione": true}
+
+// findDuration returns the first lifetime phrase in s ("2 years", "24
+// Stunden", "one year", "session"), or "". It scans words rather than
+// running one large pattern: it is called for every candidate sentence.
+func findDuration(s string) string {
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != ','
+	})
+	session := ""
+	for i, w := range words {
+		w = strings.TrimRight(w, ".,")
+		lw := strings.ToLower(w)
+		if proseSession[lw] && session == "" {
+			session = w
+			if i >= 2 && strings.EqualFold(words[i-2], "end") {
+				session = "end of " + w
+			}
+		}
+		// "90days", "24h" written together.
+		if j := strings.IndexFunc(lw, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' && r != ',' }); j > 0 && proseUnits[lw[j:]] {
+			return w
+		}
+		if !proseUnits[lw] || i == 0 {
+			continue
+		}
+		prev := strings.ToLower(strings.TrimRight(words[i-1], ".,"))
+		if _, ok := parseNumber(prev); ok && (lw != "an" || prev[0] >= '0' && prev[0] <= '9') {
+			if prev == "a" || prev == "an" || prev == "one" || prev == "en" || prev == "et" || prev == "to" {
+				// Ambiguous number words count only before a clear unit.
+				if lw == "an" {
+					continue
+				}
+			}
+			return words[i-1] + " " + w
+		}
+	}
+	return session
 }
 
 // sortCookies orders declarations by name, provider, duration text and

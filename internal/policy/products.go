@@ -3,6 +3,7 @@ package policy
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -64,7 +65,10 @@ func compileProducts(vt VendorTerms) (vendorProducts, map[string]string) {
 	}
 	vp := vendorProducts{main: vt.Name, mainContext: def.MainContext}
 	names := map[string]string{}
-	own := append(append([]string{}, vt.Terms...), vt.Parents...)
+	own := make([]string, 0, len(vt.Terms)+len(vt.Parents))
+	for _, t := range slices.Concat(vt.Terms, vt.Parents) {
+		own = append(own, strings.ToLower(strings.TrimSpace(t)))
+	}
 	for _, p := range products {
 		for _, t := range p.Terms {
 			if containsAnyFold(t, own) {
@@ -77,12 +81,11 @@ func compileProducts(vt VendorTerms) (vendorProducts, map[string]string) {
 	return vp, names
 }
 
-// containsAnyFold reports whether t contains one of names as a word run,
-// ignoring case.
+// containsAnyFold reports whether t contains one of names (lower case) as
+// a word run, ignoring case.
 func containsAnyFold(t string, names []string) bool {
 	lt := strings.ToLower(t)
 	for _, n := range names {
-		n = strings.ToLower(strings.TrimSpace(n))
 		if n == "" {
 			continue
 		}

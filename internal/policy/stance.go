@@ -182,7 +182,7 @@ var (
 	// noStandard is the "there is no accepted standard for DNT" hedge: its
 	// adjectives ("accepted", "agreed") are not the site's stance verbs.
 	noStandard = regexp.MustCompile(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition|way|method|approach|means)\b[^,;]*`)
-	pronounRef  = regexp.MustCompile(`\b(?:it|them|this signal|such signals?|one)\b`)
+	pronounRef = regexp.MustCompile(`\b(?:it|them|this signal|such signals?|one)\b`)
 )
 
 // splitClauses cuts a masked sentence into main clauses, each with its

@@ -69,6 +69,7 @@ type termMatcher struct {
 	vendors  []int    // indexes into the vendor list
 	products []string // per vendor: the product the term names, "" for the company
 	parent   bool
+	prefix   string // a shorter case-insensitive term this one begins with
 }
 
 // vendorIndex is the compiled form of a []VendorTerms.
@@ -141,6 +142,22 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 		return !a.parent && b.parent
 	})
+	// A long name that begins with a shorter one ("google analytics" with
+	// "google") is looked for only where the shorter one occurs: one scan
+	// of the text per first word instead of one per name.
+	for i := range idx.matchers {
+		m := &idx.matchers[i]
+		if m.caseSens {
+			continue
+		}
+		for j := len(idx.matchers) - 1; j > i; j-- {
+			p := idx.matchers[j]
+			if !p.caseSens && len(p.lower) < len(m.lower) && strings.HasPrefix(m.lower, p.lower) {
+				m.prefix = p.lower
+				break
+			}
+		}
+	}
 	return idx
 }
 
@@ -194,19 +211,48 @@ func (idx *vendorIndex) findTermsAll(texts, lowers []string) [][]termHit {
 		}
 		return false
 	}
-	for i := range idx.matchers {
-		m := &idx.matchers[i]
-		hay, needle := lower, m.lower
-		if m.caseSens {
-			hay, needle = text, m.exact
+	occ := map[string][]int{} // lower-case term → its positions in lower
+	positions := func(needle string) []int {
+		if p, ok := occ[needle]; ok {
+			return p
 		}
+		var p []int
 		for off := 0; ; {
-			j := strings.Index(hay[off:], needle)
+			j := strings.Index(lower[off:], needle)
 			if j < 0 {
 				break
 			}
-			s, e := off+j, off+j+len(needle)
-			off = e
+			p = append(p, off+j)
+			off += j + len(needle)
+		}
+		occ[needle] = p
+		return p
+	}
+	for i := range idx.matchers {
+		m := &idx.matchers[i]
+		var found []int
+		switch {
+		case m.caseSens:
+			for off := 0; ; {
+				j := strings.Index(text[off:], m.exact)
+				if j < 0 {
+					break
+				}
+				found = append(found, off+j)
+				off += j + len(m.exact)
+			}
+		case m.prefix != "":
+			for _, s := range positions(m.prefix) {
+				if strings.HasPrefix(lower[s:], m.lower) {
+					found = append(found, s)
+				}
+			}
+		default:
+			found = positions(m.lower)
+		}
+		needle := m.lower
+		for _, s := range found {
+			e := s + len(needle)
 			if !wordBoundary(text, s, e) {
 				continue
 			}
@@ -310,23 +356,31 @@ func vendorVerdict(u unit, lowerMasked string, h termHit, cues *unitCues) string
 	if cues.social() && !cues.tracking() {
 		return ""
 	}
-	// The clause around the name.
-	start := 0
-	for _, loc := range clauseBreak.FindAllStringIndex(lowerMasked[:h.start], -1) {
-		start = loc[1]
+	// The clause around the name, within a window: clauses are short, and
+	// a table row or run-on sentence can be long.
+	win := max(0, h.start-300)
+	start := win
+	for _, loc := range clauseBreak.FindAllStringIndex(lowerMasked[win:h.start], -1) {
+		start = win + loc[1]
 	}
 	prefix := expandContractions(lowerMasked[start:h.start])
-	suffix := lowerMasked[h.end:]
-	if loc := clauseBreak.FindStringIndex(suffix); loc != nil {
-		suffix = suffix[:loc[0]]
+	// The clause after the name, cut where the next one begins; only a
+	// negation needs it.
+	clauseAfter := func() string {
+		suffix := lowerMasked[h.end:min(len(lowerMasked), h.end+200)]
+		if loc := clauseBreak.FindStringIndex(suffix); loc != nil {
+			suffix = suffix[:loc[0]]
+		}
+		return suffix
 	}
 	if exceptCue.MatchString(prefix) {
 		return StanceUses
 	}
-	if loc := passiveNeg.FindStringIndex(suffix); loc != nil {
+	if loc := passiveNeg.FindStringIndex(lowerMasked[h.end:min(len(lowerMasked), h.end+100)]); loc != nil {
+		suffix := clauseAfter()
 		// "Google Analytics is not used to collect personal data": a
 		// restriction on use, not a denial.
-		if qualifiedUse.MatchString(suffix[loc[1]:]) {
+		if loc[1] <= len(suffix) && qualifiedUse.MatchString(suffix[loc[1]:]) {
 			return StanceUses
 		}
 		return StanceDenies
@@ -335,7 +389,7 @@ func vendorVerdict(u unit, lowerMasked string, h termHit, cues *unitCues) string
 	if neg {
 		// "We do not use Google Analytics cookies to identify you": use
 		// with a restriction.
-		if qualifiedUse.MatchString(suffix) {
+		if qualifiedUse.MatchString(clauseAfter()) {
 			return StanceUses
 		}
 		return StanceDenies
@@ -375,7 +429,7 @@ var (
 	// listLabel is a vendor list's label right before the name, in the ten
 	// languages ("Anbieter:", "Dienstanbieter:", "verwerker:", "Provider:").
 	listLabel = regexp.MustCompile(`(?i)(?:^|[\s|(])(?:(?:dienst|service[\s-]?)?anbieter(?:in)?|auftragsverarbeiter|empfänger|(?:service )?providers?|(?:sub-?)?processors?|vendors?|recipients?|(?:sub)?verwerkers?|aanbieder|leverancier|ontvanger|fournisseur|prestataire|destinataire|proveedor|encargado|fornitore|responsabile|leverantör|personuppgiftsbiträde|udbyder|databehandler|leverandør|dostawca|podmiot przetwarzający|anbieter \(verantwortlicher\))\s*:\s*$`)
-	condOpen      = regexp.MustCompile(`\b(?:if|where|in case|should|whenever|provided that)\b`)
+	condOpen  = regexp.MustCompile(`\b(?:if|where|in case|should|whenever|provided that)\b`)
 )
 
 // notADisclosure reports sentences that name a vendor without saying the
@@ -383,13 +437,23 @@ var (
 // vendor's own policy, business relations, unless the site itself is said
 // to use something in the same sentence.
 func notADisclosure(c *unitCues) bool {
-	if c.get(5, pastCue) {
+	if c.keyed(5, pastCue, pastKeys) {
 		return true
 	}
-	if c.get(6, siteUse) {
+	if !c.keyed(7, optOutCue, optOutKeys) && !c.keyed(8, vendorDocCue, vendorDocKeys) && !c.keyed(9, businessCue, businessKeys) {
 		return false
 	}
-	return c.get(7, optOutCue) || c.get(8, vendorDocCue) || c.get(9, businessCue)
+	return !c.get(6, siteUse)
+}
+
+// listed reports whether the text before a name ends in a vendor list's
+// label ("Dienstanbieter:").
+func listed(before string) bool {
+	b := strings.TrimRight(before, " \t")
+	if !strings.HasSuffix(b, ":") {
+		return false
+	}
+	return listLabel.MatchString(before[max(0, len(before)-60):])
 }
 
 // hypotheticalDeploy reports a name inside a conditional clause about its
@@ -498,7 +562,7 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 				continue
 			}
 			var verdict string
-			if listLabel.MatchString(lowerMasked[:h.start]) {
+			if listed(lowerMasked[:h.start]) {
 				// "Dienstanbieter: Google Ireland Limited", "Verwerker:
 				// Leadinfo B.V.": a vendor list names the recipient.
 				verdict = StanceUses
@@ -512,7 +576,7 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 					case StanceDenies:
 						verdict = StanceDenies
 					case "":
-						if hypotheticalDeploy(lowerMasked, h, u.cookieRow) || cues.get(5, pastCue) {
+						if hypotheticalDeploy(lowerMasked, h, u.cookieRow) || cues.keyed(5, pastCue, pastKeys) {
 							verdict = ""
 						}
 					}
@@ -648,10 +712,38 @@ func (c *unitCues) get(i int, re *regexp.Regexp) bool {
 
 func (c *unitCues) social() bool {
 	if !c.done[0] {
-		c.done[0], c.val[0] = true, socialCue.MatchString(c.named)
+		c.done[0], c.val[0] = true, containsAny(c.named, socialKeys) && socialCue.MatchString(c.named)
 	}
 	return c.val[0]
 }
+
+// keyed is get for a cue whose every match contains one of keys: the
+// regular expression runs only when a key is present.
+func (c *unitCues) keyed(i int, re *regexp.Regexp, keys []string) bool {
+	if !c.done[i] {
+		c.done[i], c.val[i] = true, containsAny(c.lower, keys) && re.MatchString(c.lower)
+	}
+	return c.val[i]
+}
+
+func containsAny(s string, keys []string) bool {
+	for _, k := range keys {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// Substrings every match of the cue with the same name contains.
+var (
+	pastKeys      = []string{"previous", "formerly", "used", "in the past", "until", "remov", "discontinu", "replac", "migrat", "switch", "uninstall", "deactivat", "stopped", "phased", "decommission"}
+	optOutKeys    = []string{"opt", "add-on", "addon", "prevent", "settings", "preferences", "deactivate"}
+	vendorDocKeys = []string{"policy", "notice", "statement", "terms", "documentation", "help", "learn more", "information", "details"}
+	businessKeys  = []string{"certified", "partner", "agency", "clients", "course", "training", "teaches", "case stud", "customers grow", "resell", "consultan"}
+	socialKeys    = []string{"follow", "like us", "find us", "join us", "connect", "reach", "share", "shared", "our ", "fan", "contact", "message", "write to", "chat with", "we have", "we maintain", "we run", "we operate", "page", "team members"}
+)
+
 func (c *unitCues) tracking() bool    { return c.get(1, trackingCue) }
 func (c *unitCues) practice() bool    { return c.get(2, practiceCue) }
 func (c *unitCues) usage() bool       { return c.get(3, usageCue) }
@@ -688,7 +780,7 @@ func (c *unitCues) score(cookieRow bool) int {
 func containedTerm(p string, terms []string) (string, bool) {
 	best := ""
 	for _, t := range terms {
-		if len(t) > len(best) && containsAnyFold(p, []string{t}) {
+		if len(t) > len(best) && containsAnyFold(p, []string{strings.ToLower(t)}) {
 			best = t
 		}
 	}
