@@ -158,3 +158,24 @@ func TestCookieTableRows(t *testing.T) {
 		t.Errorf("cookies = %v, want %v", got, want)
 	}
 }
+
+// TestHTMLSourceLineBreaks: a line break inside a paragraph's HTML source is
+// white space, so a sentence wrapped in the source stays one sentence and
+// its list of vendors one disclosure.
+func TestHTMLSourceLineBreaks(t *testing.T) {
+	doc, err := Extract([]byte("<html><body><main><h1>Privacy</h1><p>We use Google Analytics, HubSpot,\nthe Meta Pixel and Leadinfo on this site.</p><pre>line one\nline two</pre></main></body></html>"), "text/html", "test:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range doc.Sections {
+		got = append(got, s.Sentences...)
+	}
+	if len(got) == 0 || got[0] != "We use Google Analytics, HubSpot, the Meta Pixel and Leadinfo on this site." {
+		t.Errorf("sentences = %q", got)
+	}
+	a := Analyze(doc, catalogueTerms())
+	if len(a.Vendors) != 4 {
+		t.Errorf("vendors = %+v, want 4", a.Vendors)
+	}
+}
