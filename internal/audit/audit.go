@@ -91,7 +91,16 @@ const (
 type VendorInfo struct {
 	Name     string
 	Category string
+	// Source is SourceCatalogue for a deep rule, SourceEntity for a vendor
+	// known only from the third-party entity table.
+	Source string
 }
+
+// Vendor sources (VendorInfo.Source), as the report names them.
+const (
+	SourceCatalogue = report.SourceCatalogue
+	SourceEntity    = report.SourceEntity
+)
 
 // Input is what the audit reads.
 type Input struct {
@@ -365,9 +374,7 @@ func lower(s report.Severity) report.Severity {
 }
 
 func (a *auditor) vendors() {
-	seen := map[string]bool{}
 	for _, t := range a.r.Trackers {
-		seen[t.Vendor] = true
 		stance, use, deny := a.policyStance(t.Vendor, t.Product)
 		switch stance {
 		case "uses":
@@ -398,32 +405,66 @@ func (a *auditor) vendors() {
 		}
 		a.add(f, t.Key())
 	}
+	// Pages that answered: dead links (4xx/5xx, no answer) loaded nothing.
 	pages := 0
 	for _, p := range a.r.Pages {
-		if p.Profile == "baseline" {
+		if p.Profile == "baseline" && p.Status > 0 && p.Status < 400 {
 			pages++
 		}
 	}
+	claimed := map[string]bool{}
 	for _, v := range a.r.Policy.Vendors {
-		if v.Stance != "uses" || seen[v.Vendor] {
+		product := ""
+		if v.Product != nil {
+			product = *v.Product
+		}
+		if v.Stance != "uses" || claimed[v.Vendor+"\x00"+product] || a.productSeen(v.Vendor, v.Product) {
 			continue
 		}
-		seen[v.Vendor] = true
+		claimed[v.Vendor+"\x00"+product] = true
 		name := v.Vendor
 		if a.in.Vendors != nil {
 			if info, ok := a.in.Vendors(v.Vendor); ok {
 				name = info.Name
+				// A long-tail vendor is named by the entity table's name or
+				// company, which a policy also uses for other things (the
+				// site's own company, a menu entry): its mention is not a
+				// reliable claim of use.
+				if info.Source == SourceEntity {
+					continue
+				}
 			}
 		}
-		if stance, use, deny := a.policyStance(v.Vendor, nil); stance == "contradicts" {
+		if v.Product != nil && !strings.EqualFold(*v.Product, name) {
+			name = *v.Product
+		}
+		if stance, use, deny := a.policyStance(v.Vendor, v.Product); stance == "contradicts" {
 			a.contradiction(v.Vendor, name, use, deny, nil)
 			continue
+		}
+		key := v.Vendor
+		if product != "" && a.in.Vendors != nil {
+			if info, ok := a.in.Vendors(v.Vendor); ok && !strings.EqualFold(product, info.Name) {
+				key = v.Vendor + "/" + product
+			}
 		}
 		a.add(report.Finding{Code: CodeDisclosedNotObserved, Severity: report.Low, Vendor: ptr(v.Vendor),
 			Title:       fmt.Sprintf("The privacy policy names %s, but the scan did not see it", name),
 			Detail:      fmt.Sprintf("The policy says the site uses %s; none of the %d page(s) visited loaded it. The policy may be out of date, or the vendor runs only on pages the scan did not visit.", name, pages),
-			PolicyQuote: ptr(v.Quote)}, v.Vendor)
+			PolicyQuote: ptr(v.Quote)}, key)
 	}
+}
+
+// productSeen reports whether the scan saw the vendor's product (any of the
+// vendor's products when product is nil: the policy named only the
+// company), running or held back by a consent manager.
+func (a *auditor) productSeen(vendor string, product *string) bool {
+	for _, t := range a.r.Trackers {
+		if t.Vendor == vendor && sameProduct(product, t.Product) {
+			return true
+		}
+	}
+	return false
 }
 
 func categoryWords(c string) string {

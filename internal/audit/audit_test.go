@@ -104,6 +104,30 @@ func TestAudit(t *testing.T) {
 			want: []key{{CodeUndisclosedVendor, "facebook", "", "high"}, {CodeUndisclosedVendor, "google-analytics", "", "medium"}, {CodeUndisclosedVendor, "google-tag-manager", "", "low"}},
 		},
 		{
+			// The entity table names vendors by company too: a policy
+			// naming its own company, or a menu line, is no claim of use.
+			name: "a long-tail vendor named but not seen is no finding",
+			r:    report.Report{Policy: policy(func(p *report.Policy) { p.Vendors = uses("dynatrace") })},
+			want: nil,
+		},
+		{
+			name: "the Meta Pixel claimed, only Facebook's social plugins seen",
+			r: report.Report{Pages: []report.Page{{URL: "https://www.shop.test/", Profile: "baseline", Status: 200}},
+				Trackers: []report.Tracker{{Vendor: "facebook", Name: "Facebook social plugins", Product: str("Facebook social plugins"),
+					Category: CategorySocial, OtherProduct: true, Profiles: []string{"baseline"}, Pages: []string{"https://www.shop.test/"}}},
+				Policy: policy(func(p *report.Policy) {
+					p.Vendors = []report.PolicyVendor{{Vendor: "facebook", Product: str("Meta Pixel"), Stance: "uses", Quote: "We use the Meta Pixel."}}
+				})},
+			want: []key{{CodeDisclosedNotObserved, "facebook", "", "low"}, {CodeUndisclosedVendor, "facebook", "", "medium"}},
+		},
+		{
+			name: "the company claimed, one of its products seen: disclosed",
+			r: report.Report{Trackers: []report.Tracker{{Vendor: "facebook", Name: "Facebook social plugins", Product: str("Facebook social plugins"),
+				Category: CategorySocial, OtherProduct: true, Profiles: []string{"baseline"}}},
+				Policy: policy(func(p *report.Policy) { p.Vendors = uses("facebook") })},
+			want: nil,
+		},
+		{
 			name: "category disclosed in general terms lowers severity",
 			r: report.Report{Trackers: []report.Tracker{ga}, Policy: policy(func(p *report.Policy) {
 				p.Mentions["analytics"] = true
@@ -284,7 +308,11 @@ func TestAudit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.r.Target = "https://www.shop.test/"
 			got := Audit(Input{Report: &tt.r, Vendors: func(slug string) (VendorInfo, bool) {
-				return VendorInfo{Name: "Vendor " + slug, Category: "advertising"}, true
+				info := VendorInfo{Name: "Vendor " + slug, Category: "advertising", Source: SourceCatalogue}
+				if slug == "dynatrace" {
+					info.Source = SourceEntity
+				}
+				return info, true
 			}})
 			if diff := cmp.Diff(tt.want, keys(got)); diff != "" {
 				t.Errorf("findings (-want +got):\n%s", diff)

@@ -162,6 +162,7 @@ func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 				cookies = append(cookies, c)
 			}
 		}
+		cookies = append(cookies, fieldCookies(s.Sentences)...)
 		for _, t := range s.Tables {
 			tc := tableCookies(t)
 			cookies = append(cookies, tc...)
@@ -256,13 +257,15 @@ func namesVendor(l string, vendors []VendorDisclosure) bool {
 	return false
 }
 
-// MarshalJSON writes the disclosure with a null heading when there is none.
+// MarshalJSON writes the disclosure with a null heading when there is none
+// and a null product when the sentence names only the company.
 func (v VendorDisclosure) MarshalJSON() ([]byte, error) {
 	type plain VendorDisclosure
 	return json.Marshal(struct {
 		plain
+		Product *string `json:"product"`
 		Heading *string `json:"heading"`
-	}{plain(v), nullable(v.Heading)})
+	}{plain(v), nullable(v.Product), nullable(v.Heading)})
 }
 
 // MarshalJSON writes the declaration with null provider and duration_text

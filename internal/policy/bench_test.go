@@ -2,21 +2,8 @@ package policy
 
 import (
 	"os"
-	"runtime/metrics"
 	"testing"
 )
-
-// userCPU returns the Go user CPU time so far, in seconds. Benchmarks report
-// throughput per CPU-second as well as per wall-second, because wall time on
-// a shared machine measures the neighbours.
-func userCPU() float64 {
-	s := []metrics.Sample{{Name: "/cpu/classes/user:cpu-seconds"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindFloat64 {
-		return 0
-	}
-	return s[0].Value.Float64()
-}
 
 // reportThroughput reports policies/s (wall) and policies/cpu-s.
 func reportThroughput(b *testing.B, policies int, cpu0 float64) {

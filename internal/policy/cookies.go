@@ -43,10 +43,10 @@ const (
 
 var (
 	hdrType     = regexp.MustCompile(`type|cookies used|typ\b|tipo|art\b|soort`)
-	hdrDuration = regexp.MustCompile(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|validity|valid|how long`)
-	hdrProvider = regexp.MustCompile(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service`)
+	hdrDuration = regexp.MustCompile(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|ważnoś|validity|valid|how long|varighet|utgång|löptid|expiración|vervaldatum|bewaarperiode`)
+	hdrProvider = regexp.MustCompile(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service|herkunft|bron|origine|origen|źródło|domäne|domein|dominio|domena|kilde|källa|udsteder|utsteder`)
 	hdrPurpose  = regexp.MustCompile(`purpose|description|function|zweck|beschreibung|doel|beschrijving|formål|beskrivelse|syfte|finalité|finalidad|descripción|finalità|descrizione|\bcel\b|opis|used for|what it does|usage`)
-	hdrName     = regexp.MustCompile(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b`)
+	hdrName     = regexp.MustCompile(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b|bezeichnung|benaming|denominazione|denominación|nazwa pliku`)
 )
 
 func classifyHeader(h string) column {
@@ -158,8 +158,24 @@ func tableCookies(t Table) []CookieDeclaration {
 	for _, r := range t.Rows {
 		r = realign(r, cols)
 		name := get(r, colName)
-		if name == "" {
+		if name == "" || repeatsHeader(r, t.Header) {
 			continue
+		}
+		// A row with one filled cell is a section label or a merged cell
+		// ("Analytics", "Marketing cookies"), unless it is a cookie name.
+		if len(nonEmpty(r)) == 1 && len(t.Header) > 1 && !strings.ContainsAny(name, "_#$*") {
+			continue
+		}
+		// Section rows ("Analytics cookies"), footnotes ("* Durations are
+		// maximums") and merged cells are not cookies: a cookie name has no
+		// spaces, except in a list ("_ga, _gid") or around a name given in
+		// brackets ("Google Analytics (_ga)").
+		if strings.ContainsAny(name, " \t") && !strings.Contains(name, ",") {
+			n, ok := bracketedName(name)
+			if !ok {
+				continue
+			}
+			name = n
 		}
 		dur := get(r, colDuration)
 		names := []string{name}
@@ -222,6 +238,38 @@ func realign(r []string, cols map[column]int) []string {
 	return out
 }
 
+// repeatsHeader reports a row that repeats the table's header (tables
+// split across pages, or a header written as the first body row).
+func repeatsHeader(r, header []string) bool {
+	if len(header) == 0 {
+		same := 0
+		for _, c := range r {
+			if classifyHeader(c) != colNone {
+				same++
+			}
+		}
+		return same >= 2 && same == len(nonEmpty(r))
+	}
+	n := 0
+	for i, c := range r {
+		if i < len(header) && strings.EqualFold(strings.TrimSpace(c), strings.TrimSpace(header[i])) {
+			n++
+		}
+	}
+	return n >= 2 || (n == 1 && len(nonEmpty(r)) == 1 && len(header) == 1)
+}
+
+var bracketed = regexp.MustCompile(`\(\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60})\s*\)`)
+
+// bracketedName finds the cookie name in "Google Analytics (_ga)".
+func bracketedName(s string) (string, bool) {
+	m := bracketed.FindStringSubmatch(s)
+	if m == nil || !looksLikeCookieName(m[1]) {
+		return "", false
+	}
+	return m[1], true
+}
+
 func splitList(s string) []string {
 	var out []string
 	for p := range strings.SplitSeq(s, ",") {
@@ -239,37 +287,278 @@ func setLifetime(c *CookieDeclaration) {
 	}
 }
 
-var (
-	proseCookie   = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
-	proseDuration = regexp.MustCompile(`(?i)\b(\d+(?:[.,]\d+)?\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|years?)|(?:one|a|an|two|three|six|twelve|thirteen|eighteen|twenty-four)\s+(?:minutes?|hours?|days?|weeks?|months?|years?))\b|\b(?:end of (?:the )?(?:browser )?session|session)\b`)
-)
-
-// proseCookies reads declarations written as list items or sentences such
-// as "_ga: distinguishes users; expires after 2 years".
+// proseCookies reads declarations written as list items or sentences:
+// "_ga: distinguishes users; expires after 2 years", "the _ga cookie
+// expires after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht",
+// "PHPSESSID – keeps your session – session".
 func proseCookies(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	m := proseCookie.FindStringSubmatch(sentence)
-	if m == nil {
+	if m := proseCookie.FindStringSubmatch(sentence); m != nil {
+		if c, ok := listedCookie(sentence, m[1], m[2], inCookieSection); ok {
+			return c, true
+		}
+	}
+	return sentenceCookie(sentence, inCookieSection)
+}
+
+// listedCookie reads "name: purpose, duration" and "name – purpose –
+// duration".
+func listedCookie(sentence, name, rest string, inCookieSection bool) (CookieDeclaration, bool) {
+	if !looksLikeCookieName(name) || cookieStopwords[strings.ToLower(name)] {
 		return CookieDeclaration{}, false
 	}
-	name, rest := m[1], m[2]
-	if !looksLikeCookieName(name) {
-		return CookieDeclaration{}, false
-	}
+	lower := strings.ToLower(sentence)
 	special := strings.ContainsAny(name, "_#*$")
-	if !special && !inCookieSection && !strings.Contains(strings.ToLower(sentence), "cookie") {
-		return CookieDeclaration{}, false
+	// A plain word before a colon ("purpose: …") needs the strongest
+	// evidence: a cookie section or the word cookie, and an expiry word.
+	if !special {
+		if !inCookieSection && !hasCookieWord(lower) && !dashList.MatchString(sentence) && !expiryCue.MatchString(lower) {
+			return CookieDeclaration{}, false
+		}
+		if strings.ToLower(name) == name && !strings.ContainsAny(name, "0123456789") && len(name) < 5 {
+			return CookieDeclaration{}, false
+		}
+		if !expiryCue.MatchString(lower) && !dashList.MatchString(sentence) && !inCookieSection {
+			return CookieDeclaration{}, false
+		}
 	}
-	// Plain lower-case words ("note: …") need the strongest evidence.
-	if !special && strings.ToLower(name) == name && !strings.ContainsAny(name, "0123456789") && len(name) < 5 {
-		return CookieDeclaration{}, false
-	}
-	d := proseDuration.FindString(rest)
+	d := findDuration(rest)
 	if d == "" {
 		return CookieDeclaration{}, false
 	}
 	c := CookieDeclaration{Name: name, DurationText: d, Purpose: rest, Source: "text"}
 	setLifetime(&c)
 	return c, true
+}
+
+// sentenceCookie reads a sentence that names exactly one cookie and one
+// lifetime.
+func sentenceCookie(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
+	lower := asciiLower(sentence)
+	if !hasCookieWord(lower) && (!inCookieSection || !strings.ContainsAny(sentence, "_#$")) {
+		// Outside a name with a cookie name's punctuation, a candidate
+		// stands next to the word cookie.
+		return CookieDeclaration{}, false
+	}
+	name := ""
+	for _, m := range tokenSpans(sentence) {
+		tok := strings.TrimRight(sentence[m[0]:m[1]], ".,;:")
+		if !candidateCookieName(sentence, tok, m[0], m[0]+len(tok)) {
+			continue
+		}
+		if name != "" && name != tok {
+			return CookieDeclaration{}, false // several cookies: which lifetime is whose?
+		}
+		name = tok
+	}
+	if name == "" {
+		return CookieDeclaration{}, false
+	}
+	i := strings.Index(sentence, name)
+	d := findDuration(sentence[i+len(name):])
+	if d == "" {
+		d = findDuration(sentence[:i])
+	}
+	if d == "" {
+		return CookieDeclaration{}, false
+	}
+	c := CookieDeclaration{Name: name, DurationText: d, Purpose: sentence, Source: "text"}
+	setLifetime(&c)
+	return c, true
+}
+
+// candidateCookieName accepts a token as a cookie name: it has a cookie
+// name's punctuation ("_ga", "_hjSession_#") or case ("OptanonConsent"), or
+// it stands right next to the word cookie ("the bcookie cookie", "Cookie
+// NID") and is no ordinary word.
+func candidateCookieName(s, tok string, start, end int) bool {
+	if strings.ContainsAny(tok, "_#$") {
+		return looksLikeCookieName(tok)
+	}
+	before := strings.TrimRight(s[:start], " \t\"'“‘")
+	after := strings.TrimLeft(s[end:], " \t\"'”’")
+	if !(len(after) >= 6 && strings.EqualFold(after[:6], "cookie")) &&
+		!(len(before) >= 6 && strings.EqualFold(before[len(before)-6:], "cookie")) {
+		return false
+	}
+	before = asciiLower(before[max(0, len(before)-16):])
+	if !looksLikeCookieName(tok) || cookieStopwords[strings.ToLower(tok)] {
+		return false
+	}
+	// "the bcookie cookie", or "das Cookie NID" / "het cookie NID" after an
+	// article; a verb after "cookie" ("a session cookie containing …") is
+	// no name.
+	nextToCookie := strings.HasPrefix(after, "cookie") || articleCookie.MatchString(before)
+	if !nextToCookie || strings.HasSuffix(tok, "ing") || strings.HasSuffix(tok, "ed") {
+		return false
+	}
+	upperInside := false
+	for i, r := range tok {
+		if i > 0 && unicode.IsUpper(r) {
+			upperInside = true
+		}
+	}
+	return upperInside || len(tok) >= 5
+}
+
+// hasCookieWord is reCookieWord without the regexp, for every sentence.
+func hasCookieWord(lower string) bool {
+	return strings.Contains(lower, "cookie") || strings.Contains(lower, "ciasteczk") ||
+		strings.Contains(lower, "informasjonskaps") || strings.Contains(lower, "kakor") || strings.Contains(lower, "kakan")
+}
+
+// tokenSpans returns the byte spans of the white-space separated tokens of
+// s, without the quotes and brackets around them.
+func tokenSpans(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	trim := func(a, b int) {
+		for a < b && strings.IndexByte("\"'(“‘", s[a]) >= 0 {
+			a++
+		}
+		for b > a && strings.IndexByte("\"')”’", s[b-1]) >= 0 {
+			b--
+		}
+		if b-a >= 2 {
+			out = append(out, [2]int{a, b})
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '\t' || s[i] == '\n' {
+			if start >= 0 {
+				trim(start, i)
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		trim(start, len(s))
+	}
+	return out
+}
+
+var articleCookie = regexp.MustCompile(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
+
+// cookieStopwords are words that stand next to "cookie" without naming one.
+var cookieStopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range strings.FieldsSeq(`the this that these those a an our your their its each every any some such
+		session persistent permanent analytics analytical statistics marketing advertising tracking functional
+		necessary essential preference preferences performance targeting social third-party first-party
+		consent google facebook meta linkedin hubspot microsoft other own same following first third party
+		strictly technical der die das ein eine einen dieses diese het de een deze dit le la les ce cette un une
+		el los las este esta il lo questo questa ten ta ciasteczko pliki plik cookies cookie name names named
+		called set sets placed expire expires http html local storage retention duration purpose expiry
+		provider type description note example lifetime lifespan category domain host name`) {
+		m[w] = true
+	}
+	return m
+}()
+
+var (
+	proseCookie = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
+	dashList    = regexp.MustCompile(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
+	expiryCue   = regexp.MustCompile(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
+)
+
+var (
+	// fieldName and fieldExpiry are the lines of a declaration written as
+	// labelled fields ("Cookie name: _ga." "Expiry: 2 years."), in the ten
+	// languages.
+	fieldName     = regexp.MustCompile(`(?i)^\s*(?:cookie[\s-]?name|name of (?:the )?cookie|cookie|name|naam|nom(?: du cookie)?|nombre(?: de la cookie)?|nome(?: del cookie)?|namn|navn|nazwa(?: pliku cookie)?)\s*:\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60}?)\.?\s*$`)
+	fieldExpiry   = regexp.MustCompile(`(?i)^\s*(?:expiry|expiration|expires|duration|maximum storage duration|storage duration|lifespan|life span|lifetime|retention(?: period)?|speicherdauer|laufzeit|ablauf|gültigkeit|bewaartermijn|looptijd|vervaltijd|geldigheid|durée(?: de (?:conservation|vie))?|expiration|duración|caducidad|durata|scadenza|lagringstid|utløp|udløb|varighed|varighet|czas (?:przechowywania|życia)|okres przechowywania|wygaśnięcie)\s*:\s*(.+?)\.?\s*$`)
+	fieldProvider = regexp.MustCompile(`(?i)^\s*(?:provider|set by|anbieter|dienstanbieter|aanbieder|fournisseur|proveedor|fornitore|leverantör|udbyder|leverandør|dostawca)\s*:\s*(.+?)\.?\s*$`)
+)
+
+// fieldCookies reads declarations written as labelled fields over several
+// sentences: a name line followed, within the next three lines, by an
+// expiry line (and perhaps a provider line).
+func fieldCookies(sentences []string) []CookieDeclaration {
+	var out []CookieDeclaration
+	for i, s := range sentences {
+		if !strings.Contains(s, ":") {
+			continue
+		}
+		m := fieldName.FindStringSubmatch(s)
+		if m == nil || !looksLikeCookieName(m[1]) || cookieStopwords[strings.ToLower(m[1])] {
+			continue
+		}
+		c := CookieDeclaration{Name: m[1], Source: "text"}
+		for _, next := range sentences[i+1 : min(len(sentences), i+4)] {
+			if fieldName.MatchString(next) {
+				break
+			}
+			if e := fieldExpiry.FindStringSubmatch(next); e != nil && c.DurationText == "" {
+				c.DurationText = strings.TrimSpace(e[1])
+			}
+			if p := fieldProvider.FindStringSubmatch(next); p != nil && c.Provider == "" {
+				c.Provider = strings.TrimSpace(p[1])
+			}
+		}
+		if c.DurationText == "" {
+			continue
+		}
+		setLifetime(&c)
+		out = append(out, c)
+	}
+	return out
+}
+
+// proseUnits are the duration unit words findDuration accepts in prose:
+// the parser's units without single letters and short words that are
+// ordinary words in some language ("min", "std", "sec").
+var proseUnits = func() map[string]bool {
+	m := map[string]bool{}
+	for u := range durationUnits {
+		if len([]rune(u)) >= 3 && u != "min" && u != "std" && u != "sec" && u != "mos" && u != "yrs" {
+			m[u] = true
+		}
+	}
+	for _, u := range []string{"an", "yrs"} {
+		m[u] = true
+	}
+	return m
+}()
+
+var proseSession = map[string]bool{"session": true, "sitzung": true, "sessie": true, "sesja": true, "sesji": true, "sesión": true, "sessione": true}
+
+// findDuration returns the first lifetime phrase in s ("2 years", "24
+// Stunden", "one year", "session"), or "". It scans words rather than
+// running one large pattern: it is called for every candidate sentence.
+func findDuration(s string) string {
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != ','
+	})
+	session := ""
+	for i, w := range words {
+		w = strings.TrimRight(w, ".,")
+		lw := strings.ToLower(w)
+		if proseSession[lw] && session == "" {
+			session = w
+			if i >= 2 && strings.EqualFold(words[i-2], "end") {
+				session = "end of " + w
+			}
+		}
+		// "90days", "24h" written together.
+		if j := strings.IndexFunc(lw, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' && r != ',' }); j > 0 && proseUnits[lw[j:]] {
+			return w
+		}
+		if !proseUnits[lw] || i == 0 {
+			continue
+		}
+		prev := strings.ToLower(strings.TrimRight(words[i-1], ".,"))
+		if _, ok := parseNumber(prev); ok && (lw != "an" || prev[0] >= '0' && prev[0] <= '9') {
+			if prev == "a" || prev == "an" || prev == "one" || prev == "en" || prev == "et" || prev == "to" {
+				// Ambiguous number words count only before a clear unit.
+				if lw == "an" {
+					continue
+				}
+			}
+			return words[i-1] + " " + w
+		}
+	}
+	return session
 }
 
 // sortCookies orders declarations by name, provider, duration text and

@@ -25,23 +25,48 @@
 //     tracking, analytics, advertising, service, provider, data …) counts as
 //     "uses". A bare name ("our case study on HubSpot customers") does not.
 //   - Social mentions — "follow us on Facebook", "share on LinkedIn", "our
-//     LinkedIn page", "sign in with LinkedIn" — do not count unless the same
-//     sentence talks about tracking (cookies, pixels, tags, ads, analytics,
-//     conversions).
+//     LinkedIn page", "we have pages on Facebook", "contact us via LinkedIn"
+//     — do not count unless the same sentence talks about tracking
+//     (cookies, pixels, tags, ads, analytics, conversions).
+//   - Not a disclosure either: past use or removal ("we removed the
+//     Facebook Pixel in 2023", "until 2022 we used …"), opt-out instructions,
+//     pointers to the vendor's own policy or terms, business relations ("we
+//     are a certified HubSpot partner") — unless the same sentence says the
+//     site uses something — and a name inside a condition about its own
+//     deployment ("if GA is deployed via Google Tag Manager, the cookie is
+//     named …"; in a cookie-table row only the name after the verb).
+//   - Products: each disclosure names the product it is about
+//     (VendorDisclosure.Product, the report's policy.vendors[].product): a
+//     product's own name ("Meta Pixel", "Facebook Login"), the vendor's
+//     main product for its other names, and for a company name alone
+//     ("Facebook", "LinkedIn") the product its sentence points to ("share
+//     button" → Facebook social plugins, "pixel"/"conversion" → Meta Pixel)
+//     or none (JSON null: the company only). Products come from
+//     VendorTerms.Products (the catalogue's products:) or, when a vendor
+//     lists none, data/products.yaml. Mentions that are no disclosure are
+//     omitted from Vendors.
 //   - "denies": a negated use verb in the clause before the name ("we do not
 //     use Facebook Pixel", "we use neither … nor …") or a negated passive
 //     after it ("Google Analytics is not used"). Clauses end at ";", "but",
 //     "however", "while"; "except"/"other than" before the name means use.
-//     Other negations ("we do not sell data to Facebook") give no stance.
+//     Other negations ("we do not sell data to Facebook") give no stance. A
+//     denial with a purpose after the name ("we do not use Google Analytics
+//     cookies to identify you", "GA is not used to collect personal data",
+//     "… for advertising") is use with a restriction: "uses".
 //   - A parent company alone ("Google", "Microsoft", "Meta") counts only when
 //     the sentence also contains one of the vendor's ParentContext stems
 //     ("analytic"/"statistic" for Google Analytics, "captcha"/"spam" for
 //     reCAPTCHA, "tag manag" for Tag Manager). Google with only "cookies" or
 //     "advertising" names none of the Google vendors: it is ambiguous.
 //   - A row of a cookie declaration table that names the vendor (provider
-//     cell or description) counts as use.
-//   - One entry per vendor; when a vendor is both used and denied, "uses"
-//     wins (denials are often partial: "not for advertising").
+//     cell or description) counts as use. So does a vendor list's label
+//     before the company, in any of the ten languages ("Dienstanbieter:
+//     Google Ireland Limited", "Anbieter: HubSpot, Inc.", "Verwerker:
+//     Leadinfo B.V."); a section heading naming the product gives a parent
+//     company its context.
+//   - One entry per vendor and product; when a product is both used and
+//     denied, "uses" wins. A company-only entry beside the vendor's main
+//     product with the same stance is dropped.
 //   - Policies in German, Dutch, Danish, Norwegian, Swedish, French,
 //     Spanish, Italian or Polish (Document.Language) are read with coarser
 //     per-language cues (vendors_i18n.go): a denial needs a negation and a
@@ -61,8 +86,20 @@
 //     "Global Privacy Control", "GPC", "opt-out preference signal(s)",
 //     "universal opt-out mechanism". "Do Not Sell" phrases are masked too.
 //   - Contractions are expanded (don't, doesn't, won't, can't).
-//   - Reason clauses ("because there is no industry standard …") and
-//     "standard for honoring" phrases are dropped before reading the verb.
+//   - Sentences are read by clause: coordinated main clauses (";", ", so",
+//     ", but" …), each with its conditions ("if/when/where …"), and the
+//     concessive ("although/while/though …") and causal ("because/since/as
+//     …") clauses. Main clauses decide; concessive clauses count only when
+//     no main clause states a stance, causal ones never ("although we try to
+//     honour your preferences, we cannot respond to DNT" is not-honored).
+//     When the signal is named only in a reason ("since there is no
+//     standard for DNT, we do not change our practices"), the main clause's
+//     stance verb is about it. "No accepted standard for …", "no agreed way
+//     to interpret …" and "standard for honoring" phrases are dropped.
+//   - "Even if/when/though DNT is on, we still / continue to …" is
+//     not-honored; "treated the same as any other request" is not-honored;
+//     a clause about evaluation or future plans ("we are evaluating whether
+//     to support GPC", "may in the future") states nothing.
 //   - A stance verb (honor, respect, recognize, support, process, respond,
 //     treat as, take action, alter, ignore …) with the site as subject
 //     decides; a negation in the five words before it means not-honored
@@ -80,8 +117,10 @@
 //     "them") taken as the signal. In a section headed by the signal's name,
 //     sentences about "signals"/"requests"/"settings" are read likewise.
 //   - Several decisive sentences: the majority wins, a tie goes to the first.
-//   - Stance verbs are English; in other languages a named signal is
-//     reported as unclear.
+//   - Other languages: a stance verb and a negation in the clause naming
+//     the signal ("Wir reagieren nicht auf Do-Not-Track-Signale", "Nous
+//     respectons le signal GPC"); anything else naming the signal is
+//     unclear.
 //
 // # Cookies and mentions
 //
@@ -89,8 +128,15 @@
 // lifespan, storage duration … in several languages) or, without a header,
 // by cookie-like first cells and a column of durations. OneTrust cells with
 // several cookies and lifespans are paired by position; rows with a missing
-// provider cell are realigned. Prose items such as "_ga: … expires after 2
-// years" are read too. ParseDuration converts declared lifetimes to days
+// provider cell are realigned. Columns are found by their header in the ten
+// languages. Rows that repeat the header, one-cell section rows ("Analytics
+// cookies"), footnotes and merged cells are not cookies: a name has no
+// spaces unless it is a list or given in brackets. Prose is read too: list
+// items ("_ga: … expires after 2 years", "PHPSESSID – … – session"),
+// sentences naming one cookie and one lifetime ("the _ga cookie expires
+// after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht"), and
+// labelled fields over several lines ("Cookie name: _ga." "Expiry: 2
+// years."). ParseDuration converts declared lifetimes to days
 // (month = 30, year = 365, ranges take the maximum, "persistent" is unknown).
 // Mentions are keyword flags; a declared session cookie also sets
 // session_cookies and a declared lifetime of a day or more persistent_cookies.

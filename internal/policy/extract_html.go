@@ -89,6 +89,12 @@ func isBlock(a atom.Atom) bool {
 func (w *htmlWalker) walk(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
+		// A line break in HTML source is white space; only <br>, blocks
+		// and <pre> break lines.
+		if n.Parent != nil && n.Parent.DataAtom != atom.Pre && strings.ContainsAny(n.Data, "\r\n") {
+			w.buf.WriteString(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(n.Data))
+			return
+		}
 		w.buf.WriteString(n.Data)
 		return
 	case html.ElementNode, html.DocumentNode:

@@ -43,16 +43,13 @@ var (
 	dntPhrase  = regexp.MustCompile(`(?i)\bdo[\s\-‐–]+not[\s\-‐–]+track\b`)
 	dntAcronym = regexp.MustCompile(`\bDNT\b`)
 	dntNoun    = regexp.MustCompile(`^\s*["”’']?\s*(?:\(\s*"?DNT"?\s*\)\s*)?["”’']?\s*(?:browser\s+|web\s+)?(?:signals?|requests?|settings?|headers?|preferences?|features?|options?|mechanisms?|standards?|technolog(?:y|ies)|functions?|functionality|instructions?|flags?|policy|policies|choices?|browser|\()`)
-	gpcPhrase  = regexp.MustCompile(`(?i)\bglobal privacy controls?\b|\bopt[\s\-]?out preference signals?\b|\buniversal opt[\s\-]?out mechanisms?\b|\bprivacy preference signals?\b`)
+	gpcPhrase  = regexp.MustCompile(`(?i)\bglobal[\s\-]privacy[\s\-]controls?\b|\bopt[\s\-]?out preference signals?\b|\buniversal opt[\s\-]?out mechanisms?\b|\bprivacy preference signals?\b`)
 	gpcAcronym = regexp.MustCompile(`\bGPC\b`)
 	dnsPhrase  = regexp.MustCompile(`(?i)\bdo not (?:sell|share)(?: or (?:sell|share))?(?: my)?(?: personal information| personal data| info)?\b`)
 
-	reasonClause   = regexp.MustCompile(`\b(?:because|given that|as there is|as there are|as no)\b[^,;]*(?:,|$)`)
 	standardPhrase = regexp.MustCompile(`\b(?:standards?|technolog(?:y|ies)|mechanisms?|protocols?|consensus|agreement)\s+(?:for|on|of|to|about)\s+\w+ing(?:\s+(?:or|and)\s+\w+ing)?`)
 	howPhrase      = regexp.MustCompile(`\bhow (?:we|to|it|they|you) (?:\w+ )?\w+`)
 	relClause      = regexp.MustCompile(`\b(?:that |which |whom |who )?we (?:use|work with|partner with|engage|rely on)\b`)
-	clauseSplit    = regexp.MustCompile(`;|,\s*(?:and|but|while|whereas|although)\s|\s(?:but|however|whereas)\s|:\s`)
-	condMarker     = regexp.MustCompile(`\b(?:if|when|whenever|once|upon|in case|where|wherever)\b`)
 
 	stanceVerb   = regexp.MustCompile(`\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|support(?:s|ed|ing)?|compl(?:y|ies|ied) with|obey(?:s|ed)?|adhere(?:s|d)? to|observe(?:s|d)?|accept(?:s|ed)?|process(?:es|ed)?|acknowledge(?:s|d)?|respond(?:s|ed|ing)?|react(?:s|ed)?|take (?:any )?action|takes (?:any )?action|act (?:on|upon)|treat(?:s|ed)?|interpret(?:s|ed)?|give(?:s)? effect|implement(?:s|ed)?|alter|change|modify|adjust|ignor(?:e|es|ed|ing)|disregard(?:s|ed)?|overrides?|appl(?:y|ies))\b`)
 	ignoreVerb   = regexp.MustCompile(`^(?:ignor|disregard)`)
@@ -60,7 +57,7 @@ var (
 	hedgeBefore  = regexp.MustCompile(`\b(?:may|might|could|would)\b|\brequire[sd]? (?:\w+ )?to\b|\bneed to\b|\bplan to\b|\bintend to\b`)
 	trackVerbNeg = regexp.MustCompile(`\b(?:not|never|no longer)\b(?:\s+\S+){0,3}?\s+(?:track|collect|set|place|plant|load|use|share|sell|serve|record|fire|store|send|disclose|personali[sz]e|show|display|run|enable|receive|drop|deliver|be tracked)\b`)
 	honorAction  = regexp.MustCompile(`\b(?:disable[sd]?|stop(?:s|ped)?|block(?:s|ed)?|suppress(?:es|ed)?|turn(?:s|ed)? off|switch(?:es|ed)? off|opt(?:s|ed)? (?:you |the user |users )?out|prevent(?:s|ed)?|exclude[sd]?|refrain(?:s|ed)?|deactivate[sd]?|limit(?:s|ed)?|treat(?:s|ed)?|will be treated|is treated)\b`)
-	hypothetical = regexp.MustCompile(`^(?:if|in case|should) we\b|^if and when\b|^once we (?:deploy|adopt|implement|introduce|add)\b|\bstandard\b|\badopted\b|\bfuture\b|\bfinali[sz]ed\b`)
+	hypothetical = regexp.MustCompile(`^(?:if|in case|should) we (?:ever |later |in the future )?(?:decide|choose|begin|start|adopt|implement|support|honou?r|respond|are able|become able|change)\b|^if and when\b|^once we (?:deploy|adopt|implement|introduce|add)\b|\bstandard\b|\badopted\b|\bfuture\b|\bfinali[sz]ed\b`)
 
 	siteSubject  = regexp.MustCompile(`\b(?:we|us|our company|our (?:web ?)?sites?|our services?|our systems?|our platform|our apps?|this (?:web ?)?site|the (?:web ?)?site|the services?|the company|the app)\b`)
 	thirdSubject = regexp.MustCompile(`\bthird[\s-]part|\badvertisers?\b|\bad networks?\b|\bpartners?\b|\bvendors?\b|\bother (?:web ?)?sites?\b|\bother companies\b|\bthose companies\b|\bthey\b|\bgoogle\b|\bfacebook\b`)
@@ -148,63 +145,247 @@ const (
 	resNotHonored
 )
 
+// clauseRole is what a clause does in its sentence.
+type clauseRole int
+
+const (
+	roleMain       clauseRole = iota // asserts the site's practice
+	roleConcessive                   // "although / while / though …": asserted, but backgrounded
+	roleCausal                       // "because / since / as …": a reason, rarely the stance
+	roleCondition                    // "if / when / where …": the circumstance of the main clause
+	roleEvenIf                       // "even if / even when …": the main clause holds regardless
+)
+
+// clause is one clause of a sentence; conds are the conditions attached to
+// a main clause.
+type clause struct {
+	text  string
+	role  clauseRole
+	conds []clause
+}
+
+var (
+	// coordSplit separates coordinated main clauses.
+	coordSplit = regexp.MustCompile(`;|:\s|,\s*(?:and|but|so|therefore|thus|hence|yet)\s|\s(?:but|however|whereas|so that|and so|therefore)\s|\.\s`)
+	// leadSub opens a subordinate clause at the start of a coordinated part;
+	// it runs to the first comma.
+	leadSub = regexp.MustCompile(`^(?:(?:currently|however|also|please note that|note that|and|but)\s*,?\s*)?(even (?:if|when|though)|although|though|while|whilst|whereas|despite|notwithstanding|because|since|as|given that|in the absence of|due to|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\b`)
+	// midSub opens a subordinate clause after a comma or inside a clause;
+	// it runs to the next comma or the end.
+	midSub = regexp.MustCompile(`(?:,\s*|\s)(even (?:if|when|though)|although|though|while|whilst|whereas|because|since|given that|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\s`)
+
+	futureHedge = regexp.MustCompile(`\b(?:evaluat\w*|review\w*|reconsider\w*|consider\w*|explor\w*|assess\w*|look(?:ing)? into|investigat\w*|plan(?:s|ned|ning)? to|intend\w* to|aim to|hope to|expect to|in (?:the )?future|at a later (?:date|time|stage)|later this year|in a future|may or may not|whether to)\b`)
+	sameAs      = regexp.MustCompile(`\b(?:the same (?:way |manner )?as|in the same way as|like any other|no differently|(?:do|does|will) not (?:treat|handle|process)\w* (?:\w+ ){0,3}differently|not (?:\w+ ){0,2}any differently)\b`)
+	stillTrack  = regexp.MustCompile(`\b(?:still|continue[sd]? to|nevertheless|nonetheless|regardless|anyway)\b`)
+	passiveHon  = regexp.MustCompile(`\b(?:(?:will|are|is|be|get|gets) (?:automatically )?opted out|(?:will )?not be (?:tracked|profiled|targeted)|(?:are|is) not (?:tracked|profiled)|(?:no |none of (?:the |our |its )?)(?:\w+ ){0,2}(?:scripts?|cookies?|tags?|pixels?|trackers?|tracking) (?:are|is|will be|gets?) (?:loaded|set|placed|used|fired|run|activated|collected))\b`)
+	detectVerb  = regexp.MustCompile(`\b(?:detect(?:s|ed)?|check(?:s|ed)? for|look(?:s)? for|read(?:s)?|receive(?:s|d)?)\b`)
+	// noStandard is the "there is no accepted standard for DNT" hedge: its
+	// adjectives ("accepted", "agreed") are not the site's stance verbs.
+	noStandard = regexp.MustCompile(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition|way|method|approach|means)\b[^,;]*`)
+	pronounRef = regexp.MustCompile(`\b(?:it|them|this signal|such signals?|one)\b`)
+)
+
+// splitClauses cuts a masked sentence into main clauses, each with its
+// conditions, and the subordinate (concessive, causal) clauses that are
+// asserted but are not the sentence's point.
+func splitClauses(s string) (mains, subs []clause) {
+	for _, part := range coordSplit.Split(s, -1) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		var conds []clause
+		// A leading subordinate clause runs to the first comma.
+		if m := leadSub.FindStringSubmatchIndex(part); m != nil {
+			role := subRole(part[m[2]:m[3]])
+			if i := strings.Index(part[m[1]:], ","); i >= 0 {
+				c := clause{text: part[:m[1]+i], role: role}
+				part = strings.TrimSpace(part[m[1]+i+1:])
+				if role == roleCondition || role == roleEvenIf {
+					conds = append(conds, c)
+				} else {
+					subs = append(subs, c)
+				}
+			} else if i := strings.Index(part, " then "); i > 0 && (role == roleCondition || role == roleEvenIf) {
+				conds = append(conds, clause{text: part[:i], role: role})
+				part = part[i+6:]
+			} else if role == roleCondition || role == roleEvenIf {
+				// "If DNT is on we do not load analytics": no comma; the
+				// condition is the whole part, read as both.
+				conds = append(conds, clause{text: part, role: role})
+			}
+		}
+		// Later subordinate clauses run to the next comma.
+		for {
+			m := midSub.FindStringSubmatchIndex(part)
+			if m == nil {
+				break
+			}
+			role := subRole(part[m[2]:m[3]])
+			if role == roleConcessive && part[m[2]:m[3]] == "while" && !strings.HasPrefix(strings.TrimSpace(part[m[0]:]), ",") {
+				// "while you browse": temporal, not concessive.
+				role = roleCondition
+			}
+			end := len(part)
+			if i := strings.Index(part[m[1]:], ","); i >= 0 {
+				end = m[1] + i
+			}
+			c := clause{text: strings.TrimSpace(part[m[0]:end]), role: role}
+			if role == roleCondition || role == roleEvenIf {
+				conds = append(conds, c)
+			} else {
+				subs = append(subs, c)
+			}
+			part = part[:m[0]] + " " + strings.TrimPrefix(part[end:], ",")
+		}
+		mains = append(mains, clause{text: strings.TrimSpace(part), role: roleMain, conds: conds})
+	}
+	return mains, subs
+}
+
+func subRole(marker string) clauseRole {
+	switch marker {
+	case "even if", "even when", "even though":
+		return roleEvenIf
+	case "although", "though", "while", "whilst", "whereas", "despite", "notwithstanding":
+		return roleConcessive
+	case "because", "since", "as", "given that", "in the absence of", "due to":
+		return roleCausal
+	}
+	return roleCondition
+}
+
 // evaluate classifies a masked sentence (see maskSignals) that names the
-// signal or refers to it. It returns the site's stance if one is stated.
+// signal or refers to it, clause by clause. Main clauses decide first; a
+// condition naming the signal turns a main clause's "we do not load …" into
+// honouring; "even if …" with "still / continue to" is not honouring; a
+// clause about future plans or evaluation states nothing. Concessive and
+// causal clauses ("although we try to honour …", "because there is no
+// standard for …") count only when no main clause states a stance.
 func evaluate(masked string) clauseResult {
-	s := reasonClause.ReplaceAllString(masked, " ")
-	s = standardPhrase.ReplaceAllString(s, " ")
+	s := standardPhrase.ReplaceAllString(masked, " ")
+	s = noStandard.ReplaceAllString(s, " ")
 	s = howPhrase.ReplaceAllString(s, " ")
 	s = relClause.ReplaceAllString(s, " ")
-	if !strings.Contains(s, "zsigz") {
-		// The only mention was in a removed reason clause ("Because there is
-		// no standard for DNT, we do not respond to them").
-		s = anaphor.ReplaceAllString(s, sigToken)
+	mains, subs := splitClauses(s)
+	detect := false
+	for _, m := range mains {
+		if strings.Contains(m.text, "zsigz") && detectVerb.MatchString(m.text) {
+			detect = true
+		}
 	}
 	var conditional clauseResult
-	for _, clause := range clauseSplit.Split(s, -1) {
-		main, cond := splitCondition(clause)
-		sigCond := strings.Contains(cond, "zsigz")
-		hypo := cond != "" && hypothetical.MatchString(strings.TrimSpace(cond))
+	for _, m := range mains {
+		sigCond, evenIf, hypo := false, false, false
+		for _, c := range m.conds {
+			if !strings.Contains(c.text, "zsigz") {
+				continue
+			}
+			if c.role == roleEvenIf {
+				evenIf = true
+			} else if hypothetical.MatchString(strings.TrimSpace(c.text)) {
+				hypo = true
+			} else {
+				sigCond = true
+			}
+		}
 		if hypo {
 			continue
 		}
-		if !strings.Contains(clause, "zsigz") {
+		about := strings.Contains(m.text, "zsigz") || sigCond || evenIf || pronounRef.MatchString(m.text) || anaphor.MatchString(m.text)
+		if !about {
 			continue
 		}
-		// Explicit stance verbs about the signal come first.
-		if r, ok := explicitStance(main, true); ok {
-			return r
+		if evenIf && stillTrack.MatchString(m.text) {
+			return resNotHonored
 		}
-		if sigCond && conditional == resNone {
+		if futureHedge.MatchString(m.text) {
+			continue
+		}
+		if sameAs.MatchString(m.text) {
+			return resNotHonored
+		}
+		if r, ok := explicitStance(m.text, true); ok {
+			if r != resNone {
+				return r
+			}
+			continue
+		}
+		if conditional == resNone && (sigCond || detect || strings.Contains(m.text, "zsigz")) {
+			if passiveHon.MatchString(m.text) {
+				conditional = resHonored
+				continue
+			}
+			if !sigCond && !detect {
+				continue
+			}
 			for _, re := range []*regexp.Regexp{trackVerbNeg, honorAction} {
-				if loc := re.FindStringIndex(main); loc != nil && subjectOf(main[:loc[0]]) == "site" {
+				if loc := re.FindStringIndex(m.text); loc != nil && subjectOf(m.text[:loc[0]]) == "site" {
 					conditional = resHonored
 					break
 				}
 			}
 		}
 	}
-	return conditional
+	if conditional != resNone {
+		return conditional
+	}
+	// The signal named only in a reason or concession ("Because there is no
+	// standard for DNT, we do not respond"): the main clause's stance verb
+	// is about it.
+	for _, m := range mains {
+		if futureHedge.MatchString(m.text) || strings.Contains(m.text, "zsigz") {
+			continue
+		}
+		if r, ok := explicitStance(m.text, true); ok && r != resNone {
+			return r
+		}
+	}
+	for _, c := range subs {
+		if !strings.Contains(c.text, "zsigz") || futureHedge.MatchString(c.text) || c.role == roleCausal {
+			continue
+		}
+		body := leadSub.ReplaceAllString(strings.TrimSpace(strings.TrimLeft(c.text, ", ")), "")
+		if r, ok := explicitStance(body, true); ok && r != resNone {
+			return r
+		}
+	}
+	// English stance verbs that stated nothing above are hedges or other
+	// parties' behaviour: no foreign reading for them.
+	if strings.Contains(s, "zsigz") && !stanceVerb.MatchString(s) {
+		return foreignStance(s)
+	}
+	return resNone
 }
 
-// splitCondition separates a leading "If …," / "When …," clause, or a
-// trailing "… if …" clause, from the main clause.
-func splitCondition(clause string) (main, cond string) {
-	c := strings.TrimSpace(clause)
-	loc := condMarker.FindStringIndex(c)
-	if loc == nil {
-		return c, ""
-	}
-	if loc[0] == 0 {
-		if i := strings.Index(c, ","); i > 0 {
-			return c[i+1:], c[:i]
+// Stance words in the other languages privscan reads. Policies outside the
+// US rarely speak of DNT or GPC; when they do, the shape is plain ("Wir
+// reagieren nicht auf Do-Not-Track-Signale", "Nous respectons le signal
+// GPC"): a stance verb and a negation in the same clause.
+var (
+	foreignStanceVerb = words("reagier*", "respektier*", "berücksichtig*", "beacht*", "unterstütz*", "befolg*", "honorier*", "akzeptier*",
+		"reageren", "reageert", "respecteren", "respecteert", "ondersteun*", "honoreren", "honoreert", "volgen",
+		"répond*", "respect*", "prend*", "honor*", "suivons", "appliqu*",
+		"respond*", "respet*", "atend*", "rispond*", "rispett*", "onor*",
+		"respekter*", "reager*", "svarar", "følger", "følg*", "respektuj*", "reaguj*", "honoruj*", "uwzględnia*")
+	foreignStanceNeg   = words("nicht", "kein*", "niet", "geen", "ne", "pas", "n", "no", "non", "ikke", "inte", "nie")
+	foreignStanceHedge = words("zukunft", "zukünftig", "prüfen", "toekomst", "onderzoeken", "avenir", "futuro", "framtiden", "fremtiden", "przyszłości", "evtl", "eventuell", "möglicherweise", "misschien", "peut-être", "dritt*", "derden", "tiers", "terceros", "terze")
+	foreignStanceSplit = regexp.MustCompile(`,\s|;|\s(?:und|aber|en|maar|et|mais|y|pero|e|ma|och|men|og|i|ale)\s`)
+)
+
+// foreignStance reads a clause in another language: a stance verb in a
+// clause naming the signal, negated or not.
+func foreignStance(s string) clauseResult {
+	for _, c := range foreignStanceSplit.Split(s, -1) {
+		if !strings.Contains(c, "zsigz") || !foreignStanceVerb.MatchString(c) || foreignStanceHedge.MatchString(c) {
+			continue
 		}
-		if i := strings.Index(c, " then "); i > 0 {
-			return c[i+6:], c[:i]
+		if foreignStanceNeg.MatchString(strings.ReplaceAll(c, "'", " ")) {
+			return resNotHonored
 		}
-		return "", c
+		return resHonored
 	}
-	return c[:loc[0]], c[loc[0]:]
+	return resNone
 }
 
 // explicitStance looks for a stance verb (honor, respond, support, ignore …)
@@ -377,6 +558,6 @@ func prefilter(s, lower string, sig signal) bool {
 	if sig == signalDNT {
 		return strings.Contains(s, "DNT") || strings.Contains(lower, "track")
 	}
-	return strings.Contains(s, "GPC") || strings.Contains(lower, "privacy control") || strings.Contains(lower, "preference signal") ||
+	return strings.Contains(s, "GPC") || strings.Contains(lower, "privacy control") || strings.Contains(lower, "privacy-control") || strings.Contains(lower, "preference signal") ||
 		strings.Contains(lower, "opt-out mechanism") || strings.Contains(lower, "opt out mechanism") || strings.Contains(lower, "optout mechanism")
 }

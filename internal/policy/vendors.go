@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -28,12 +29,20 @@ type VendorTerms struct {
 	// Analytics; "captcha", "spam" for reCAPTCHA). With none, a parent
 	// alone never counts.
 	ParentContext []string `json:"parent_context,omitempty"`
+	// Products are the vendor's products besides its main one (the
+	// catalogue's `products:`); when empty, the analyser's own table
+	// (data/products.yaml) is used.
+	Products []ProductTerms `json:"products,omitempty"`
 }
 
 // VendorDisclosure is what the policy says about one vendor.
 type VendorDisclosure struct {
 	// Vendor is the slug from VendorTerms.
 	Vendor string `json:"vendor"`
+	// Product is the vendor's product the sentence is about ("Meta Pixel",
+	// "Facebook social plugins"), or "" (JSON null) when it names only the
+	// company.
+	Product string `json:"product"`
 	// Stance is "uses" when the policy names the vendor as used, "denies"
 	// when it says the vendor is not used.
 	Stance string `json:"stance"`
@@ -60,20 +69,23 @@ type termMatcher struct {
 	lower    string // lower-cased term (case-insensitive match)
 	exact    string // exact term (case-sensitive match) when caseSens
 	caseSens bool
-	vendors  []int // indexes into the vendor list
+	vendors  []int    // indexes into the vendor list
+	products []string // per vendor: the product the term names, "" for the company
 	parent   bool
+	prefix   string // a shorter case-insensitive term this one begins with
 }
 
 // vendorIndex is the compiled form of a []VendorTerms.
 type vendorIndex struct {
 	vendors  []VendorTerms
-	matchers []termMatcher // longest first
+	products []vendorProducts // per vendor
+	matchers []termMatcher    // longest first
 }
 
 func compileVendors(vendors []VendorTerms) *vendorIndex {
 	idx := &vendorIndex{vendors: vendors}
 	seen := map[string]int{} // key → matcher index
-	addTerm := func(term string, v int, parent bool) {
+	addTerm := func(term string, v int, parent bool, product string) {
 		term = strings.TrimSpace(term)
 		if term == "" {
 			return
@@ -87,19 +99,42 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 			key = "p" + key
 		}
 		if i, ok := seen[key]; ok {
-			idx.matchers[i].vendors = append(idx.matchers[i].vendors, v)
+			if !slices.Contains(idx.matchers[i].vendors, v) {
+				idx.matchers[i].vendors = append(idx.matchers[i].vendors, v)
+				idx.matchers[i].products = append(idx.matchers[i].products, product)
+			}
 			return
 		}
 		seen[key] = len(idx.matchers)
-		m := termMatcher{lower: strings.ToLower(term), exact: term, caseSens: cs, vendors: []int{v}, parent: parent}
+		m := termMatcher{lower: strings.ToLower(term), exact: term, caseSens: cs, vendors: []int{v}, products: []string{product}, parent: parent}
 		idx.matchers = append(idx.matchers, m)
 	}
 	for v, vt := range vendors {
+		vp, names := compileProducts(vt)
+		idx.products = append(idx.products, vp)
 		for _, t := range vt.Terms {
-			addTerm(t, v, false)
+			product := vt.Name
+			if companyOnly(t, vt) {
+				product = ""
+			}
+			addTerm(t, v, false, product)
+		}
+		for _, t := range sortedKeys(names) {
+			addTerm(t, v, false, names[t])
 		}
 		for _, p := range vt.Parents {
-			addTerm(p, v, true)
+			// "HubSpot, Inc." and "Leadinfo B.V." contain the product's
+			// name: they name it as a term does. "Meta Platforms Ireland
+			// Limited" names the company.
+			if t, ok := containedTerm(p, vt.Terms); ok {
+				product := vt.Name
+				if companyOnly(t, vt) {
+					product = ""
+				}
+				addTerm(p, v, false, product)
+				continue
+			}
+			addTerm(p, v, true, "")
 		}
 	}
 	// A term also listed as a parent (e.g. "Facebook") matches as a term.
@@ -110,6 +145,22 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 		return !a.parent && b.parent
 	})
+	// A long name that begins with a shorter one ("google analytics" with
+	// "google") is looked for only where the shorter one occurs: one scan
+	// of the text per first word instead of one per name.
+	for i := range idx.matchers {
+		m := &idx.matchers[i]
+		if m.caseSens {
+			continue
+		}
+		for j := len(idx.matchers) - 1; j > i; j-- {
+			p := idx.matchers[j]
+			if !p.caseSens && len(p.lower) < len(m.lower) && strings.HasPrefix(m.lower, p.lower) {
+				m.prefix = p.lower
+				break
+			}
+		}
+	}
 	return idx
 }
 
@@ -163,26 +214,59 @@ func (idx *vendorIndex) findTermsAll(texts, lowers []string) [][]termHit {
 		}
 		return false
 	}
+	occ := map[string][]int{} // lower-case term → its positions in lower
+	positions := func(needle string) []int {
+		if p, ok := occ[needle]; ok {
+			return p
+		}
+		var p []int
+		for off := 0; ; {
+			j := strings.Index(lower[off:], needle)
+			if j < 0 {
+				break
+			}
+			p = append(p, off+j)
+			off += j + len(needle)
+		}
+		occ[needle] = p
+		return p
+	}
 	// A term matches only where a word starts, so its first word must be
 	// one of the text's words: with thousands of vendor names (the entity
 	// table's), this skips almost every scan of the text.
 	words, lowerWords := wordSet(text), wordSet(lower)
 	for i := range idx.matchers {
 		m := &idx.matchers[i]
-		hay, needle, set := lower, m.lower, lowerWords
+		term, set := m.lower, lowerWords
 		if m.caseSens {
-			hay, needle, set = text, m.exact, words
+			term, set = m.exact, words
 		}
-		if w := firstWord(needle); w != "" && !set[w] {
+		if w := firstWord(term); w != "" && !set[w] {
 			continue
 		}
-		for off := 0; ; {
-			j := strings.Index(hay[off:], needle)
-			if j < 0 {
-				break
+		var found []int
+		switch {
+		case m.caseSens:
+			for off := 0; ; {
+				j := strings.Index(text[off:], m.exact)
+				if j < 0 {
+					break
+				}
+				found = append(found, off+j)
+				off += j + len(m.exact)
 			}
-			s, e := off+j, off+j+len(needle)
-			off = e
+		case m.prefix != "":
+			for _, s := range positions(m.prefix) {
+				if strings.HasPrefix(lower[s:], m.lower) {
+					found = append(found, s)
+				}
+			}
+		default:
+			found = positions(m.lower)
+		}
+		needle := m.lower
+		for _, s := range found {
+			e := s + len(needle)
 			if !wordBoundary(text, s, e) {
 				continue
 			}
@@ -237,16 +321,16 @@ func asciiLower(s string) string {
 
 var (
 	urlPattern     = regexp.MustCompile(`(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:com|net|org|io|de|nl|dk|fr|es|it|se|no|pl|eu)(?:/\S*)?`)
-	socialCue      = regexp.MustCompile(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?\S+ (?:page|profile|account|channel|group|community|site)s?\b|(?:sign|log) ?(?:in|on|up) (?:with|via|using)|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page)`)
+	socialCue      = regexp.MustCompile(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?(?:facebook|linkedin|instagram|twitter|youtube|xing|tiktok|pinterest|social media|company|fan|business) (?:page|profile|account|channel|group|community|site)s?\b|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page|(?:contact|message|reach|write to|chat with) us (?:via|on|through|using)|(?:message|write to) us\b|(?:we have|we maintain|we run|we operate|our) (?:\w+ )?(?:pages?|profiles?|accounts?|channels?|presence) on|(?:company|fan|business) page|team members are on)`)
 	trackingCue    = regexp.MustCompile(`cookie|pixel|\btags?\b|track|analytic|advertis|\bads?\b|conversion|remarketing|retarget|beacon|insight|audience|campaign|statistic`)
 	usageCue       = regexp.MustCompile(`\b(?:use|uses|using|used|utili[sz]e|employ|employs|rely on|relies on|deploy|embed|integrate|forwarded to|transferred to|shared with|provided by|collected (?:via|through|by)|set by|placed by|powered by|protected by|through|via)\b`)
-	negCue         = regexp.MustCompile(`\b(?:(?:do|does|did|will|would|shall|can|could|are|is|have|has)\s+not|never|no longer|cannot)\b(?:\s+\S+){0,4}?\s+(?:use|using|employ|load|embed|install|deploy|integrate|utili[sz]e|rely on|work with|run|implement|include|place|set|activate)\b`)
+	negCue         = regexp.MustCompile(`\b(?:(?:do|does|did|will|would|shall|can|could|are|is|have|has|decided|chosen|choose|chose|opted|elected)\s+not(?:\s+to)?|never|no longer|cannot)\b(?:\s+\S+){0,4}?\s+(?:use|used|using|employ|load|embed|install|deploy|integrate|utili[sz]e|rely on|work with|run|implement|include|place|set|activate)\b`)
 	norCue         = regexp.MustCompile(`\b(?:neither|nor)\b`)
 	useVerb        = regexp.MustCompile(`\b(?:use|uses|using|employ|employs|load|embed|install|deploy|integrate|utili[sz]e|run|implement)\b`)
 	passiveNeg     = regexp.MustCompile(`^[^.;]{0,40}?\b(?:is|are|was|were|has been|have been)\s+(?:not|never|no longer)\s+(?:used|installed|loaded|embedded|active|deployed|integrated|present|in use)\b`)
 	exceptCue      = regexp.MustCompile(`\b(?:except(?: for)?|other than|apart from|besides|aside from|with the exception of|save for|only)\b`)
 	firstPersonUse = regexp.MustCompile(`\bwe (?:\w+ )?(?:use|employ|rely on|work with)\b`)
-	practiceCue    = regexp.MustCompile(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|campaigns?|marketing|remarketing|conversions?)\b`)
+	practiceCue    = regexp.MustCompile(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|visits?|campaigns?|marketing|remarketing|conversions?|stored?|stores|storage|crm|newsletters?|mailings?|forms?|rely on|relies on|count|measure\w*|receiv\w*|log ?in|sign[ -]?in|sign up|email|include[sd]?|contains?|features?|displays?)\b`)
 	clauseBreak    = regexp.MustCompile(`;|\. |\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\binstead\b`)
 )
 
@@ -267,31 +351,61 @@ func expandContractions(s string) string {
 }
 
 // vendorVerdict classifies one vendor name in one unit: "uses", "denies" or
-// "" (named, but not a tracking disclosure).
+// "" (named, but not a disclosure that the site uses the vendor). cueText is
+// lowerMasked with every vendor name blanked, so that the name itself
+// ("Google Analytics") is no practice word.
 func vendorVerdict(u unit, lowerMasked string, h termHit, cues *unitCues) string {
+	if hypotheticalDeploy(lowerMasked, h, u.cookieRow) {
+		return ""
+	}
 	if u.cookieRow {
 		return StanceUses
 	}
-	// Social mentions ("follow us on LinkedIn") are not tracking
-	// disclosures unless the sentence also talks about tracking.
+	if notADisclosure(cues) {
+		return ""
+	}
+	// Social mentions ("follow us on LinkedIn", "contact us via Facebook")
+	// are not tracking disclosures unless the sentence also talks about
+	// tracking.
 	if cues.social() && !cues.tracking() {
 		return ""
 	}
-	// The clause around the name.
-	start := 0
-	for _, loc := range clauseBreak.FindAllStringIndex(lowerMasked[:h.start], -1) {
-		start = loc[1]
+	// The clause around the name, within a window: clauses are short, and
+	// a table row or run-on sentence can be long.
+	win := max(0, h.start-300)
+	start := win
+	for _, loc := range clauseBreak.FindAllStringIndex(lowerMasked[win:h.start], -1) {
+		start = win + loc[1]
 	}
 	prefix := expandContractions(lowerMasked[start:h.start])
-	suffix := lowerMasked[h.end:]
+	// The clause after the name, cut where the next one begins; only a
+	// negation needs it.
+	clauseAfter := func() string {
+		suffix := lowerMasked[h.end:min(len(lowerMasked), h.end+200)]
+		if loc := clauseBreak.FindStringIndex(suffix); loc != nil {
+			suffix = suffix[:loc[0]]
+		}
+		return suffix
+	}
 	if exceptCue.MatchString(prefix) {
 		return StanceUses
 	}
-	if passiveNeg.MatchString(suffix) {
+	if loc := passiveNeg.FindStringIndex(lowerMasked[h.end:min(len(lowerMasked), h.end+100)]); loc != nil {
+		suffix := clauseAfter()
+		// "Google Analytics is not used to collect personal data": a
+		// restriction on use, not a denial.
+		if loc[1] <= len(suffix) && qualifiedUse.MatchString(suffix[loc[1]:]) {
+			return StanceUses
+		}
 		return StanceDenies
 	}
 	neg := negCue.MatchString(prefix) || (norCue.MatchString(prefix) && useVerb.MatchString(prefix))
 	if neg {
+		// "We do not use Google Analytics cookies to identify you": use
+		// with a restriction.
+		if qualifiedUse.MatchString(clauseAfter()) {
+			return StanceUses
+		}
 		return StanceDenies
 	}
 	if strings.Contains(prefix, " not ") || strings.HasPrefix(prefix, "not ") || strings.Contains(prefix, "never ") {
@@ -307,6 +421,88 @@ func vendorVerdict(u unit, lowerMasked string, h termHit, cues *unitCues) string
 	return StanceUses
 }
 
+var (
+	// qualifiedUse is a purpose after a negated use: the denial restricts
+	// what the vendor is used for ("… to identify you", "… for
+	// advertising").
+	qualifiedUse = regexp.MustCompile(`^[^,;:]*?\b(?:to (?:identify|collect|track|build|profile|sell|share|store|process|target|personali[sz]e|advertise|show|serve|link|combine|create|gather|record|monitor|send|transfer|merge|match|single out|recogni[sz]e|learn)|for (?:advertising|marketing|profiling|targeting|remarketing|retargeting|ads|personali[sz]ed|the purposes? of|purposes? of|tracking|interest-based|behaviou?ral)|in order to|so as to|in a (?:way|manner) that|in any (?:way|manner) that|with the (?:intent|aim|purpose))\b`)
+	// pastCue: the vendor was used once, or removed.
+	pastCue = regexp.MustCompile(`\b(?:previously|formerly|used to (?:use|run|rely)|in the past|until (?:\w+ )?(?:\d{4}|recently)|removed|discontinued|replaced|migrated (?:away|off)|switched (?:away|from)|uninstalled|deactivated|stopped using|phased out|decommissioned|we used|was used|were used|had used)\b`)
+	// optOutCue: instructions for opting out or settings at the vendor.
+	optOutCue = regexp.MustCompile(`\bopt(?:-| )?out\b|\bbrowser add-?on\b|\bprevent \S+ (?:\S+ )?from\b|\b(?:ad|ads|privacy|account) (?:settings|preferences)\b|\bdeactivate\b`)
+	// vendorDocCue: a pointer to the vendor's own policy, terms or help.
+	vendorDocCue = regexp.MustCompile(`\b(?:privacy (?:policy|notice|statement)|data (?:policy|protection (?:policy|notice|statement))|cookie (?:policy|notice)|terms of (?:service|use)|terms|documentation|help (?:centre|center|pages)|learn more|more information|for details|further information)\b`)
+	// businessCue: the vendor named as a business relation or subject
+	// matter, not as a tool the site runs.
+	businessCue = regexp.MustCompile(`\b(?:certified|solutions? partner|partner agency|we are an? (?:\w+ ){0,3}partner|\bagency\b|for (?:our )?clients|course|training|teaches|case stud(?:y|ies)|customers grow|resell\w*|consultan\w*)`)
+	// siteUse: the site itself as the subject of a use verb, or a passive
+	// "is protected by".
+	siteUse = regexp.MustCompile(`\b(?:we|our (?:web ?)?sites?|this (?:web ?)?site|the (?:web ?)?site|our (?:pages|forms|services?|app)|us)\b(?:\s+\S+){0,3}?\s+(?:use|uses|using|utili[sz]e|employ|employs|load|loads|embed|embeds|integrate|integrates|deploy|rely|relies|run|runs|set|sets|work with|share|shares|process|send|transfer)\b|\b(?:is|are) (?:protected|provided|powered|supported) by\b`)
+	// deployPassive: "(if) X is deployed / loaded via …" in a condition.
+	deployPassive = regexp.MustCompile(`\b(?:is|are|gets|get) (?:\w+ )?(?:deployed|loaded|used|installed|implemented|integrated|activated|enabled|added)\b`)
+	// listLabel is a vendor list's label right before the name, in the ten
+	// languages ("Anbieter:", "Dienstanbieter:", "verwerker:", "Provider:").
+	listLabel = regexp.MustCompile(`(?i)(?:^|[\s|(])(?:(?:dienst|service[\s-]?)?anbieter(?:in)?|auftragsverarbeiter|empfänger|(?:service )?providers?|(?:sub-?)?processors?|vendors?|recipients?|(?:sub)?verwerkers?|aanbieder|leverancier|ontvanger|fournisseur|prestataire|destinataire|proveedor|encargado|fornitore|responsabile|leverantör|personuppgiftsbiträde|udbyder|databehandler|leverandør|dostawca|podmiot przetwarzający|anbieter \(verantwortlicher\))\s*:\s*$`)
+	condOpen  = regexp.MustCompile(`\b(?:if|where|in case|should|whenever|provided that)\b`)
+)
+
+// notADisclosure reports sentences that name a vendor without saying the
+// site uses it: past use or removal, opt-out instructions, pointers to the
+// vendor's own policy, business relations, unless the site itself is said
+// to use something in the same sentence.
+func notADisclosure(c *unitCues) bool {
+	if c.keyed(5, pastCue, pastKeys) {
+		return true
+	}
+	if !c.keyed(7, optOutCue, optOutKeys) && !c.keyed(8, vendorDocCue, vendorDocKeys) && !c.keyed(9, businessCue, businessKeys) {
+		return false
+	}
+	return !c.get(6, siteUse)
+}
+
+// listed reports whether the text before a name ends in a vendor list's
+// label ("Dienstanbieter:").
+func listed(before string) bool {
+	b := strings.TrimRight(before, " \t")
+	if !strings.HasSuffix(b, ":") {
+		return false
+	}
+	return listLabel.MatchString(before[max(0, len(before)-60):])
+}
+
+// hypotheticalDeploy reports a name inside a conditional clause about its
+// own deployment ("if GA is deployed via Google Tag Manager, the cookie is
+// named …"): it explains, it does not disclose.
+//
+// In a cookie-table row the row's own cookie belongs to the vendor named as
+// the subject ("if Google Analytics is deployed …"), so only a name after
+// the verb ("… via Google Tag Manager") is hypothetical there.
+func hypotheticalDeploy(lower string, h termHit, cookieRow bool) bool {
+	if !strings.Contains(lower, "if ") && !strings.Contains(lower, "where") && !strings.Contains(lower, "in case") &&
+		!strings.Contains(lower, "should") && !strings.Contains(lower, "provided that") {
+		return false
+	}
+	start := 0
+	for _, loc := range condOpen.FindAllStringIndex(lower[:h.start], -1) {
+		start = loc[0]
+	}
+	if start == 0 && !condOpen.MatchString(lower[:min(len(lower), h.start)]) {
+		return false
+	}
+	end := len(lower)
+	if i := strings.IndexAny(lower[start:], ",;|"); i >= 0 {
+		end = start + i
+	}
+	if h.start >= end {
+		return false
+	}
+	loc := deployPassive.FindStringIndex(lower[start:end])
+	if loc == nil {
+		return false
+	}
+	return !cookieRow || h.start >= start+loc[1]
+}
+
 // maskURLs blanks out URLs and host names so that "facebook.com/policy"
 // names no vendor; byte offsets are preserved.
 func maskURLs(s string) string {
@@ -319,13 +515,16 @@ func maskURLs(s string) string {
 // analyzeVendors finds vendor disclosures in the units, one per vendor.
 func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclosure {
 	foreign, isForeign := foreignVendorCues[lang]
+	type key struct {
+		vendor  int
+		product string
+	}
 	type best struct {
 		d     VendorDisclosure
 		score int
-		order int
 	}
-	uses := map[int]*best{}
-	denies := map[int]*best{}
+	uses := map[key]*best{}
+	denies := map[key]*best{}
 	texts := make([]string, len(units))
 	lowers := make([]string, len(units))
 	for i, u := range units {
@@ -342,18 +541,59 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 			continue
 		}
 		lowerMasked := lowers[order]
-		cues := &unitCues{lower: lowerMasked}
+		// The cues are read with the names blanked: "Google Analytics" is
+		// no analytics word, "LinkedIn Insight Tag" no tracking word.
+		blank := []byte(lowerMasked)
 		for _, h := range hits {
-			if h.m.parent && !anyParentContext(idx, h.m.vendors, lowerMasked) {
+			for i := h.start; i < h.end; i++ {
+				blank[i] = ' '
+			}
+		}
+		cues := &unitCues{lower: string(blank), named: lowerMasked}
+		// A company named beside its product ("the Facebook Pixel, a tool
+		// of Meta Platforms Ireland Limited") is that product's company.
+		named := map[int]bool{}
+		for _, h := range hits {
+			if hypotheticalDeploy(lowerMasked, h, u.cookieRow) {
+				continue
+			}
+			for k, v := range h.m.vendors {
+				if h.m.products[k] != "" {
+					named[v] = true
+				}
+			}
+		}
+		for _, h := range hits {
+			// A vendor's own name is no context for its parent ("Google
+			// Tag Manager" does not make "Google" mean GTM).
+			ctx := cues.lower
+			if h.m.parent && u.heading != "" {
+				// A section headed "Google Analytics" gives its "Provider:
+				// Google Ireland Limited" line the context.
+				ctx = cues.lower + "\n" + asciiLower(u.heading)
+			}
+			if h.m.parent && !anyParentContext(idx, h.m.vendors, ctx) {
 				continue
 			}
 			var verdict string
-			if isForeign {
+			if listed(lowerMasked[:h.start]) {
+				// "Dienstanbieter: Google Ireland Limited", "Verwerker:
+				// Leadinfo B.V.": a vendor list names the recipient.
+				verdict = StanceUses
+			} else if isForeign {
 				verdict = foreignVerdict(foreign, u, lowerMasked, h)
 				// An English sentence in the policy keeps its English
-				// denial ("We do not use Facebook Pixel").
-				if verdict == StanceUses && vendorVerdict(u, lowerMasked, h, cues) == StanceDenies {
-					verdict = StanceDenies
+				// reading: a denial ("We do not use Facebook Pixel") or no
+				// disclosure ("we removed …").
+				if verdict == StanceUses {
+					switch vendorVerdict(u, lowerMasked, h, cues) {
+					case StanceDenies:
+						verdict = StanceDenies
+					case "":
+						if hypotheticalDeploy(lowerMasked, h, u.cookieRow) || cues.keyed(5, pastCue, pastKeys) {
+							verdict = ""
+						}
+					}
 				}
 			} else {
 				verdict = vendorVerdict(u, lowerMasked, h, cues)
@@ -361,39 +601,79 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 			if verdict == "" {
 				continue
 			}
-			for _, v := range h.m.vendors {
+			for k, v := range h.m.vendors {
 				via := "term"
 				score := cues.score(u.cookieRow)
 				if h.m.parent {
-					if !parentContext(idx.vendors[v].ParentContext, lowerMasked) {
+					if !parentContext(idx.vendors[v].ParentContext, ctx) {
 						continue
 					}
 					via = "parent"
 					score -= 3
 				}
-				d := VendorDisclosure{Vendor: idx.vendors[v].Vendor, Stance: verdict, Quote: u.text,
+				product := h.m.products[k]
+				if product == "" && named[v] {
+					continue
+				}
+				if product == "" {
+					product = idx.products[v].productFor(cues.lower)
+				}
+				d := VendorDisclosure{Vendor: idx.vendors[v].Vendor, Product: product, Stance: verdict, Quote: u.text,
 					Heading: u.heading, Term: u.text[h.start:h.end], Via: via}
 				m := uses
 				if verdict == StanceDenies {
 					m = denies
 				}
-				if b, ok := m[v]; !ok || score > b.score {
-					m[v] = &best{d, score, order}
+				kk := key{v, product}
+				if b, ok := m[kk]; !ok || score > b.score {
+					m[kk] = &best{d, score}
 				}
 			}
 		}
 	}
+	// A company-level mention adds nothing beside the vendor's main product
+	// with the same stance ("Google" beside "Google Analytics"); beside
+	// another product ("LinkedIn plugins") it still says the company is
+	// used.
+	hasProduct := map[int]map[string]bool{}
+	for _, m := range []map[key]*best{uses, denies} {
+		for k, b := range m {
+			if k.product == idx.vendors[k.vendor].Name {
+				if hasProduct[k.vendor] == nil {
+					hasProduct[k.vendor] = map[string]bool{}
+				}
+				hasProduct[k.vendor][b.d.Stance] = true
+			}
+		}
+	}
 	out := []VendorDisclosure{}
-	for v := range idx.vendors {
-		// A vendor both used and denied ("we do not use Google Analytics for
-		// advertising") is reported as used: a denial only stands alone.
-		if b, ok := uses[v]; ok {
-			out = append(out, b.d)
-		} else if b, ok := denies[v]; ok {
+	for k, b := range uses {
+		if k.product == "" && hasProduct[k.vendor][StanceUses] {
+			continue
+		}
+		out = append(out, b.d)
+	}
+	for k, b := range denies {
+		if k.product == "" && hasProduct[k.vendor][StanceDenies] {
+			continue
+		}
+		// A product both used and denied ("we do not use Google Analytics
+		// for advertising" read as a denial elsewhere) is reported as
+		// used: a denial only stands alone.
+		if _, ok := uses[k]; !ok {
 			out = append(out, b.d)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Vendor < out[j].Vendor })
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Vendor != b.Vendor {
+			return a.Vendor < b.Vendor
+		}
+		if a.Product != b.Product {
+			return a.Product < b.Product
+		}
+		return a.Stance > b.Stance // uses before denies
+	})
 	return out
 }
 
@@ -431,9 +711,10 @@ func anyParentContext(idx *vendorIndex, vendors []int, lower string) bool {
 
 // unitCues evaluates the cue patterns of one unit lazily, at most once each.
 type unitCues struct {
-	lower string
-	done  [5]bool
-	val   [5]bool
+	lower string // the unit with vendor names blanked
+	named string // the unit with its names, for the social cues ("our Facebook page")
+	done  [10]bool
+	val   [10]bool
 }
 
 func (c *unitCues) get(i int, re *regexp.Regexp) bool {
@@ -443,7 +724,40 @@ func (c *unitCues) get(i int, re *regexp.Regexp) bool {
 	return c.val[i]
 }
 
-func (c *unitCues) social() bool      { return c.get(0, socialCue) }
+func (c *unitCues) social() bool {
+	if !c.done[0] {
+		c.done[0], c.val[0] = true, containsAny(c.named, socialKeys) && socialCue.MatchString(c.named)
+	}
+	return c.val[0]
+}
+
+// keyed is get for a cue whose every match contains one of keys: the
+// regular expression runs only when a key is present.
+func (c *unitCues) keyed(i int, re *regexp.Regexp, keys []string) bool {
+	if !c.done[i] {
+		c.done[i], c.val[i] = true, containsAny(c.lower, keys) && re.MatchString(c.lower)
+	}
+	return c.val[i]
+}
+
+func containsAny(s string, keys []string) bool {
+	for _, k := range keys {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// Substrings every match of the cue with the same name contains.
+var (
+	pastKeys      = []string{"previous", "formerly", "used", "in the past", "until", "remov", "discontinu", "replac", "migrat", "switch", "uninstall", "deactivat", "stopped", "phased", "decommission"}
+	optOutKeys    = []string{"opt", "add-on", "addon", "prevent", "settings", "preferences", "deactivate"}
+	vendorDocKeys = []string{"policy", "notice", "statement", "terms", "documentation", "help", "learn more", "information", "details"}
+	businessKeys  = []string{"certified", "partner", "agency", "clients", "course", "training", "teaches", "case stud", "customers grow", "resell", "consultan"}
+	socialKeys    = []string{"follow", "like us", "find us", "join us", "connect", "reach", "share", "shared", "our ", "fan", "contact", "message", "write to", "chat with", "we have", "we maintain", "we run", "we operate", "page", "team members"}
+)
+
 func (c *unitCues) tracking() bool    { return c.get(1, trackingCue) }
 func (c *unitCues) practice() bool    { return c.get(2, practiceCue) }
 func (c *unitCues) usage() bool       { return c.get(3, usageCue) }
@@ -512,4 +826,24 @@ func firstWord(term string) string {
 		}
 	}
 	return term
+}
+
+// containedTerm returns the longest of terms that p contains as words.
+func containedTerm(p string, terms []string) (string, bool) {
+	best := ""
+	for _, t := range terms {
+		if len(t) > len(best) && containsAnyFold(p, []string{strings.ToLower(t)}) {
+			best = t
+		}
+	}
+	return best, best != ""
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

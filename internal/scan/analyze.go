@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -25,7 +26,7 @@ func DefaultPlugins(opts Options) (Plugins, error) {
 		if v == nil {
 			return audit.VendorInfo{}, false
 		}
-		return audit.VendorInfo{Name: v.Name, Category: v.Category}, true
+		return audit.VendorInfo{Name: v.Name, Category: v.Category, Source: cmp.Or(v.Source, report.SourceCatalogue)}, true
 	}
 	return Plugins{
 		Catalogue:    set.Catalogue,
