@@ -31,6 +31,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/privscan/privscan/crawler/consent/autoconsent"
 )
 
 // Choice is the answer given to a banner.
@@ -77,6 +79,26 @@ type Journey struct {
 	Steps []string `json:"steps,omitempty"`
 	// Error says why the banner could not be operated; empty on success.
 	Error string `json:"error,omitempty"`
+	// Engine is what operated the banner: EngineAutoconsent (a rule of
+	// DuckDuckGo's autoconsent) or EngineBuiltin (privscan's own selectors
+	// and labels).
+	Engine string `json:"engine"`
+	// Rule is the autoconsent rule that handled the banner ("Onetrust",
+	// "Sourcepoint-frame"); empty for the built-in engine.
+	Rule string `json:"rule,omitempty"`
+	// RuleFrame is the URL of the frame the rule worked in, when the
+	// banner was in an iframe.
+	RuleFrame string `json:"rule_frame,omitempty"`
+	// SelfTest is the rule's self-test verdict (did the site store the
+	// choice?); nil when the rule has no self-test or did not run.
+	SelfTest *bool `json:"self_test"`
+	// Fallback says why the built-in engine operated the banner instead
+	// of autoconsent (not installed, no rule matched, the rule failed or
+	// timed out); empty when autoconsent handled it.
+	Fallback string `json:"fallback,omitempty"`
+	// DurationMS is how long the journey took in milliseconds, from
+	// looking for the banner to the choice (or giving up).
+	DurationMS int64 `json:"duration_ms"`
 }
 
 // Done reports whether the choice was made.
@@ -147,25 +169,39 @@ type Options struct {
 	// SecondLayerWait is how long to wait for a second layer to open
 	// (default 4 s).
 	SecondLayerWait time.Duration
+	// Autoconsent is the rule set tried first; nil uses the built-in
+	// engine alone, and NoAutoconsent says why (for the journey record).
+	Autoconsent   *autoconsent.Bundle
+	NoAutoconsent string
 }
 
 // Operate finds the page's consent banner and answers it with choice. ctx
 // must be a chromedp tab context. It never returns an unsuccessful journey
 // silently: Error says what went wrong.
-func Operate(ctx context.Context, choice Choice, opts Options) Journey {
+func Operate(ctx context.Context, choice Choice, opts Options) (j Journey) {
+	start := time.Now()
+	defer func() { j.DurationMS = time.Since(start).Milliseconds() }()
 	if opts.Wait <= 0 {
 		opts.Wait = 6 * time.Second
 	}
 	if opts.SecondLayerWait <= 0 {
 		opts.SecondLayerWait = 4 * time.Second
 	}
-	j := Journey{Choice: choice}
+	j = Journey{Choice: choice, Engine: EngineBuiltin}
 	rs, err := Rules()
 	if err != nil {
 		j.Error = err.Error()
 		return j
 	}
 	p := &pager{ctx: ctx}
+	if opts.Autoconsent == nil {
+		j.Fallback = "autoconsent is not available"
+		if opts.NoAutoconsent != "" {
+			j.Fallback += ": " + opts.NoAutoconsent
+		}
+	} else if p.autoconsent(&j, rs, choice, opts) {
+		return j
+	}
 	rule, shown, banners, err := p.waitForBanner(rs, opts)
 	if err != nil {
 		j.Error = err.Error()
