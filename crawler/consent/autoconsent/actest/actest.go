@@ -5,10 +5,12 @@
 package actest
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
 	"github.com/privscan/privscan/crawler/consent/autoconsent"
+	"github.com/privscan/privscan/internal/testenv"
 )
 
 // Bundle returns the package found as a scan would find it (the
@@ -17,10 +19,7 @@ func Bundle(tb testing.TB) *autoconsent.Bundle {
 	tb.Helper()
 	b, err := autoconsent.Find("", os.Getenv)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("autoconsent is required in CI (make test fetches it): %v", err)
-		}
-		tb.Skipf("autoconsent not available (run `privscan rules update`): %v", err)
+		testenv.Need(tb, fmt.Errorf("autoconsent (make test fetches it; or run `privscan rules update`): %w", err))
 	}
 	return b
 }
