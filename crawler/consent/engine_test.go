@@ -142,3 +142,28 @@ func TestEnginesOnPlatforms(t *testing.T) {
 		})
 	}
 }
+
+// TestAwkwardBanners: banners no rule knows still get a recorded,
+// readable outcome — one that never closes is clicked and reported as not
+// closed; one whose "Reject all" loads another page is closed by it.
+func TestAwkwardBanners(t *testing.T) {
+	ac := actest.Bundle(t)
+	r := newRig(t)
+	noRule := "no autoconsent rule matched the banner"
+	for _, c := range []struct {
+		site   string
+		closed bool
+	}{
+		{"cmp-stuck", false},
+		{"cmp-navigating", true},
+	} {
+		t.Run(c.site, func(t *testing.T) {
+			j := r.journey(t, c.site, ac)
+			got := fmt.Sprintf("engine=%s fallback=%q method=%s clicked=%q closed=%v error=%q", j.Engine, j.Fallback, j.Method, j.Clicked, j.BannerClosed, j.Error)
+			want := fmt.Sprintf("engine=builtin fallback=%q method=heuristic clicked=\"Reject all\" closed=%v error=\"\"", noRule, c.closed)
+			if got != want {
+				t.Errorf("\n got %s\nwant %s\nsteps: %s", got, want, strings.Join(j.Steps, " | "))
+			}
+		})
+	}
+}

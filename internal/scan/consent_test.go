@@ -314,3 +314,26 @@ func TestConsentBuiltinFallback(t *testing.T) {
 		t.Errorf("journeys (-want +got):\n%s", diff)
 	}
 }
+
+// TestConsentBannerReturns: a banner that stores no choice is answered,
+// then shows again on every later page of the reject profile, and the
+// journey lists those pages.
+func TestConsentBannerReturns(t *testing.T) {
+	r, s := scanConsent(t, site(t, "cmp-nagging").Home, func(o *scan.Options) {
+		o.Profiles = []crawler.Profile{crawler.Baseline, crawler.Reject}
+		o.ProfilesExplicit = true
+		o.MaxPages = 3
+	})
+	if len(s.Journeys) != 1 || s.Journeys[0].Clicked != "Reject all" || !s.Journeys[0].BannerClosed {
+		t.Fatalf("journeys = %+v", s.Journeys)
+	}
+	rejectPages := 0
+	for _, p := range r.Pages {
+		if p.Profile == "reject" {
+			rejectPages++
+		}
+	}
+	if rejectPages == 0 || s.Journeys[0].BannerReturned != rejectPages {
+		t.Errorf("banner returned on %d of %d reject pages, want all", s.Journeys[0].BannerReturned, rejectPages)
+	}
+}
