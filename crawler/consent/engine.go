@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -43,13 +44,19 @@ const (
 	acAfterNavigation = 4 * time.Second
 )
 
+// acWorld is the isolated world the content script runs in, in every
+// frame: the page's scripts can neither see the binding nor forge the
+// script's messages (a forged "self-test passed" would be a false
+// record). The platform API snippets it needs evaluated in the page's own
+// world come to privscan as eval messages.
+const acWorld = "privscan-autoconsent"
+
 // acConfig is the content script's configuration. Cosmetic rules (hiding a
 // banner with CSS) are off: hiding is not a choice, and a journey must
 // record a choice the site stored. Prehiding is off so that the page is
-// recorded as the visitor sees it. The content script runs in the page's
-// main world, so it evaluates its platform API snippets itself.
+// recorded as the visitor sees it.
 const acConfig = `{"enabled":true,"autoAction":null,"disabledCmps":[],"enablePrehide":false,"enableCosmeticRules":false,` +
-	`"enableGeneratedRules":true,"detectRetries":20,"isMainWorld":true,"prehideTimeout":2000,"enableHeuristicDetection":false,` +
+	`"enableGeneratedRules":true,"detectRetries":20,"isMainWorld":false,"prehideTimeout":2000,"enableHeuristicDetection":false,` +
 	`"enablePopupMutationObserver":false,"visualTest":false,"heuristicMode":"off",` +
 	`"logs":{"lifecycle":false,"rulesteps":false,"detectionsteps":false,"evals":false,"errors":false,"messages":false,"waits":false}}`
 
@@ -165,12 +172,12 @@ func runAutoconsent(ctx context.Context, b *autoconsent.Bundle, choice Choice, w
 	}()
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := chromedp.Call(cctx, runtime.AddBinding, runtime.AddBindingParams{Name: acBinding}); err != nil {
+	if _, err := chromedp.Call(cctx, runtime.AddBinding, runtime.AddBindingParams{Name: acBinding, ExecutionContextName: acWorld}); err != nil {
 		return acOutcome{Fallback: "autoconsent could not be installed in the page: " + err.Error()}
 	}
 	yes := true
 	added, err := chromedp.Call(cctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: acBootstrap(b.Script), RunImmediately: &yes})
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: acBootstrap(b.Script), WorldName: acWorld, RunImmediately: &yes})
 	defer func() {
 		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
@@ -196,6 +203,54 @@ func (d *acDriver) send(ctx runtime.ExecutionContextID, msg string) error {
 		err = fmt.Errorf("%s", res.ExceptionDetails.Text)
 	}
 	return err
+}
+
+// eval runs a platform API snippet of the content script in the page's
+// own world of the same frame (found through the frame's document node)
+// and answers with its truth value; a snippet that throws answers false.
+func (d *acDriver) eval(m acMessage) {
+	c, cancel := context.WithTimeout(d.ctx, 10*time.Second)
+	defer cancel()
+	result := false
+	if obj, err := d.mainWorldDocument(c, m.ctx); err == nil {
+		yes := true
+		res, err := chromedp.Call(c, runtime.CallFunctionOn, runtime.CallFunctionOnParams{
+			FunctionDeclaration: "function () { return !!(" + m.Msg.Code + "); }", ObjectID: obj, ReturnByValue: &yes, AwaitPromise: &yes})
+		_, _ = chromedp.Call(c, runtime.ReleaseObject, runtime.ReleaseObjectParams{ObjectID: obj})
+		if err == nil && res.ExceptionDetails == nil && res.Result != nil {
+			_ = json.Unmarshal(res.Result.Value, &result)
+		}
+	}
+	id, _ := json.Marshal(m.Msg.ID)
+	_ = d.send(m.ctx, `{"type":"evalResp","id":`+string(id)+`,"result":`+fmt.Sprint(result)+`}`)
+}
+
+// mainWorldDocument returns the page-world handle of the document of the
+// frame whose isolated world is ctx.
+func (d *acDriver) mainWorldDocument(c context.Context, ctx runtime.ExecutionContextID) (runtime.RemoteObjectID, error) {
+	res, err := chromedp.Call(c, runtime.Evaluate, runtime.EvaluateParams{Expression: "document", ContextID: ctx})
+	if err != nil {
+		return "", err
+	}
+	if res.Result == nil || res.Result.ObjectID == "" {
+		return "", fmt.Errorf("no document")
+	}
+	defer func() { _, _ = chromedp.Call(c, runtime.ReleaseObject, runtime.ReleaseObjectParams{ObjectID: res.Result.ObjectID}) }()
+	n, err := chromedp.Call(c, dom.DescribeNode, dom.DescribeNodeParams{ObjectID: res.Result.ObjectID})
+	if err != nil {
+		return "", err
+	}
+	if n.Node == nil {
+		return "", fmt.Errorf("no document node")
+	}
+	r, err := chromedp.Call(c, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: n.Node.BackendNodeID})
+	if err != nil {
+		return "", err
+	}
+	if r.Object == nil {
+		return "", fmt.Errorf("document not resolved")
+	}
+	return r.Object.ObjectID, nil
 }
 
 func (d *acDriver) initResp(m acMessage) {
@@ -366,6 +421,8 @@ func (d *acDriver) run(wait time.Duration) acOutcome {
 				}
 				out.Steps = append(out.Steps, fmt.Sprintf("the %s self-test %s", m.Msg.CMP, verdict))
 				return out
+			case "eval":
+				d.eval(m)
 			case "autoconsentError":
 				out.Steps = append(out.Steps, "autoconsent error: "+truncate(string(m.Msg.Details), 200))
 			}
