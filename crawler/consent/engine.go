@@ -235,7 +235,9 @@ func (d *acDriver) mainWorldDocument(c context.Context, ctx runtime.ExecutionCon
 	if res.Result == nil || res.Result.ObjectID == "" {
 		return "", fmt.Errorf("no document")
 	}
-	defer func() { _, _ = chromedp.Call(c, runtime.ReleaseObject, runtime.ReleaseObjectParams{ObjectID: res.Result.ObjectID}) }()
+	defer func() {
+		_, _ = chromedp.Call(c, runtime.ReleaseObject, runtime.ReleaseObjectParams{ObjectID: res.Result.ObjectID})
+	}()
 	n, err := chromedp.Call(c, dom.DescribeNode, dom.DescribeNodeParams{ObjectID: res.Result.ObjectID})
 	if err != nil {
 		return "", err
