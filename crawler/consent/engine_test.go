@@ -133,7 +133,9 @@ func TestEnginesOnPlatforms(t *testing.T) {
 			if j.DurationMS <= 0 {
 				t.Errorf("duration not recorded: %d", j.DurationMS)
 			}
+			acMS := j.DurationMS
 			j = r.journey(t, c.site, nil)
+			t.Logf("journey took %d ms with autoconsent (%s), %d ms built-in", acMS, c.rule, j.DurationMS)
 			got = fmt.Sprintf("engine=%s method=%s clicked=%q closed=%v error=%q fallback=%q", j.Engine, j.Method, j.Clicked, j.BannerClosed, j.Error, j.Fallback)
 			want = fmt.Sprintf("engine=builtin method=%s clicked=%q closed=true error=\"\" fallback=%q", c.method, c.clicked, "autoconsent is not available: not given")
 			if got != want {
