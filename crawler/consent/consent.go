@@ -204,6 +204,10 @@ func Operate(ctx context.Context, choice Choice, opts Options) (j Journey) {
 		}
 	} else if p.autoconsent(&j, rs, choice, opts) {
 		return j
+	} else {
+		// The built-in engine gets what is left of the banner wait:
+		// the rule set already watched the page that long.
+		opts.Wait = max(opts.Wait-time.Since(start), 500*time.Millisecond)
 	}
 	rule, shown, banners, fp, err := p.waitForBanner(rs, opts)
 	if err != nil {

@@ -324,6 +324,8 @@ func (d *acDriver) run(wait time.Duration) acOutcome {
 				return out
 			case len(detected) > 0:
 				out.Fallback = fmt.Sprintf("autoconsent detected %s but found no open popup", strings.Join(keys(detected), ", "))
+			case d.bannerShown != nil && !d.bannerShown():
+				out.Fallback = "autoconsent found no banner"
 			default:
 				out.Fallback = "no autoconsent rule matched the banner"
 			}
