@@ -147,7 +147,8 @@ func TestEnginesOnPlatforms(t *testing.T) {
 
 // TestAwkwardBanners: banners no rule knows still get a recorded,
 // readable outcome — one that never closes is clicked and reported as not
-// closed; one whose "Reject all" loads another page is closed by it.
+// closed; one whose "Reject all" loads another page is closed by it — and
+// a rule that fails hands over to the built-in engine, which says why.
 func TestAwkwardBanners(t *testing.T) {
 	ac := actest.Bundle(t)
 	r := newRig(t)
@@ -158,11 +159,15 @@ func TestAwkwardBanners(t *testing.T) {
 	}{
 		{"cmp-stuck", false},
 		{"cmp-navigating", true},
+		{"cmp-broken-api", true},
 	} {
 		t.Run(c.site, func(t *testing.T) {
 			j := r.journey(t, c.site, ac)
 			got := fmt.Sprintf("engine=%s fallback=%q method=%s clicked=%q closed=%v error=%q", j.Engine, j.Fallback, j.Method, j.Clicked, j.BannerClosed, j.Error)
 			want := fmt.Sprintf("engine=builtin fallback=%q method=heuristic clicked=\"Reject all\" closed=%v error=\"\"", noRule, c.closed)
+			if c.site == "cmp-broken-api" {
+				want = "engine=builtin fallback=\"autoconsent rule Cybotcookiebot reported that its opt-out failed\" method=selector clicked=\"Deny\" closed=true error=\"\""
+			}
 			if got != want {
 				t.Errorf("\n got %s\nwant %s\nsteps: %s", got, want, strings.Join(j.Steps, " | "))
 			}
