@@ -9,6 +9,7 @@ import (
 
 	"github.com/privscan/privscan/crawler/consent/autoconsent"
 	"github.com/privscan/privscan/crawler/consent/autoconsent/actest"
+	"github.com/privscan/privscan/internal/testenv"
 )
 
 // TestEngineFoundInCI asserts that CI runs with the real rule set: make
@@ -16,7 +17,7 @@ import (
 // setup, not a reason to fall back silently.
 func TestEngineFoundInCI(t *testing.T) {
 	b, err := autoconsent.Find("", os.Getenv)
-	if os.Getenv("CI") != "true" {
+	if !testenv.InCI() {
 		t.Skip("only asserted in CI")
 	}
 	if err != nil {
