@@ -1,18 +1,24 @@
 # privscan — the two commands that matter: `make demo` and `make test`.
-# Both install what they need (Chromium from Debian's packages) first.
+# Both install what they need first: Chromium from Debian's packages and the
+# pinned consent rule set (DuckDuckGo's autoconsent, into the user's cache).
 
 GO      ?= go
 BIN     ?= bin/privscan
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test test-reliability demo bench bench-workers chromium vet clean
+.PHONY: all build test test-reliability demo bench bench-workers chromium autoconsent vet clean
 
 all: build
 
 ## chromium: install Debian's Chromium when no browser is found
 chromium:
 	@scripts/ensure-chromium.sh
+
+## autoconsent: fetch the pinned autoconsent package into the cache when it
+## is not there (integrity-checked; `privscan rules update` does the work)
+autoconsent:
+	@GO=$(GO) scripts/ensure-autoconsent.sh
 
 ## build: compile the binary into bin/
 build:
@@ -26,14 +32,14 @@ vet:
 ## unless PRIVSCAN_TEST_POSTGRES names one). Packages run one at a time:
 ## browser tests of two packages at once on 2 cores would measure each
 ## other's load, not the code.
-test: chromium vet
+test: chromium autoconsent vet
 	PRIVSCAN_TEST_POSTGRES="$${PRIVSCAN_TEST_POSTGRES:-$$(bash scripts/ensure-postgres.sh)}" \
 	PRIVSCAN_TEST_POSTGRES_RESTART="$${PRIVSCAN_TEST_POSTGRES_RESTART:-bash $(CURDIR)/scripts/ensure-postgres.sh restart}" \
 	$(GO) test -p 1 -count=1 -timeout 90m ./...
 
 ## demo: scan the fixture internet's demo site; print the findings and write
 ## demo-report.html (the client report), demo-report.json and demo-report.pdf
-demo: chromium build
+demo: chromium autoconsent build
 	$(BIN) demo -o demo-report.html -o demo-report.json -o demo-report.pdf -o demo-report.txt
 	@cat demo-report.txt
 

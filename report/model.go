@@ -283,6 +283,27 @@ type ConsentJourney struct {
 	BannerClosed bool `json:"banner_closed"`
 	// Steps describe what was done, in order.
 	Steps []string `json:"steps,omitempty"`
+	// Engine is what operated the banner: "autoconsent" (a rule of
+	// DuckDuckGo's autoconsent rule set) or "builtin" (privscan's own
+	// selectors and labels).
+	Engine string `json:"engine"`
+	// Rule is the autoconsent rule that handled the banner (e.g.
+	// "Onetrust", "Sourcepoint-frame"); null for the built-in engine.
+	Rule *string `json:"rule"`
+	// RuleFrame is the URL of the iframe the rule worked in, when the
+	// banner was inside one.
+	RuleFrame string `json:"rule_frame,omitempty"`
+	// SelfTest is the rule's self-test verdict: true when it confirmed
+	// that the site stored the choice, false when it could not; null when
+	// no self-test ran.
+	SelfTest *bool `json:"self_test"`
+	// Fallback says why the built-in engine operated the banner instead
+	// of autoconsent (not available, no rule matched, the rule failed or
+	// timed out); null when autoconsent handled it.
+	Fallback *string `json:"fallback"`
+	// DurationMS is how long the journey took, from looking for the
+	// banner to the choice (or giving up).
+	DurationMS int64 `json:"duration_ms"`
 	// Error says why the banner could not be operated; the profile's
 	// visits then ran without a consent choice and no journey finding is
 	// made from them.

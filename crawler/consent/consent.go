@@ -30,7 +30,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/privscan/privscan/crawler/consent/autoconsent"
 )
 
 // Choice is the answer given to a banner.
@@ -77,6 +82,26 @@ type Journey struct {
 	Steps []string `json:"steps,omitempty"`
 	// Error says why the banner could not be operated; empty on success.
 	Error string `json:"error,omitempty"`
+	// Engine is what operated the banner: EngineAutoconsent (a rule of
+	// DuckDuckGo's autoconsent) or EngineBuiltin (privscan's own selectors
+	// and labels).
+	Engine string `json:"engine"`
+	// Rule is the autoconsent rule that handled the banner ("Onetrust",
+	// "Sourcepoint-frame"); empty for the built-in engine.
+	Rule string `json:"rule,omitempty"`
+	// RuleFrame is the URL of the frame the rule worked in, when the
+	// banner was in an iframe.
+	RuleFrame string `json:"rule_frame,omitempty"`
+	// SelfTest is the rule's self-test verdict (did the site store the
+	// choice?); nil when the rule has no self-test or did not run.
+	SelfTest *bool `json:"self_test"`
+	// Fallback says why the built-in engine operated the banner instead
+	// of autoconsent (not installed, no rule matched, the rule failed or
+	// timed out); empty when autoconsent handled it.
+	Fallback string `json:"fallback,omitempty"`
+	// DurationMS is how long the journey took in milliseconds, from
+	// looking for the banner to the choice (or giving up).
+	DurationMS int64 `json:"duration_ms"`
 }
 
 // Done reports whether the choice was made.
@@ -147,26 +172,44 @@ type Options struct {
 	// SecondLayerWait is how long to wait for a second layer to open
 	// (default 4 s).
 	SecondLayerWait time.Duration
+	// Autoconsent is the rule set tried first; nil uses the built-in
+	// engine alone, and NoAutoconsent says why (for the journey record).
+	Autoconsent   *autoconsent.Bundle
+	NoAutoconsent string
 }
 
 // Operate finds the page's consent banner and answers it with choice. ctx
 // must be a chromedp tab context. It never returns an unsuccessful journey
 // silently: Error says what went wrong.
-func Operate(ctx context.Context, choice Choice, opts Options) Journey {
+func Operate(ctx context.Context, choice Choice, opts Options) (j Journey) {
+	start := time.Now()
+	defer func() { j.DurationMS = time.Since(start).Milliseconds() }()
 	if opts.Wait <= 0 {
 		opts.Wait = 6 * time.Second
 	}
 	if opts.SecondLayerWait <= 0 {
 		opts.SecondLayerWait = 4 * time.Second
 	}
-	j := Journey{Choice: choice}
+	j = Journey{Choice: choice, Engine: EngineBuiltin}
 	rs, err := Rules()
 	if err != nil {
 		j.Error = err.Error()
 		return j
 	}
 	p := &pager{ctx: ctx}
-	rule, shown, banners, err := p.waitForBanner(rs, opts)
+	if opts.Autoconsent == nil {
+		j.Fallback = "autoconsent is not available"
+		if opts.NoAutoconsent != "" {
+			j.Fallback += ": " + opts.NoAutoconsent
+		}
+	} else if p.autoconsent(&j, rs, choice, opts) {
+		return j
+	} else {
+		// The built-in engine gets what is left of the banner wait:
+		// the rule set already watched the page that long.
+		opts.Wait = max(opts.Wait-time.Since(start), 500*time.Millisecond)
+	}
+	rule, shown, banners, fp, err := p.waitForBanner(rs, opts)
 	if err != nil {
 		j.Error = err.Error()
 		return j
@@ -181,13 +224,95 @@ func Operate(ctx context.Context, choice Choice, opts Options) Journey {
 			return j
 		}
 		banners, _ = p.banners()
+		fp = p
 	}
-	p.heuristic(&j, banners, choice, opts)
+	fp.heuristic(&j, banners, choice, opts)
 	return j
 }
 
-// pager runs page.js commands on a tab.
-type pager struct{ ctx context.Context }
+// pager runs page.js commands on a tab: in the top document, or (world
+// set) in an isolated world of one of its frames. Frames of other sites
+// are in the tab too, as the browser runs without site isolation.
+type pager struct {
+	ctx context.Context
+	// world is the frame's isolated world; 0 for the top document.
+	world    runtime.ExecutionContextID
+	frameURL string
+	// worlds caches the isolated worlds made in the frames (top pager).
+	worlds map[cdp.FrameID]*pager
+}
+
+// frameWorld is the isolated world privscan runs page.js in, in frames:
+// the page's own scripts cannot see or change it.
+const frameWorld = "privscan-consent"
+
+// maxFrames caps the frames searched for a banner.
+const maxFrames = 20
+
+// frames returns a pager for each frame of the tab below the top (at most
+// maxFrames), making their isolated worlds on first use.
+func (p *pager) frames() []*pager {
+	c, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+	defer cancel()
+	tree, err := chromedp.Call(c, page.GetFrameTree, cdp.Empty{})
+	if err != nil || tree.FrameTree == nil {
+		return nil
+	}
+	if p.worlds == nil {
+		p.worlds = map[cdp.FrameID]*pager{}
+	}
+	var out []*pager
+	var walk func(ts []*page.FrameTree)
+	walk = func(ts []*page.FrameTree) {
+		for _, t := range ts {
+			if len(out) >= maxFrames || t == nil || t.Frame == nil {
+				return
+			}
+			fp := p.worlds[t.Frame.ID]
+			if fp == nil || fp.frameURL != t.Frame.URL {
+				w, err := chromedp.Call(c, page.CreateIsolatedWorld, page.CreateIsolatedWorldParams{FrameID: t.Frame.ID, WorldName: frameWorld})
+				if err != nil {
+					continue
+				}
+				fp = &pager{ctx: p.ctx, world: w.ExecutionContextID, frameURL: t.Frame.URL}
+				p.worlds[t.Frame.ID] = fp
+			}
+			out = append(out, fp)
+			walk(t.ChildFrames)
+		}
+	}
+	walk(tree.FrameTree.ChildFrames)
+	return out
+}
+
+// evalInFrame evaluates expr in the frame's isolated world.
+func (p *pager) evalInFrame(c context.Context, expr string) (string, error) {
+	byValue := true
+	var raw string
+	res, err := chromedp.Call(c, runtime.Evaluate, runtime.EvaluateParams{Expression: expr, ContextID: p.world, ReturnByValue: &byValue})
+	if err == nil && res.ExceptionDetails != nil {
+		err = errors.New(res.ExceptionDetails.Text)
+	}
+	if err == nil && (res.Result == nil || json.Unmarshal(res.Result.Value, &raw) != nil) {
+		err = errors.New("page.js returned no text")
+	}
+	return raw, err
+}
+
+// contextGone reports whether err says the evaluation's context went away
+// (its frame was removed or navigated).
+func contextGone(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "Cannot find context") || strings.Contains(m, "context was destroyed") || strings.Contains(m, "No frame")
+}
+
+// where names the document the pager works in, for the journey's steps.
+func (p *pager) where(layer string) string {
+	if p.world == 0 {
+		return layer
+	}
+	return layer + " in the frame " + p.frameURL
+}
 
 func (p *pager) run(cmd string, arg any, out any) error {
 	a, err := json.Marshal(arg)
@@ -196,7 +321,13 @@ func (p *pager) run(cmd string, arg any, out any) error {
 	}
 	c, cancel := context.WithTimeout(p.ctx, 5*time.Second)
 	defer cancel()
-	raw, err := chromedp.Run(c, chromedp.Evaluate[string](pageJS+"("+jsString(cmd)+", "+string(a)+")"))
+	expr := pageJS + "(" + jsString(cmd) + ", " + string(a) + ")"
+	var raw string
+	if p.world == 0 {
+		raw, err = chromedp.Run(c, chromedp.Evaluate[string](expr))
+	} else {
+		raw, err = p.evalInFrame(c, expr)
+	}
 	if err != nil {
 		return err
 	}
@@ -256,7 +387,7 @@ func (b banner) relevant() bool {
 // waitForBanner polls until a CMP banner or a heuristic banner is visible,
 // or opts.Wait passed. Without a visible banner, a CMP that is present
 // (its API may still work) is returned with shown false.
-func (p *pager) waitForBanner(rs []Rule, opts Options) (*Rule, bool, []banner, error) {
+func (p *pager) waitForBanner(rs []Rule, opts Options) (*Rule, bool, []banner, *pager, error) {
 	args := make([]detectArg, len(rs))
 	for i, r := range rs {
 		args[i] = detectArg{Slug: r.Slug, Detect: r.Detect, Globals: r.Globals, Banner: r.Banner}
@@ -283,11 +414,20 @@ func (p *pager) waitForBanner(rs []Rule, opts Options) (*Rule, bool, []banner, e
 				return rank(a, opts.Hint) - rank(b, opts.Hint)
 			})
 			if len(found) > 0 && found[0].Shown {
-				return byslug(found[0].Slug), true, nil, nil
+				return byslug(found[0].Slug), true, nil, p, nil
 			}
 			bs, err := p.banners()
 			if err == nil && slices.ContainsFunc(bs, banner.relevant) {
-				return nil, false, bs, nil
+				return nil, false, bs, p, nil
+			}
+			// A banner inside an iframe (Sourcepoint, TrustArc): the
+			// frame's own document is searched.
+			if len(found) == 0 || !found[0].Shown {
+				for _, fp := range p.frames() {
+					if bs, err := fp.banners(); err == nil && slices.ContainsFunc(bs, banner.relevant) {
+						return nil, false, bs, fp, nil
+					}
+				}
 			}
 		}
 		if time.Now().After(deadline) || !p.sleep(300*time.Millisecond) {
@@ -295,15 +435,15 @@ func (p *pager) waitForBanner(rs []Rule, opts Options) (*Rule, bool, []banner, e
 		}
 	}
 	if p.ctx.Err() != nil {
-		return nil, false, nil, fmt.Errorf("interrupted while waiting for the banner: %w", p.ctx.Err())
+		return nil, false, nil, p, fmt.Errorf("interrupted while waiting for the banner: %w", p.ctx.Err())
 	}
 	if len(present) > 0 {
-		return byslug(present[0].Slug), false, nil, nil
+		return byslug(present[0].Slug), false, nil, p, nil
 	}
 	if lastErr != nil {
-		return nil, false, nil, fmt.Errorf("no consent banner found (%v)", lastErr)
+		return nil, false, nil, p, fmt.Errorf("no consent banner found (%v)", lastErr)
 	}
-	return nil, false, nil, errors.New("no consent banner found")
+	return nil, false, nil, p, errors.New("no consent banner found")
 }
 
 func rank(d detected, hint string) int {
@@ -342,6 +482,12 @@ func (p *pager) find(sels []string, unwanted ...Kind) *Control {
 func (p *pager) click(c *Control) bool {
 	var ok bool
 	err := p.run("click", c.ID, &ok)
+	if err != nil && p.world != 0 && contextGone(err) {
+		// The click's own handler removed the banner's frame (or loaded
+		// another document into it) while the command ran: the click
+		// happened.
+		return true
+	}
 	return err == nil && ok
 }
 
@@ -491,7 +637,7 @@ func (p *pager) heuristic(j *Journey, bs []banner, choice Choice, opts Options) 
 		j.RejectOnFirstLayer = &rof
 	}
 	if c != nil && p.click(c) {
-		j.clicked(MethodHeuristic, c, false, "", "first layer")
+		j.clicked(MethodHeuristic, c, false, "", p.where("first layer"))
 		j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b))
 		return
 	}
@@ -510,7 +656,7 @@ func (p *pager) heuristic(j *Journey, bs []banner, choice Choice, opts Options) 
 						}
 					}
 					if b2, c := pick(rel2, RejectAll); c != nil && p.click(c) {
-						j.clicked(MethodHeuristic, c, true, "", "second layer")
+						j.clicked(MethodHeuristic, c, true, "", p.where("second layer"))
 						j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b2)) && p.closedWithin(time.Second, shownFn(first))
 						return
 					}
@@ -518,7 +664,7 @@ func (p *pager) heuristic(j *Journey, bs []banner, choice Choice, opts Options) 
 						var n int
 						_ = p.run("uncheck", b2.ID, &n)
 						if p.click(c) {
-							j.clicked(MethodHeuristic, c, true, unticked(n), "second layer")
+							j.clicked(MethodHeuristic, c, true, unticked(n), p.where("second layer"))
 							j.BannerClosed = p.closedWithin(3*time.Second, shownFn(b2)) && p.closedWithin(time.Second, shownFn(first))
 							return
 						}

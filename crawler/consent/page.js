@@ -114,15 +114,20 @@
       for (const c of el.children) { cands.add(c); if (depth < 3 && cands.size < 3000) walk(c, depth + 1); }
     };
     if (document.body) walk(document.body, 0);
+    // In a frame (a platform's banner iframe), the frame's document is the
+    // banner: its body is a candidate whatever its position.
+    let inFrame = false;
+    try { inFrame = window.top !== window; } catch (e) { inFrame = true; }
     for (const s of ["[role=dialog]", "[role=alertdialog]", "[aria-modal=true]", "dialog", "[id*=cookie i]", "[class*=cookie i]", "[id*=consent i]", "[class*=consent i]", "[id*=gdpr i]", "[class*=gdpr i]", "[id*=privacy i]", "[class*=privacy i]", "[id*=banner i]", "[class*=banner i]", "[id*=cmp i]", "[class*=cmp i]"]) {
       for (const el of all(s)) { if (cands.size < 6000) cands.add(el); }
     }
+    if (inFrame && document.body) cands.add(document.body);
     const found = [];
     for (const el of cands) {
       if (found.length >= 10) break;
       const pos = getComputedStyle(el).position;
       const dialog = el.getAttribute("role") === "dialog" || el.getAttribute("role") === "alertdialog" || el.getAttribute("aria-modal") === "true" || el.tagName === "DIALOG";
-      if (pos !== "fixed" && pos !== "sticky" && !dialog) continue;
+      if (pos !== "fixed" && pos !== "sticky" && !dialog && !(inFrame && el === document.body)) continue;
       if (!visible(el)) continue;
       if (found.some((o) => o.el.contains(el) || el.contains(o.el))) continue;
       found.push({el});

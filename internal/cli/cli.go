@@ -81,6 +81,7 @@ Usage:
   privscan monitor add|list|remove|run-now   manage scheduled scans (stored in --db)
   privscan worker [flags]            run the scheduler and scan workers of the job queue
   privscan serve [flags]             the dashboard: sites, findings over time, reports, diffs
+  privscan rules update|show         fetch (or show) the consent rule set, DuckDuckGo's autoconsent
   privscan version                   print the version
 
 Run 'privscan <command> -h' for a command's flags.
@@ -110,6 +111,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 		return runWorker(ctx, args[1:], env)
 	case "serve":
 		return runServe(ctx, args[1:], env)
+	case "rules":
+		return runRules(ctx, args[1:], env)
 	case "version", "--version", "-version":
 		fmt.Fprintln(env.Stdout, "privscan", version())
 		return nil

@@ -73,6 +73,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noShots, "no-screenshots", false, "do not capture the home page screenshot for the HTML/PDF report")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding at or above this severity exists: high, medium, low or info")
 	fs.Var(&f.rules, "rules", "extra vendor rules file (YAML, same schema as the built-in catalogue); repeatable")
+	fs.StringVar(&f.opts.Autoconsent, "autoconsent", "", "directory of DuckDuckGo's autoconsent package, the consent rule set journeys try first (default: $PRIVSCAN_AUTOCONSENT, then the cache `privscan rules update` fills; \"none\": built-in selectors only)")
 	fs.StringVar(&f.opts.Policy, "policy", "", "read the privacy policy from this URL or local file instead of finding it")
 	fs.StringVar(&f.ignore, "ignore", "", "file of accepted finding ids (YAML list of {id, reason, expires}); they are reported as suppressed and do not affect --fail-on")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: structured logs on stderr")

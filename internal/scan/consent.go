@@ -3,12 +3,14 @@ package scan
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/browser"
 	"github.com/privscan/privscan/crawler/consent"
+	"github.com/privscan/privscan/crawler/consent/autoconsent"
 	"github.com/privscan/privscan/detectors/catalogue"
 	cdetect "github.com/privscan/privscan/detectors/consent"
 	"github.com/privscan/privscan/internal/audit"
@@ -71,7 +73,7 @@ func (s *Scanner) runJourney(ctx context.Context, sess *browser.Session, home, h
 	ran := false
 	before, after, _, err := sess.VisitAndInteract(ctx, home, func(c context.Context) error {
 		ran = true
-		jr.j = consent.Operate(c, choice, consent.Options{Hint: hint})
+		jr.j = consent.Operate(c, choice, consent.Options{Hint: hint, Autoconsent: s.ac, NoAutoconsent: s.acMissing})
 		return nil
 	})
 	jr.before, jr.after = before, after
@@ -84,7 +86,11 @@ func (s *Scanner) runJourney(ctx context.Context, sess *browser.Session, home, h
 			jr.j.Error += ": " + before.Error
 		}
 	}
-	s.logger.Debug("consent journey", "profile", jr.profile, "cmp", jr.j.CMP, "method", jr.j.Method, "clicked", jr.j.Clicked, "error", jr.j.Error)
+	if jr.j.Engine == "" {
+		jr.j.Engine = consent.EngineBuiltin
+	}
+	s.logger.Debug("consent journey", "profile", jr.profile, "engine", jr.j.Engine, "rule", jr.j.Rule, "cmp", jr.j.CMP, "method", jr.j.Method,
+		"clicked", jr.j.Clicked, "fallback", jr.j.Fallback, "error", jr.j.Error, "ms", jr.j.DurationMS)
 	return jr
 }
 
@@ -103,7 +109,16 @@ func (s *Scanner) finishJourneys(r *report.Report, obs *Observations, runs []*jo
 		j := jr.j
 		cj := report.ConsentJourney{Profile: string(jr.profile), Page: jr.home, Method: string(j.Method), Clicked: j.Clicked,
 			SecondLayer: j.SecondLayer, RejectOnFirstLayer: j.RejectOnFirstLayer, BannerClosed: j.BannerClosed,
-			Steps: j.Steps, Error: j.Error, VendorsAfterChoice: []string{}, VendorsLater: []string{}, State: []report.ConsentState{}}
+			Steps: j.Steps, Error: j.Error, VendorsAfterChoice: []string{}, VendorsLater: []string{}, State: []report.ConsentState{},
+			Engine: j.Engine, RuleFrame: j.RuleFrame, SelfTest: j.SelfTest, DurationMS: j.DurationMS}
+		if j.Rule != "" {
+			rule := j.Rule
+			cj.Rule = &rule
+		}
+		if j.Fallback != "" {
+			fb := j.Fallback
+			cj.Fallback = &fb
+		}
 		if j.CMP != "" {
 			cmp := j.CMP
 			cj.CMP = &cmp
@@ -199,4 +214,22 @@ func journeyStates(jr *journeyRun, visits []*crawler.Visit) []report.ConsentStat
 // the banner; its profile's pages are not visited.
 func journeyFailed(jr *journeyRun) string {
 	return fmt.Sprintf("consent journey (%s): the banner could not be operated, so the %s profile was skipped: %s", jr.profile, jr.profile, jr.j.Error)
+}
+
+// findAutoconsent finds the consent rule set as --autoconsent says: a
+// directory (which must hold the package), AutoconsentOff, or empty for
+// $PRIVSCAN_AUTOCONSENT and then the cache. It returns a nil bundle with
+// the reason when there is none to use.
+func findAutoconsent(dir string) (*autoconsent.Bundle, string, error) {
+	if dir == AutoconsentOff {
+		return nil, "turned off (--autoconsent " + AutoconsentOff + ")", nil
+	}
+	b, err := autoconsent.Find(dir, os.Getenv)
+	switch {
+	case err == nil:
+		return b, "", nil
+	case dir != "":
+		return nil, "", fmt.Errorf("--autoconsent: %w", err)
+	}
+	return nil, err.Error(), nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/crawler/consent/autoconsent/actest"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -17,7 +18,14 @@ import (
 // asks to assert: the CMP, the method, the control clicked, whether a
 // second layer was needed and whether reject was on the first layer.
 type journeySummary struct {
-	Profile            string   `json:"profile"`
+	Profile string `json:"profile"`
+	// Engine, Rule, SelfTest and Fallback say what operated the banner:
+	// an autoconsent rule (and whether its self-test confirmed the
+	// choice) or the built-in engine (and why).
+	Engine             string   `json:"engine"`
+	Rule               string   `json:"rule,omitempty"`
+	SelfTest           string   `json:"self_test"`
+	Fallback           string   `json:"fallback,omitempty"`
 	CMP                string   `json:"cmp"`
 	Method             string   `json:"method"`
 	Clicked            string   `json:"clicked"`
@@ -56,7 +64,17 @@ func summarizeConsent(r *report.Report) consentSummary {
 		js := journeySummary{Profile: j.Profile, Method: j.Method, Clicked: j.Clicked, SecondLayer: j.SecondLayer,
 			BannerClosed: j.BannerClosed, Error: j.Error, BannerReturned: len(j.BannerReturned),
 			VendorsAfterChoice: j.VendorsAfterChoice, VendorsLater: j.VendorsLater,
-			Screenshots: len(j.ScreenshotBefore) > 0 && len(j.ScreenshotAfter) > 0, RejectOnFirstLayer: "n/a"}
+			Screenshots: len(j.ScreenshotBefore) > 0 && len(j.ScreenshotAfter) > 0, RejectOnFirstLayer: "n/a",
+			Engine: j.Engine, SelfTest: "n/a"}
+		if j.Rule != nil {
+			js.Rule = *j.Rule
+		}
+		if j.SelfTest != nil {
+			js.SelfTest = fmt.Sprint(*j.SelfTest)
+		}
+		if j.Fallback != nil {
+			js.Fallback = *j.Fallback
+		}
 		if j.CMP != nil {
 			js.CMP = *j.CMP
 		}
@@ -113,6 +131,7 @@ func scanConsent(t *testing.T, home string, change func(*scan.Options)) (*report
 // #hs-eu-confirmation-button. Decline removes the HubSpot identifiers but
 // GA4, Meta and Leadinfo keep running: tracking-after-reject for them.
 func TestConsentHubSpotDemo(t *testing.T) {
+	actest.Bundle(t) // autoconsent's hubspot rule answers the banner
 	_, s := scanConsent(t, site(t, "dynamicweb").Home, nil)
 	golden(t, "consent/dynamicweb", s)
 }
@@ -135,15 +154,20 @@ type consentCase struct {
 	detail string
 }
 
+// noRule is the fallback reason of a banner no autoconsent rule knows.
+const noRule = "no autoconsent rule matched the banner"
+
 var consentCases = []consentCase{
 	{
 		// OneTrust imitation: "Reject All" is on the first layer and
 		// honoured; GA4 (C0002) and Meta (C0004) load only after accept.
 		site: "consent-onetrust",
 		journeys: []journeySummary{
-			{Profile: "reject", CMP: "onetrust", Method: "selector", Clicked: "Reject All", RejectOnFirstLayer: "true",
+			{Profile: "reject", Engine: "autoconsent", Rule: "Onetrust", SelfTest: "true", CMP: "onetrust", Method: "rule",
+				Clicked: "autoconsent rule Onetrust (1 click(s))", RejectOnFirstLayer: "true",
 				BannerClosed: true, VendorsAfterChoice: []string{}, VendorsLater: []string{}, Screenshots: true},
-			{Profile: "accept", CMP: "onetrust", Method: "selector", Clicked: "Accept All Cookies", RejectOnFirstLayer: "n/a",
+			{Profile: "accept", Engine: "autoconsent", Rule: "Onetrust", SelfTest: "n/a", CMP: "onetrust", Method: "rule",
+				Clicked: "autoconsent rule Onetrust (1 click(s))", RejectOnFirstLayer: "n/a",
 				BannerClosed: true, VendorsAfterChoice: []string{"facebook", "google-analytics"}, VendorsLater: []string{"facebook", "google-analytics"}, Screenshots: true},
 		},
 		trackers: map[string][]string{"baseline": {}, "reject": {}, "accept": {"facebook", "google-analytics"}},
@@ -151,12 +175,18 @@ var consentCases = []consentCase{
 	},
 	{
 		// Cookiebot imitation: "Deny" is honoured for GA4 (statistics),
-		// but the Meta Pixel is hard-coded.
+		// but the Meta Pixel is hard-coded. autoconsent opts out through
+		// Cookiebot.withdraw() and its self-test reads Cookiebot.declined;
+		// its opt-in clicks the ids of Cookiebot's older template, which
+		// leaves today's dialog open, so "Allow all" is clicked by the
+		// built-in engine.
 		site: "consent-cookiebot",
 		journeys: []journeySummary{
-			{Profile: "reject", CMP: "cookiebot", Method: "selector", Clicked: "Deny", RejectOnFirstLayer: "true",
+			{Profile: "reject", Engine: "autoconsent", Rule: "Cybotcookiebot", SelfTest: "true", CMP: "cookiebot", Method: "rule",
+				Clicked: "autoconsent rule Cybotcookiebot (0 click(s))", RejectOnFirstLayer: "true",
 				BannerClosed: true, VendorsAfterChoice: []string{"facebook"}, VendorsLater: []string{"facebook"}, Screenshots: true},
-			{Profile: "accept", CMP: "cookiebot", Method: "selector", Clicked: "Allow all", RejectOnFirstLayer: "n/a",
+			{Profile: "accept", Engine: "builtin", SelfTest: "n/a", Fallback: "autoconsent rule Cybotcookiebot reported success but the banner stayed visible",
+				CMP: "cookiebot", Method: "selector", Clicked: "Allow all", RejectOnFirstLayer: "n/a",
 				BannerClosed: true, VendorsAfterChoice: []string{"facebook", "google-analytics"}, VendorsLater: []string{"facebook", "google-analytics"}, Screenshots: true},
 		},
 		trackers: map[string][]string{"baseline": {"facebook"}, "reject": {"facebook"}, "accept": {"facebook", "google-analytics"}},
@@ -168,9 +198,9 @@ var consentCases = []consentCase{
 		// before "Save choices". LinkedIn Insight is not gated.
 		site: "consent-second-layer",
 		journeys: []journeySummary{
-			{Profile: "reject", Method: "heuristic", Clicked: "Save choices", SecondLayer: true, RejectOnFirstLayer: "false",
+			{Profile: "reject", Engine: "builtin", SelfTest: "n/a", Fallback: noRule, Method: "heuristic", Clicked: "Save choices", SecondLayer: true, RejectOnFirstLayer: "false",
 				BannerClosed: true, VendorsAfterChoice: []string{"linkedin"}, VendorsLater: []string{"linkedin"}, Screenshots: true},
-			{Profile: "accept", Method: "heuristic", Clicked: "Accept all", RejectOnFirstLayer: "n/a",
+			{Profile: "accept", Engine: "builtin", SelfTest: "n/a", Fallback: noRule, Method: "heuristic", Clicked: "Accept all", RejectOnFirstLayer: "n/a",
 				BannerClosed: true, VendorsAfterChoice: []string{"facebook", "google-analytics", "linkedin"}, VendorsLater: []string{"facebook", "google-analytics", "linkedin"}, Screenshots: true},
 		},
 		trackers: map[string][]string{"baseline": {"linkedin"}, "reject": {"linkedin"}, "accept": {"facebook", "google-analytics", "linkedin"}},
@@ -182,9 +212,9 @@ var consentCases = []consentCase{
 		// stored; the next pages load GA4 and Meta (implied consent).
 		site: "consent-german",
 		journeys: []journeySummary{
-			{Profile: "reject", Method: "heuristic", Clicked: "Alle ablehnen", SecondLayer: true, RejectOnFirstLayer: "false",
+			{Profile: "reject", Engine: "builtin", SelfTest: "n/a", Fallback: noRule, Method: "heuristic", Clicked: "Alle ablehnen", SecondLayer: true, RejectOnFirstLayer: "false",
 				BannerClosed: true, VendorsAfterChoice: []string{}, VendorsLater: []string{"facebook", "google-analytics"}, Screenshots: true},
-			{Profile: "accept", Method: "heuristic", Clicked: "Alle akzeptieren", RejectOnFirstLayer: "n/a",
+			{Profile: "accept", Engine: "builtin", SelfTest: "n/a", Fallback: noRule, Method: "heuristic", Clicked: "Alle akzeptieren", RejectOnFirstLayer: "n/a",
 				BannerClosed: true, VendorsAfterChoice: []string{"facebook", "google-analytics"}, VendorsLater: []string{"facebook", "google-analytics"}, Screenshots: true},
 		},
 		trackers: map[string][]string{"baseline": {}, "reject": {"facebook", "google-analytics"}, "accept": {"facebook", "google-analytics"}},
@@ -197,6 +227,7 @@ var consentCases = []consentCase{
 // reject and accept and checks what was clicked and how, the vendors per
 // profile, and the exact journey findings.
 func TestConsentJourneys(t *testing.T) {
+	actest.Bundle(t) // the expectations are those with the rule set
 	for _, c := range consentCases {
 		t.Run(c.site, func(t *testing.T) {
 			r, s := scanConsent(t, site(t, c.site).Home, journeyProfiles)
@@ -261,5 +292,48 @@ func TestConsentNoBannerSkipsProfile(t *testing.T) {
 	}
 	if baseline == 0 {
 		t.Error("no baseline page visited")
+	}
+}
+
+// TestConsentBuiltinFallback: without the rule set the built-in engine
+// operates the OneTrust banner by its selectors, and the journey says so.
+func TestConsentBuiltinFallback(t *testing.T) {
+	_, s := scanConsent(t, site(t, "consent-onetrust").Home, func(o *scan.Options) {
+		journeyProfiles(o)
+		o.Autoconsent = scan.AutoconsentOff
+	})
+	fb := "autoconsent is not available: turned off (--autoconsent none)"
+	want := []journeySummary{
+		{Profile: "reject", Engine: "builtin", SelfTest: "n/a", Fallback: fb, CMP: "onetrust", Method: "selector", Clicked: "Reject All",
+			RejectOnFirstLayer: "true", BannerClosed: true, VendorsAfterChoice: []string{}, VendorsLater: []string{}, Screenshots: true},
+		{Profile: "accept", Engine: "builtin", SelfTest: "n/a", Fallback: fb, CMP: "onetrust", Method: "selector", Clicked: "Accept All Cookies",
+			RejectOnFirstLayer: "n/a", BannerClosed: true, VendorsAfterChoice: []string{"facebook", "google-analytics"},
+			VendorsLater: []string{"facebook", "google-analytics"}, Screenshots: true},
+	}
+	if diff := cmp.Diff(want, s.Journeys); diff != "" {
+		t.Errorf("journeys (-want +got):\n%s", diff)
+	}
+}
+
+// TestConsentBannerReturns: a banner that stores no choice is answered,
+// then shows again on every later page of the reject profile, and the
+// journey lists those pages.
+func TestConsentBannerReturns(t *testing.T) {
+	r, s := scanConsent(t, site(t, "cmp-nagging").Home, func(o *scan.Options) {
+		o.Profiles = []crawler.Profile{crawler.Baseline, crawler.Reject}
+		o.ProfilesExplicit = true
+		o.MaxPages = 3
+	})
+	if len(s.Journeys) != 1 || s.Journeys[0].Clicked != "Reject all" || !s.Journeys[0].BannerClosed {
+		t.Fatalf("journeys = %+v", s.Journeys)
+	}
+	rejectPages := 0
+	for _, p := range r.Pages {
+		if p.Profile == "reject" {
+			rejectPages++
+		}
+	}
+	if rejectPages == 0 || s.Journeys[0].BannerReturned != rejectPages {
+		t.Errorf("banner returned on %d of %d reject pages, want all", s.Journeys[0].BannerReturned, rejectPages)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/crawler/consent/autoconsent"
 	"github.com/privscan/privscan/crawler/discover"
 	"github.com/privscan/privscan/detectors/catalogue"
 	"github.com/privscan/privscan/internal/audit"
@@ -71,7 +72,16 @@ type Options struct {
 	// when Profiles is the default list and the baseline visits show a
 	// consent banner).
 	ProfilesExplicit bool
+	// Autoconsent is the directory of DuckDuckGo's autoconsent package
+	// (--autoconsent); empty finds it through $PRIVSCAN_AUTOCONSENT or the
+	// cache, and "none" turns it off. Without it consent journeys use the
+	// built-in selectors and labels alone.
+	Autoconsent string
 }
+
+// AutoconsentOff is the Options.Autoconsent value that turns the rule set
+// off.
+const AutoconsentOff = "none"
 
 // Progress reports a finished page visit.
 type Progress struct {
@@ -184,6 +194,11 @@ type Scanner struct {
 	clients [2]*http.Client
 	logger  *slog.Logger
 	plugins Plugins
+	// ac is the consent rule set the journeys try first (nil when not
+	// available, acMissing says why). Like the browser, it stays the one
+	// New found for every WithOptions copy.
+	ac        *autoconsent.Bundle
+	acMissing string
 }
 
 // Plugins are the analysis stages that run on a scan's observations. Each
@@ -240,6 +255,13 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 	if err != nil {
 		return nil, &UsageError{err}
 	}
+	ac, acMissing, err := findAutoconsent(opts.Autoconsent)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	if ac == nil {
+		opts.Logger.Info("consent journeys use the built-in engine only", "why", acMissing)
+	}
 	bopts := browser.DefaultOptions()
 	bopts.ExecPath = opts.ChromePath
 	bopts.RemoteURL = opts.BrowserURL
@@ -260,6 +282,7 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 		clients: [2]*http.Client{newHTTPClient(rules, opts.Insecure, b.UserAgent(), false), newHTTPClient(rules, opts.Insecure, b.UserAgent(), true)},
 		logger:  opts.Logger,
 		plugins: plugins,
+		ac:      ac, acMissing: acMissing,
 	}
 	s.client = s.clients[boolIndex(opts.PublicOnly)]
 	return s, nil
@@ -282,6 +305,13 @@ func (s *Scanner) WithOptions(opts Options) *Scanner {
 		opts.Logger = s.logger
 	}
 	c.client = s.clients[boolIndex(opts.PublicOnly)]
+	if opts.Autoconsent != s.opts.Autoconsent {
+		ac, why, err := findAutoconsent(opts.Autoconsent)
+		if err != nil {
+			why = err.Error()
+		}
+		c.ac, c.acMissing = ac, why
+	}
 	c.opts = opts
 	return &c
 }
