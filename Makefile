@@ -51,7 +51,8 @@ test-reliability: chromium
 	$(GO) test -count=1 -timeout 60m -run 'KillWorker|TenSites|PostgresRestart' -v ./internal/monitor/
 
 ## bench: page visits per second at concurrency 1, 2, 4 and peak browser memory
-## (PSS over the browser's processes), then the per-page classification cost
+## (PSS over the browser's processes), the scan time of the never-idle site
+## (BenchmarkScanNeverIdle), then the per-page classification cost
 ## and policies analysed per second; bench-workers: sites per minute with 1, 2
 ## and 3 worker processes sharing a PostgreSQL queue
 bench: chromium
