@@ -89,8 +89,19 @@ func journeyLine(j ConsentJourney) string {
 		return "could not operate the banner: " + j.Error
 	}
 	s := fmt.Sprintf("clicked “%s” (%s", j.Clicked, j.Method)
-	if j.Method == "api" {
+	switch {
+	case j.Method == "api":
 		s = fmt.Sprintf("called %s (api", j.Clicked)
+	case j.Method == "rule" && j.Rule != nil:
+		s = fmt.Sprintf("answered by autoconsent's rule “%s” (", *j.Rule)
+		switch {
+		case j.SelfTest == nil:
+			s += "no self-test"
+		case *j.SelfTest:
+			s += "self-test confirmed the choice"
+		default:
+			s += "self-test did not confirm the choice"
+		}
 	}
 	if j.CMP != nil {
 		s += ", " + *j.CMP
@@ -98,7 +109,13 @@ func journeyLine(j ConsentJourney) string {
 	if j.SecondLayer {
 		s += ", second layer"
 	}
+	if j.DurationMS > 0 {
+		s += fmt.Sprintf(", %.1f s", float64(j.DurationMS)/1000)
+	}
 	s += ")"
+	if j.Fallback != nil && *j.Fallback != "" {
+		s += "; built-in selectors and labels used because " + *j.Fallback
+	}
 	if j.RejectOnFirstLayer != nil && !*j.RejectOnFirstLayer {
 		s += "; no reject option on the first layer"
 	}

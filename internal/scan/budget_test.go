@@ -10,6 +10,7 @@ import (
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/discover"
+	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -148,5 +149,21 @@ func TestSinglePageApp(t *testing.T) {
 	}
 	if !slices.Contains(vendors, "google-analytics uses") || p.DNT != "not-honored" {
 		t.Errorf("policy read from the shell, not the rendered route: vendors %v, dnt %s", vendors, p.DNT)
+	}
+	// The app injects its tags 1.6 s after load: the dwell waits for the
+	// pending timer, so they are seen, and the undisclosed pixel is found.
+	ids := map[string][]string{}
+	for _, tr := range r.Trackers {
+		if slices.Contains(tr.Profiles, "baseline") {
+			ids[tr.Vendor] = append(ids[tr.Vendor], tr.IDs...)
+		}
+	}
+	if !slices.Contains(ids["google-analytics"], fixtures.AppShellGA4) || !slices.Contains(ids["facebook"], fixtures.AppShellPixel) {
+		t.Errorf("late-injected tags not seen running: %v", ids)
+	}
+	if !slices.ContainsFunc(r.Findings, func(f report.Finding) bool {
+		return f.Code == "undisclosed-vendor" && f.Vendor != nil && *f.Vendor == "facebook"
+	}) {
+		t.Errorf("no undisclosed-vendor finding for the late-injected Meta Pixel")
 	}
 }

@@ -195,6 +195,9 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 		case v.ErrorKind == crawler.PageErrorHTTP || (v.Status >= 300 && v.Status != 304):
 			rec.Why = fmt.Sprintf("HTTP status %d", v.Status)
 			return nil, rec
+		case servedPDF(v):
+			// The browser shows a PDF in its viewer, whose DOM holds no
+			// text: read the file itself below.
 		case v.Error == "" && v.HTML != "":
 			doc, err := policy.Extract([]byte(v.HTML), "text/html; charset=utf-8", final)
 			if err != nil {
@@ -237,6 +240,16 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 		a = fromDocument(a, u)
 	}
 	return a, frec
+}
+
+// servedPDF reports whether the visit's page was a PDF document.
+func servedPDF(v *crawler.Visit) bool {
+	for _, q := range v.Requests {
+		if strings.EqualFold(q.ResourceType, "document") && strings.Contains(strings.ToLower(q.MIMEType), "pdf") {
+			return true
+		}
+	}
+	return false
 }
 
 // fromDocument records which document each vendor statement is from, so that
