@@ -220,8 +220,15 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 
 	p("## Methodology\n\n")
 	p("- **Tool:** %s %s\n- **Browser:** %s\n", md(r.Tool.Name), md(r.Tool.Version), md(r.Browser.Product))
-	p("- **Options:** max pages %d, depth %d, concurrency %d, page timeout %s\n", r.Options.MaxPages, r.Options.Depth,
+	p("- **Options:** max pages %d, depth %d, concurrency %d, page timeout %s", r.Options.MaxPages, r.Options.Depth,
 		r.Options.Concurrency, md(r.Options.PageTimeout))
+	if r.Options.Dwell != "" {
+		p(", dwell %s", md(r.Options.Dwell))
+	}
+	if r.Options.NoInteraction {
+		p(", no visitor interaction")
+	}
+	p("\n")
 	if r.Options.HostRules != "" {
 		p("- **Host rules:** %s\n", md(r.Options.HostRules))
 	}
@@ -229,6 +236,9 @@ func (m *MarkdownWriter) Write(_ context.Context, r *Report) error {
 		if pg.Error != nil {
 			p("- **Page error** (%s) %s: %s\n", md(pg.Profile), md(pg.URL), md(truncate(*pg.Error, 200)))
 		}
+	}
+	for _, pg := range unsettled(r) {
+		p("- **Still busy** (%s) %s: never went quiet; recorded as it was at the end of its dwell\n", md(pg.Profile), md(pg.URL))
 	}
 	for _, e := range r.Errors {
 		p("- **Note:** %s\n", md(e))

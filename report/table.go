@@ -368,6 +368,14 @@ func (tbw *TableWriter) Write(_ context.Context, r *Report) error {
 		t.heading("PAGE ERRORS", len(failed))
 		t.table(false, []string{"Profile", "URL", "Error"}, failed)
 	}
+	if busy := unsettled(r); len(busy) > 0 {
+		var rows [][]string
+		for _, p := range busy {
+			rows = append(rows, []string{cut(p.Profile, 20), cut(p.URL, 100)})
+		}
+		t.heading("PAGES STILL BUSY AT THE END OF THEIR DWELL (recorded as they were)", len(rows))
+		t.table(false, []string{"Profile", "URL"}, rows)
+	}
 	for _, e := range r.Errors {
 		t.printf("note: %s\n", cut(e, 300))
 	}

@@ -483,6 +483,18 @@ func timestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
+// unsettled returns the visits that loaded without error but never went
+// quiet: they were recorded as they were at the end of their dwell.
+func unsettled(r *Report) []Page {
+	var out []Page
+	for _, p := range r.Pages {
+		if p.Error == nil && p.Status > 0 && !p.Settled {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // pageErrors counts visits that failed.
 func pageErrors(r *Report) int {
 	n := 0
