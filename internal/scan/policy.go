@@ -162,6 +162,12 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 		if visit, err := obs.Visit(ctx, u); err == nil {
 			v = visit
 		}
+	} else if v != nil && obs.Visit != nil && v.Error == "" && v.HTML != "" && renderedEmpty(v) {
+		// A single-page app renders its policy from an API: a crawl visit
+		// that ended before the text arrived is read again, once, alone.
+		if visit, err := obs.Visit(ctx, u); err == nil && visit.Error == "" && !renderedEmpty(visit) {
+			v = visit
+		}
 	}
 	browserWhy := ""
 	if v != nil {
@@ -240,6 +246,13 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 		a = fromDocument(a, u)
 	}
 	return a, frec
+}
+
+// renderedEmpty reports whether a visit's rendered page holds almost no
+// text: an app shell whose content had not arrived when it was recorded.
+func renderedEmpty(v *crawler.Visit) bool {
+	doc, err := policy.Extract([]byte(v.HTML), "text/html; charset=utf-8", v.URL)
+	return err == nil && len(strings.Fields(doc.Text())) < 20
 }
 
 // servedPDF reports whether the visit's page was a PDF document.
