@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-
 )
 
 // profileRank is the order of the scanner's profiles in every list of the
