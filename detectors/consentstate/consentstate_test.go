@@ -413,3 +413,19 @@ func BenchmarkDecodeGPP(b *testing.B) {
 		}
 	}
 }
+
+func TestRanges(t *testing.T) {
+	for _, tt := range []struct {
+		ids  []int
+		n    int
+		want string
+	}{
+		{nil, 0, "none"},
+		{[]int{1, 2, 3, 4, 7, 9, 10}, 0, "1–4, 7, 9, 10"},
+		{[]int{1, 3, 5, 7}, 2, "1, 3, … (4 ids in all)"},
+	} {
+		if got := Ranges(tt.ids, tt.n); got != tt.want {
+			t.Errorf("Ranges(%v, %d) = %q, want %q", tt.ids, tt.n, got, tt.want)
+		}
+	}
+}

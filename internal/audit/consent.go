@@ -318,7 +318,7 @@ func stateNotRecorded(j *report.ConsentJourney) (report.Severity, []string, []re
 				src, kind = "the euconsent-v2 cookie", "cookie"
 			}
 			parts = append(parts, fmt.Sprintf("the TC string (%s, CMP %d) %s records consent to purposes %s — purpose 1 is storing and reading information on the device — with %d vendor(s) consented",
-				src, t.CMPID, where(st), joinInts(t.PurposeConsents), len(t.VendorConsents)))
+				src, t.CMPID, where(st), consentstate.Ranges(t.PurposeConsents, 0), len(t.VendorConsents)))
 			ev = append(ev, report.Evidence{Kind: kind, Profile: "reject", Page: st.Page, Detail: "TC string after \"reject\": " + clipTC(t.TCString)})
 			sev = report.High
 			break
@@ -370,27 +370,6 @@ func stateNotRecorded(j *report.ConsentJourney) (report.Severity, []string, []re
 		break
 	}
 	return sev, parts, ev
-}
-
-// joinInts renders sorted ids with runs as ranges: "1–4, 7, 9–11".
-func joinInts(ids []int) string {
-	var s []string
-	for i := 0; i < len(ids); {
-		j := i
-		for j+1 < len(ids) && ids[j+1] == ids[j]+1 {
-			j++
-		}
-		switch {
-		case j-i >= 2:
-			s = append(s, fmt.Sprintf("%d–%d", ids[i], ids[j]))
-		case j > i:
-			s = append(s, fmt.Sprint(ids[i]), fmt.Sprint(ids[j]))
-		default:
-			s = append(s, fmt.Sprint(ids[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(s, ", ")
 }
 
 func clipTC(s string) string {

@@ -97,7 +97,7 @@ func tcfState(v *crawler.Visit) *report.TCFState {
 	st.VendorConsents, st.VendorLegitimateInterests = d.VendorConsents, d.VendorLegitimateInterests
 	st.PublisherRestrictions = []string{}
 	for _, p := range d.PublisherRestrictions {
-		st.PublisherRestrictions = append(st.PublisherRestrictions, fmt.Sprintf("purpose %d %s for vendor(s) %s", p.Purpose, p.TypeName(), intList(p.Vendors, 20)))
+		st.PublisherRestrictions = append(st.PublisherRestrictions, fmt.Sprintf("purpose %d %s for vendor(s) %s", p.Purpose, p.TypeName(), consentstate.Ranges(p.Vendors, 20)))
 	}
 	return st
 }
@@ -189,7 +189,7 @@ func gppFields(sec consentstate.GPPSection) []string {
 		}
 	case sec.TCFEU != nil:
 		t := sec.TCFEU
-		out = append(out, fmt.Sprintf("CMP %d, purpose consents %s, %d vendor consent(s)", t.CMPID, intList(t.PurposeConsents, 24), len(t.VendorConsents)))
+		out = append(out, fmt.Sprintf("CMP %d, purpose consents %s, %d vendor consent(s)", t.CMPID, consentstate.Ranges(t.PurposeConsents, 24), len(t.VendorConsents)))
 	}
 	return out
 }
@@ -256,13 +256,13 @@ func stateWords(st report.ConsentState) []string {
 			if len(t.PurposeConsents) == 0 {
 				s += "consent to no purpose"
 			} else {
-				s += "consent to purposes " + intList(t.PurposeConsents, 24)
+				s += "consent to purposes " + consentstate.Ranges(t.PurposeConsents, 24)
 				if slices.Contains(t.PurposeConsents, 1) {
 					s += " (including purpose 1, storing and reading information on the device)"
 				}
 			}
 			if len(t.PurposeLegitimateInterests) > 0 {
-				s += "; legitimate interest claimed for purposes " + intList(t.PurposeLegitimateInterests, 24)
+				s += "; legitimate interest claimed for purposes " + consentstate.Ranges(t.PurposeLegitimateInterests, 24)
 			}
 			s += fmt.Sprintf("; %d vendor(s) with consent, %d with legitimate interest", len(t.VendorConsents), len(t.VendorLegitimateInterests))
 			if t.CookieDiffers {
@@ -337,35 +337,6 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// intList renders sorted ids with runs as ranges ("1–4, 7, 9–11"), the
-// first n items of them.
-func intList(ids []int, n int) string {
-	if len(ids) == 0 {
-		return "none"
-	}
-	var parts []string
-	for i := 0; i < len(ids); {
-		if len(parts) == n {
-			parts = append(parts, fmt.Sprintf("… (%d ids in all)", len(ids)))
-			break
-		}
-		j := i
-		for j+1 < len(ids) && ids[j+1] == ids[j]+1 {
-			j++
-		}
-		switch {
-		case j-i >= 2:
-			parts = append(parts, fmt.Sprintf("%d–%d", ids[i], ids[j]))
-		case j > i:
-			parts = append(parts, strconv.Itoa(ids[i]), strconv.Itoa(ids[j]))
-		default:
-			parts = append(parts, strconv.Itoa(ids[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
 }
 
 func clipState(s string) string {
