@@ -71,17 +71,23 @@ type jarKey struct {
 type jarEvidence struct {
 	setSomewhere map[jarKey]bool
 	fallback     map[jarKey]bool
+	own          map[*crawler.Visit]map[jarKey]bool // the cookies each visit set or changed
 }
 
 func newJarEvidence(visits []*crawler.Visit) *jarEvidence {
-	j := &jarEvidence{setSomewhere: map[jarKey]bool{}, fallback: map[jarKey]bool{}}
+	j := &jarEvidence{setSomewhere: map[jarKey]bool{}, fallback: map[jarKey]bool{}, own: map[*crawler.Visit]map[jarKey]bool{}}
 	for _, v := range visits {
 		if v == nil {
 			continue
 		}
 		for _, ck := range v.Cookies {
 			if _, own := v.SetBy(ck); own {
-				j.setSomewhere[jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}] = true
+				k := jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}
+				j.setSomewhere[k] = true
+				if j.own[v] == nil {
+					j.own[v] = map[jarKey]bool{}
+				}
+				j.own[v][k] = true
 			}
 		}
 	}
@@ -91,10 +97,10 @@ func newJarEvidence(visits []*crawler.Visit) *jarEvidence {
 // counts reports whether the jar cookie ck is evidence for visit v (and
 // takes the fallback when it is).
 func (j *jarEvidence) counts(v *crawler.Visit, ck crawler.Cookie) bool {
-	if _, own := v.SetBy(ck); own {
+	k := jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}
+	if j.own[v][k] {
 		return true
 	}
-	k := jarKey{v.Profile, ck.Name, ck.Domain, ck.Path}
 	if j.setSomewhere[k] || j.fallback[k] {
 		return false
 	}
