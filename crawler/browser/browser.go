@@ -219,6 +219,14 @@ func (b *Browser) start() error {
 			// setting it twice would replace, not append.
 			chromedp.Flag("disable-site-isolation-trials", true),
 			chromedp.Flag("disable-features", "IsolateOrigins,site-per-process,Translate,NetworkTimeServiceQuerying,OptimizationHints,MediaRouter"),
+			// A tab moves from page to page and never goes back: a page
+			// kept in the back-forward cache would only hold memory (and
+			// its renderer) until evicted.
+			chromedp.Flag("disable-back-forward-cache", true),
+			// Scroll steps jump instead of animating: the same scroll
+			// events and intersections, without a compositor animation
+			// per step.
+			chromedp.Flag("disable-smooth-scrolling", true),
 			// A hostile page's memory bomb ends at 512 MiB of JS heap in its
 			// own renderer (recorded as a crash) instead of eating the
 			// machine; the pages a privacy audit visits stay far below it.

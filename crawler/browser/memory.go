@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -27,11 +28,50 @@ func (b *Browser) PID() int {
 
 // PSS returns the proportional set size, in bytes, summed over the browser's
 // whole process tree (Linux only; 0 elsewhere). PSS is the honest number:
-// summed RSS counts shared pages once per process (harness.md §3).
+// summed RSS counts shared pages once per process (harness.md §3). Reading
+// it walks every mapping of every process, which costs milliseconds per
+// Chromium process: sample it sparingly.
 func (b *Browser) PSS() int64 {
+	var total int64
+	for _, pid := range b.tree() {
+		total += pssOf(pid)
+	}
+	return total
+}
+
+// CPUTimes returns the CPU time (user + system) each process of the
+// browser's tree has used so far, by pid (Linux only; nil elsewhere). A
+// process's time is lost once it exits, so a caller that wants a total
+// samples often and keeps each pid's last value.
+func (b *Browser) CPUTimes() map[int]time.Duration {
+	pids := b.tree()
+	if len(pids) == 0 {
+		return nil
+	}
+	out := make(map[int]time.Duration, len(pids))
+	for _, pid := range pids {
+		fields := statFields(pid)
+		// utime and stime are fields 14 and 15 of stat, counted from the
+		// pid; fields here start at the state, field 3.
+		if len(fields) < 13 {
+			continue
+		}
+		utime, _ := strconv.ParseInt(fields[11], 10, 64)
+		stime, _ := strconv.ParseInt(fields[12], 10, 64)
+		out[pid] = time.Duration(utime+stime) * time.Second / clockTicks
+	}
+	return out
+}
+
+// clockTicks is USER_HZ, the unit of stat's CPU times: 100 on every Linux
+// architecture Go supports.
+const clockTicks = 100
+
+// tree lists the browser's process and all its descendants.
+func (b *Browser) tree() []int {
 	root := b.PID()
 	if root == 0 {
-		return 0
+		return nil
 	}
 	children := map[int][]int{}
 	entries, _ := os.ReadDir("/proc")
@@ -40,31 +80,36 @@ func (b *Browser) PSS() int64 {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// The command name may contain spaces: fields start after ")".
-		i := bytes.LastIndexByte(stat, ')')
-		if i < 0 {
-			continue
-		}
-		fields := strings.Fields(string(stat[i+1:]))
+		fields := statFields(pid)
 		if len(fields) < 2 {
 			continue
 		}
 		ppid, _ := strconv.Atoi(fields[1])
 		children[ppid] = append(children[ppid], pid)
 	}
-	var total int64
+	var out []int
 	queue := []int{root}
 	for len(queue) > 0 {
 		pid := queue[0]
 		queue = queue[1:]
-		total += pssOf(pid)
+		out = append(out, pid)
 		queue = append(queue, children[pid]...)
 	}
-	return total
+	return out
+}
+
+// statFields returns the fields of /proc/pid/stat after the command name
+// (which may contain spaces), starting with the state.
+func statFields(pid int) []string {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return nil
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return nil
+	}
+	return strings.Fields(string(stat[i+1:]))
 }
 
 func pssOf(pid int) int64 {

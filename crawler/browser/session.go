@@ -154,6 +154,44 @@ func (s *Session) Close() {
 	wg.Wait()
 }
 
+// Rest is for a session whose visits are done but which is kept for a
+// later one (the policy page): it closes all its tabs but one and leaves
+// that one on a blank page. Idle tabs would otherwise hold a renderer each
+// and go on running their pages' timers, using CPU and writing cookies
+// into the jar unrecorded. A later Visit reopens tabs as needed. Rest must
+// not be called while visits are running.
+func (s *Session) Rest(ctx context.Context) {
+	var keep *tab
+	var spare []*tab
+	for range len(s.tabs) {
+		t := <-s.tabs
+		switch {
+		case t == nil:
+		case keep == nil && !t.dead:
+			keep = t
+		default:
+			spare = append(spare, t)
+		}
+	}
+	for _, t := range spare {
+		t.cancel()
+	}
+	s.mu.Lock()
+	s.created = slices.DeleteFunc(s.created, func(t *tab) bool { return slices.Contains(spare, t) })
+	s.mu.Unlock()
+	if keep != nil {
+		c, cancel := context.WithTimeout(keep.ctx, 5*time.Second)
+		stop := context.AfterFunc(ctx, cancel)
+		_, _ = chromedp.Call(c, page.Navigate, page.NavigateParams{URL: "about:blank"})
+		stop()
+		cancel()
+	}
+	s.tabs <- keep
+	for range cap(s.tabs) - 1 {
+		s.tabs <- nil
+	}
+}
+
 // openTab creates a tab in the session's browser context and prepares it:
 // profile headers and navigator overrides, the recording binding, async
 // stacks for attribution, and a dialog closer.
@@ -201,6 +239,21 @@ func (s *Session) openTab() (*tab, error) {
 			if _, err := cdp.Call(ctx, tg, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua}); err != nil {
 				return err
 			}
+		}
+		// chromedp enables the DOM, CSS and Log domains on every tab for
+		// its selector queries; the scanner runs none and reads no log
+		// entries, and the DOM and CSS agents track every node and style
+		// sheet of a page at a cost in the renderer.
+		for _, m := range []string{"CSS.disable", "DOM.disable", "Log.disable"} {
+			if err := tg.Call(ctx, m, cdp.Empty{}, nil); err != nil {
+				return fmt.Errorf("%s: %w", m, err)
+			}
+		}
+		// The Network domain keeps a copy of response bodies for
+		// Network.getResponseBody, which the scanner never asks for;
+		// request bodies (beacons) still come with requestWillBeSent.
+		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{MaxTotalBufferSize: new(int64(1)), MaxResourceBufferSize: new(int64(1)), MaxPostDataSize: new(int64(64 << 10))}); err != nil {
+			return err
 		}
 		if _, err := cdp.Call(ctx, tg, runtime.AddBinding, runtime.AddBindingParams{Name: bindingName}); err != nil {
 			return err

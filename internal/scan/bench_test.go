@@ -1,21 +1,34 @@
 package scan_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/crawler/browser"
 	"github.com/privscan/privscan/internal/scan"
 )
 
 // BenchmarkScan scans the fixture internet's benchmark shop (20 pages under
 // baseline, GPC and DNT) at tab concurrency 1, 2 and 4, and reports page
-// visits per second, seconds per scan and the peak memory of the browser's
-// whole process tree (PSS, sampled every 100 ms). One iteration is one full
-// scan, analysis included.
+// visits per second, seconds per scan, CPU seconds per visit and the peak
+// memory of the browser's whole process tree (PSS). One iteration is one
+// full scan, analysis included.
+//
+// CPU is the browser tree's (each process's last sample, taken every
+// 100 ms) plus this test process's own, which also serves the fixture
+// internet: an overestimate of the scanner's cost. PSS is sampled every
+// 500 ms because reading it walks every mapping of every Chromium process
+// (about 30 ms a sample): sampling it every 100 ms cost a third of a core.
 func BenchmarkScan(b *testing.B) {
 	for _, conc := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
@@ -29,28 +42,7 @@ func BenchmarkScan(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var (
-				mu   sync.Mutex
-				peak int64
-			)
-			ctx, stop := context.WithCancel(context.Background())
-			var wg sync.WaitGroup
-			wg.Go(func() {
-				tick := time.NewTicker(100 * time.Millisecond)
-				defer tick.Stop()
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case <-tick.C:
-						if pss := s.Browser().PSS(); pss > 0 {
-							mu.Lock()
-							peak = max(peak, pss)
-							mu.Unlock()
-						}
-					}
-				}
-			})
+			meter := startMeter(s.Browser())
 			visits := 0
 			b.ResetTimer()
 			start := time.Now()
@@ -68,13 +60,140 @@ func BenchmarkScan(b *testing.B) {
 			}
 			elapsed := time.Since(start)
 			b.StopTimer()
-			stop()
-			wg.Wait()
+			browserCPU, selfCPU, peak := meter.stop()
 			b.ReportMetric(float64(visits)/elapsed.Seconds(), "visits/s")
 			b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/scan")
+			b.ReportMetric((browserCPU+selfCPU).Seconds()/float64(visits), "CPU-s/visit")
+			b.ReportMetric(browserCPU.Seconds()/float64(visits), "browser-CPU-s/visit")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-PSS-MiB")
 		})
 	}
+}
+
+// BenchmarkScanSmall scans five pages of the benchmark shop under baseline,
+// GPC and DNT with the default options (concurrency 4), the size of a quick
+// check of a small site, and reports seconds per scan and CPU seconds per
+// visit. The browser is already running, as in a worker.
+func BenchmarkScanSmall(b *testing.B) {
+	w := getWorld(b)
+	opts := w.opts
+	opts.Concurrency = scan.DefaultOptions().Concurrency
+	opts.MaxPages = 5
+	opts.Profiles = []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT}
+	s := w.scanner.WithOptions(opts)
+	target, err := scan.ParseTarget(site(b, "bench").Home)
+	if err != nil {
+		b.Fatal(err)
+	}
+	meter := startMeter(s.Browser())
+	visits := 0
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		r, err := s.Scan(context.Background(), target)
+		if err != nil {
+			b.Fatal(err)
+		}
+		visits += len(r.Pages)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	browserCPU, selfCPU, peak := meter.stop()
+	b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/scan")
+	b.ReportMetric(float64(visits)/float64(b.N), "visits/scan")
+	b.ReportMetric((browserCPU+selfCPU).Seconds()/float64(visits), "CPU-s/visit")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-PSS-MiB")
+}
+
+// meter samples the browser tree's CPU and memory while a benchmark runs.
+type meter struct {
+	stopSampling context.CancelFunc
+	wg           sync.WaitGroup
+	mu           sync.Mutex
+	start, last  map[int]time.Duration
+	selfStart    time.Duration
+	samplerCPU   time.Duration
+	peak         int64
+}
+
+func startMeter(br *browser.Browser) *meter {
+	m := &meter{start: br.CPUTimes(), last: map[int]time.Duration{}, selfStart: selfCPU()}
+	ctx, stop := context.WithCancel(context.Background())
+	m.stopSampling = stop
+	m.wg.Go(func() {
+		// The sampler has a thread of its own, so that its CPU time (reading
+		// /proc is not free) is left out of the scan's.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		defer func() { m.samplerCPU = threadCPU(syscall.Gettid()) }()
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for n := 0; ; n++ {
+			select {
+			case <-ctx.Done():
+				m.sample(br, true)
+				return
+			case <-tick.C:
+				m.sample(br, n%5 == 0)
+			}
+		}
+	})
+	return m
+}
+
+func (m *meter) sample(br *browser.Browser, pss bool) {
+	cpu := br.CPUTimes()
+	var mem int64
+	if pss {
+		mem = br.PSS()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for pid, t := range cpu {
+		m.last[pid] = t
+	}
+	m.peak = max(m.peak, mem)
+}
+
+// stop ends sampling and returns the browser tree's CPU time, this
+// process's CPU time and the peak PSS since the meter started.
+func (m *meter) stop() (browserCPU, self time.Duration, peak int64) {
+	m.stopSampling()
+	m.wg.Wait()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for pid, t := range m.last {
+		browserCPU += t - m.start[pid]
+	}
+	return browserCPU, selfCPU() - m.selfStart - m.samplerCPU, m.peak
+}
+
+// threadCPU is the CPU time (user + system) of one thread of this process.
+func threadCPU(tid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/self/task/%d/stat", tid))
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
+}
+
+// selfCPU is this process's CPU time (user + system) so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkScanNeverIdle scans the fixture internet's never-idle site

@@ -216,11 +216,13 @@ type Plugins struct {
 
 // Observations is everything a scan recorded, for the analysis stages.
 type Observations struct {
-	Target   *url.URL
-	Home     *url.URL
-	Visits   []*crawler.Visit
-	Pages    []discover.Page
-	Client   *http.Client
+	Target *url.URL
+	Home   *url.URL
+	Visits []*crawler.Visit
+	Pages  []discover.Page
+	Client *http.Client
+	// Sessions are the profiles' browser contexts. Only the one that
+	// serves Visit is still open when the analysis runs.
 	Sessions map[crawler.Profile]*browser.Session
 	// FinalJars are each profile's cookie jars after its last visit.
 	FinalJars map[crawler.Profile][]crawler.Cookie
@@ -371,6 +373,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 
 	profiles := slices.Clone(s.opts.Profiles)
 	var journeys []*journeyRun
+	var kept *browser.Session // the session kept open for the analysis's visits
 	consentHint := ""
 	for i := 0; i < len(profiles); i++ {
 		profile := profiles[i]
@@ -384,7 +387,6 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		}
 		sess.PageTimeout = s.opts.PageTimeout
 		sess.Dwell, sess.NoInteraction = s.opts.Dwell, s.opts.NoInteraction
-		defer sess.Close()
 		obs.Sessions[profile] = sess
 		if isJourney(profile) && len(pages) > 0 {
 			jr := s.runJourney(ctx, sess, pages[0].URL, consentHint)
@@ -393,6 +395,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 				r.Errors = append(r.Errors, journeyFailed(jr))
 				r.Profiles = slices.DeleteFunc(r.Profiles, func(p string) bool { return p == string(profile) })
 				delete(obs.Sessions, profile)
+				sess.Close()
 				continue
 			}
 		}
@@ -415,6 +418,16 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		if sess.Restarted {
 			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: the browser crashed and was restarted; cookies set before the crash were lost", profile))
 		}
+		// A profile's tabs are released as soon as its visits are done:
+		// only the session that later loads the policy page is kept, with
+		// one tab on a blank page.
+		if kept == nil && (profile == crawler.Baseline || !slices.Contains(s.opts.Profiles, crawler.Baseline)) {
+			kept = sess
+			sess.Rest(ctx)
+			defer sess.Close()
+		} else {
+			sess.Close()
+		}
 		if profile == crawler.Baseline {
 			shown, cmp := bannerShown(visits, profile)
 			consentHint = cmp
@@ -434,15 +447,8 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 				Caption: "The home page as a first-time visitor sees it, before any consent choice (" + string(v.Profile) + " profile)"})
 		}
 	}
-	if base := obs.Sessions[crawler.Baseline]; base != nil {
-		obs.Visit = base.Visit
-	} else {
-		for _, p := range s.opts.Profiles {
-			if sess := obs.Sessions[p]; sess != nil {
-				obs.Visit = sess.Visit
-				break
-			}
-		}
+	if kept != nil {
+		obs.Visit = kept.Visit
 	}
 	var extraVisits []*crawler.Visit // made by the analysis (the policy page), for refuseLocal
 	if inner := obs.Visit; inner != nil && s.opts.PublicOnly {
