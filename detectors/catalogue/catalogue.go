@@ -28,6 +28,7 @@ var builtin embed.FS
 var Categories = []string{
 	report.CategoryAnalytics, report.CategoryAdvertising, report.CategoryTagManager, report.CategoryMarketing,
 	report.CategorySecurity, report.CategoryFunctional, report.CategorySocial, report.CategoryConsent,
+	report.CategoryCustomerSuccess,
 }
 
 // CookieCategories are the categories a cookie can be classified into.
@@ -604,7 +605,7 @@ func defaultCookieCategory(vendorCategory string) string {
 		return "marketing"
 	case "security", "consent":
 		return "necessary"
-	case "functional":
+	case "functional", "customer-success":
 		return "functional"
 	}
 	return "unknown"

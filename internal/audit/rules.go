@@ -319,7 +319,7 @@ func (a *auditor) signals() {
 	if hasProfile(a.r, "gpc") && (p.GPC == "honored" || gpcJSONClaims) {
 		signal := a.siteGPCSignal()
 		for _, t := range a.r.Trackers {
-			if t.Category != CategoryAdvertising && t.Category != CategoryMarketing {
+			if !GPCGoverned(t.Category) {
 				continue
 			}
 			// Only a vendor whose own behaviour changed is excused; a site
