@@ -535,6 +535,11 @@ const (
 	CategoryFunctional  = "functional"
 	CategorySocial      = "social"
 	CategoryConsent     = "consent"
+	// CategoryCustomerSuccess is a chat or support widget (Intercom,
+	// Zendesk): it loads on page view and keeps a visitor identifier, so it
+	// takes part in the consent findings, unlike a functional product the
+	// visitor invokes (Facebook Login).
+	CategoryCustomerSuccess = "customer-success"
 )
 
 // Summary counts findings by severity.

@@ -28,6 +28,7 @@ var builtin embed.FS
 var Categories = []string{
 	report.CategoryAnalytics, report.CategoryAdvertising, report.CategoryTagManager, report.CategoryMarketing,
 	report.CategorySecurity, report.CategoryFunctional, report.CategorySocial, report.CategoryConsent,
+	report.CategoryCustomerSuccess,
 }
 
 // CookieCategories are the categories a cookie can be classified into.
@@ -88,6 +89,10 @@ type Vendor struct {
 	// mention ("Google") specific to this vendor ("analytic" for Google
 	// Analytics); with none, a parent alone never names the vendor.
 	ParentContext []string
+	// MainContext are lower-case words that make a policy's company-only
+	// mention ("Facebook") about the vendor's main product ("pixel" for
+	// the Meta Pixel), where the vendor has other products.
+	MainContext []string
 	// Domains are registrable domains the vendor owns outright; requests to
 	// them are attributed to the vendor in the third-party list.
 	Domains []string
@@ -168,6 +173,9 @@ type VendorTerms struct {
 	Terms         []string
 	Parents       []string
 	ParentContext []string
+	// MainContext are the words that point a company-only mention at the
+	// main product (Vendor.MainContext).
+	MainContext []string
 	// Products are the vendor's products other than the main one, with the
 	// names a policy uses for each (for product-level stances).
 	Products []ProductTerms
@@ -193,6 +201,7 @@ type rawVendor struct {
 	PolicyTerms   []string     `yaml:"policy_terms"`
 	Parents       []string     `yaml:"parents"`
 	ParentContext []string     `yaml:"parent_context"`
+	MainContext   []string     `yaml:"main_context"`
 	Domains       []string     `yaml:"domains"`
 	OCDPlatforms  []string     `yaml:"ocd_platforms"`
 	Products      []rawProduct `yaml:"products"`
@@ -361,7 +370,7 @@ func compile(raws []rawVendor, sources []string, checkExamples bool) (*Catalogue
 		}
 		v := &Vendor{
 			Slug: rv.Slug, Name: rv.Name, Category: rv.Category, Description: rv.Description,
-			PolicyTerms: rv.PolicyTerms, Parents: rv.Parents, ParentContext: rv.ParentContext, Domains: rv.Domains,
+			PolicyTerms: rv.PolicyTerms, Parents: rv.Parents, ParentContext: rv.ParentContext, MainContext: rv.MainContext, Domains: rv.Domains,
 			OCDPlatforms: rv.OCDPlatforms, Source: SourceCatalogue,
 		}
 		v.Products = []*Product{{Vendor: v, Name: rv.Name, Category: rv.Category, PolicyTerms: rv.PolicyTerms}}
@@ -604,7 +613,7 @@ func defaultCookieCategory(vendorCategory string) string {
 		return "marketing"
 	case "security", "consent":
 		return "necessary"
-	case "functional":
+	case "functional", "customer-success":
 		return "functional"
 	}
 	return "unknown"
@@ -647,6 +656,7 @@ func (c *Catalogue) PolicyTerms() []VendorTerms {
 		vt := VendorTerms{
 			Vendor: v.Slug, Name: v.Name,
 			Terms: slices.Clone(v.PolicyTerms), Parents: slices.Clone(v.Parents), ParentContext: slices.Clone(v.ParentContext),
+			MainContext: slices.Clone(v.MainContext),
 		}
 		for _, p := range v.Products[min(1, len(v.Products)):] {
 			vt.Products = append(vt.Products, ProductTerms{Name: p.Name, Category: p.Category, Terms: slices.Clone(p.PolicyTerms)})

@@ -153,6 +153,26 @@ func TestProbeGlobalsAndPolicyTerms(t *testing.T) {
 	if !slices.Contains(byVendor["linkedin"].Parents, "Microsoft Corporation") {
 		t.Errorf("linkedin parents = %q", byVendor["linkedin"].Parents)
 	}
+	// The policy analyser's product knowledge comes from here alone: the
+	// products with their naming and context terms, and the words that
+	// point a company-only mention at the main product (lower case).
+	if !slices.Contains(byVendor["facebook"].MainContext, "pixel") || !slices.Contains(byVendor["linkedin"].MainContext, "insight") {
+		t.Errorf("main context: facebook %q, linkedin %q", byVendor["facebook"].MainContext, byVendor["linkedin"].MainContext)
+	}
+	login := false
+	for _, p := range byVendor["facebook"].Products {
+		login = login || (p.Name == "Facebook Login" && slices.Contains(p.Terms, "sign in with"))
+	}
+	if !login {
+		t.Errorf("facebook products %+v lack Facebook Login's context term", byVendor["facebook"].Products)
+	}
+	for _, vt := range terms {
+		for _, w := range vt.MainContext {
+			if w != strings.ToLower(w) || len(vt.Products) == 0 {
+				t.Errorf("%s: main_context %q must be lower case, on a vendor with products", vt.Vendor, w)
+			}
+		}
+	}
 }
 
 // TestProductsDeclared checks the products contract in the built-in files: a

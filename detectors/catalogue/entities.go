@@ -29,15 +29,18 @@ const (
 )
 
 // EntityCategories maps the entity table's categories that make an entity
-// a vendor to catalogue categories. Other categories (cdn, hosting,
-// utility, content, video, consent-provider, other) name a third party but
-// do not make it a tracker.
+// a vendor to catalogue categories, one for one: a chat or support widget
+// (customer-success) keeps its own category, which the audit treats as
+// needing consent, rather than being folded into functional (products the
+// visitor invokes, exempt). Other categories (cdn, hosting, utility,
+// content, video, consent-provider, other) name a third party but do not
+// make it a tracker.
 var EntityCategories = map[string]string{
 	"ad":               "advertising",
 	"analytics":        "analytics",
 	"social":           "social",
 	"marketing":        "marketing-automation",
-	"customer-success": "functional",
+	"customer-success": "customer-success",
 	"tag-manager":      "tag-manager",
 }
 

@@ -54,7 +54,7 @@ func TestEntityTable(t *testing.T) {
 		{"d.adroll.com", "Adroll", "adroll", "", "advertising"},
 		{"cdn.optimizely.com", "Optimizely", "optimizely", "", "analytics"},
 		{"tags.tiqcdn.com", "Tealium", "tealium", "", "tag-manager"},
-		{"static.olark.com", "Olark", "olark", "", "functional"},
+		{"static.olark.com", "Olark", "olark", "", "customer-success"},
 		// Piwik PRO is its own company, not Matomo.
 		{"example.piwikpro.com", "Piwik", "piwik", "", "analytics"},
 		// Where the table's granularity misleads, the rules decide: no

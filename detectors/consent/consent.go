@@ -27,10 +27,53 @@ import (
 	"github.com/privscan/privscan/report"
 )
 
-// CMP describes how to recognise one consent-management platform.
+// Platform is a consent-management platform as reports name it.
+type Platform struct {
+	// Slug is the platform's id in reports (consent.cmp, journeys' cmp).
+	Slug string
+	// Name is how people write the platform's name ("OneTrust",
+	// "Borlabs Cookie").
+	Name string
+}
+
+// Platforms is the one table of consent-management platform names: the
+// detector's evidence (CMPs), the audit's findings and the banner rules
+// (crawler/consent/rules.json, held to it by a test) all name a platform
+// from here. It lists the platforms detected by CMPs and those whose
+// banners the consent engine operates without a detector of its own.
+var Platforms = []Platform{
+	{"onetrust", "OneTrust"},
+	{"cookiebot", "Cookiebot"},
+	{"didomi", "Didomi"},
+	{"usercentrics", "Usercentrics"},
+	{"cookieyes", "CookieYes"},
+	{"complianz", "Complianz"},
+	{"trustarc", "TrustArc"},
+	{"quantcast", "Quantcast Choice"},
+	{"borlabs", "Borlabs Cookie"},
+	{"hubspot", "HubSpot"},
+	{"sourcepoint", "Sourcepoint"},
+	{"iubenda", "iubenda"},
+	{"consentmanager", "consentmanager"},
+	{"klaro", "Klaro"},
+	{"osano", "Osano"},
+}
+
+// PlatformName is the name of the platform with slug, or slug itself for
+// one the table does not know (an autoconsent rule's own name, "generic").
+func PlatformName(slug string) string {
+	for _, p := range Platforms {
+		if p.Slug == slug {
+			return p.Name
+		}
+	}
+	return slug
+}
+
+// CMP describes how to recognise one consent-management platform; its
+// name is PlatformName(Slug).
 type CMP struct {
 	Slug string
-	Name string
 	// Selectors are banner/preference-centre elements in the rendered DOM.
 	Selectors []string
 	// Tokens are ids or classes that, found in an overlay's selector, mark
@@ -49,61 +92,61 @@ type CMP struct {
 
 // CMPs is the list of platforms detected, in tie-break order.
 var CMPs = []CMP{
-	{Slug: "onetrust", Name: "OneTrust",
+	{Slug: "onetrust",
 		Selectors: []string{"#onetrust-banner-sdk", "#onetrust-consent-sdk", "#onetrust-pc-sdk"},
 		Tokens:    []string{"onetrust-banner-sdk", "onetrust-consent-sdk", "onetrust-pc-sdk"},
 		Globals:   []string{"OneTrust", "OnetrustActiveGroups", "Optanon"},
 		Scripts:   regexp.MustCompile(`^(?:cdn\.cookielaw\.org|cookie-cdn\.cookiepro\.com|optanon\.blob\.core\.windows\.net|[a-z0-9-]+\.onetrust\.com)/`),
 		Cookies:   []string{"OptanonConsent", "OptanonAlertBoxClosed", "OTGPPConsent"}},
-	{Slug: "cookiebot", Name: "Cookiebot",
+	{Slug: "cookiebot",
 		Selectors:   []string{"#CybotCookiebotDialog"},
 		Tokens:      []string{"CybotCookiebotDialog"},
 		Globals:     []string{"Cookiebot", "CookieConsent.consentID"},
 		Scripts:     regexp.MustCompile(`^(?:consent\.cookiebot\.(?:com|eu)|consentcdn\.cookiebot\.(?:com|eu))/`),
 		Cookies:     []string{"CookieConsentBulkTicket"},
 		WeakCookies: []string{"CookieConsent"}},
-	{Slug: "didomi", Name: "Didomi",
+	{Slug: "didomi",
 		Selectors: []string{"#didomi-host", "#didomi-notice", "#didomi-popup"},
 		Tokens:    []string{"didomi-host", "didomi-notice", "didomi-popup"},
 		Globals:   []string{"Didomi", "didomiOnReady"},
 		Scripts:   regexp.MustCompile(`^(?:sdk\.privacy-center\.org|api\.privacy-center\.org)/`),
 		Cookies:   []string{"didomi_token"}},
-	{Slug: "usercentrics", Name: "Usercentrics",
+	{Slug: "usercentrics",
 		Selectors: []string{"#usercentrics-root", "#usercentrics-cmp-ui", "#uc-center-container"},
 		Tokens:    []string{"usercentrics-root", "usercentrics-cmp-ui", "uc-center-container"},
 		Globals:   []string{"UC_UI", "usercentrics", "__ucCmp"},
 		Scripts:   regexp.MustCompile(`^(?:app\.usercentrics\.eu|web\.cmp\.usercentrics\.eu|privacy-proxy\.usercentrics\.eu|api\.usercentrics\.eu)/`),
 		Cookies:   []string{"uc_settings", "uc_user_interaction"}},
-	{Slug: "cookieyes", Name: "CookieYes",
+	{Slug: "cookieyes",
 		Selectors: []string{".cky-consent-container", ".cky-consent-bar"},
 		Tokens:    []string{"cky-consent-container", "cky-consent-bar"},
 		Globals:   []string{"getCkyConsent", "ckyConsent"},
 		Scripts:   regexp.MustCompile(`^cdn-cookieyes\.com/`),
 		Cookies:   []string{"cookieyes-consent"}},
-	{Slug: "complianz", Name: "Complianz",
+	{Slug: "complianz",
 		Selectors: []string{"#cmplz-cookiebanner-container", ".cmplz-cookiebanner"},
 		Tokens:    []string{"cmplz-cookiebanner"},
 		Globals:   []string{"complianz", "cmplz_set_cookie"},
 		Scripts:   regexp.MustCompile(`^[^/]+/wp-content/plugins/complianz-gdpr(?:-premium)?/`),
 		Cookies:   []string{"cmplz_*", "complianz_consent_status", "complianz_policy_id"}},
-	{Slug: "trustarc", Name: "TrustArc",
+	{Slug: "trustarc",
 		Selectors: []string{"#truste-consent-track", "#truste-show-consent", "#truste-consent-content", ".truste_popframe", "#consent_blackbar"},
 		Tokens:    []string{"truste-consent", "truste_popframe", "consent_blackbar"},
 		Globals:   []string{"truste", "PrivacyManagerAPI"},
 		Scripts:   regexp.MustCompile(`^(?:consent\.trustarc\.com|consent\.truste\.com|consent-pref\.trustarc\.com)/`),
 		Cookies:   []string{"notice_preferences", "notice_gdpr_prefs", "cmapi_cookie_privacy", "TAconsentID"}},
-	{Slug: "quantcast", Name: "Quantcast Choice",
+	{Slug: "quantcast",
 		Selectors: []string{"#qc-cmp2-container", "#qc-cmp2-ui", ".qc-cmp2-summary-buttons"},
 		Tokens:    []string{"qc-cmp2"},
 		Scripts:   regexp.MustCompile(`^(?:cmp\.quantcast\.com|quantcast\.mgr\.consensu\.org|cmp\.inmobi\.com)/`),
 		Cookies:   []string{"addtl_consent"}},
-	{Slug: "borlabs", Name: "Borlabs Cookie",
+	{Slug: "borlabs",
 		Selectors: []string{"#BorlabsCookieBox", ".brlbs-cmpnt-dialog", "._brlbs-block-content"},
 		Tokens:    []string{"BorlabsCookieBox", "brlbs-cmpnt", "_brlbs"},
 		Globals:   []string{"BorlabsCookie"},
 		Scripts:   regexp.MustCompile(`^[^/]+/wp-content/plugins/borlabs-cookie/`),
 		Cookies:   []string{"borlabs-cookie"}},
-	{Slug: "hubspot", Name: "HubSpot cookie banner",
+	{Slug: "hubspot",
 		Selectors:   []string{"#hs-eu-cookie-confirmation", "#hs-banner-parent"},
 		Tokens:      []string{"hs-eu-cookie-confirmation", "hs-banner-parent"},
 		Cookies:     []string{"__hs_cookie_cat_pref", "__hs_gpc_banner_dismiss", "__hs_notify_banner_dismiss"},
@@ -210,7 +253,7 @@ func (d *Detector) Run(visits []*crawler.Visit, docs []*goquery.Document) report
 				for j, sel := range c.sels {
 					if cascadia.Query(doc.Nodes[0], sel) != nil {
 						bump(i, "dom", c.Selectors[j], wDOM)
-						add("dom", v, c.Name+": element "+c.Selectors[j])
+						add("dom", v, PlatformName(c.Slug)+": element "+c.Selectors[j])
 						break
 					}
 				}
@@ -218,14 +261,14 @@ func (d *Detector) Run(visits []*crawler.Visit, docs []*goquery.Document) report
 			for _, g := range c.Globals {
 				if _, ok := v.Globals[g]; ok {
 					bump(i, "global", g, wGlobal)
-					add("global", v, c.Name+": global "+g)
+					add("global", v, PlatformName(c.Slug)+": global "+g)
 				}
 			}
 			if c.Scripts != nil {
 				for j, t := range targets {
 					if t != "" && c.Scripts.MatchString(t) {
 						bump(i, "script", "", wScript)
-						add("script", v, c.Name+": "+v.Requests[j].URL)
+						add("script", v, PlatformName(c.Slug)+": "+v.Requests[j].URL)
 						break
 					}
 				}
@@ -233,7 +276,7 @@ func (d *Detector) Run(visits []*crawler.Visit, docs []*goquery.Document) report
 			for _, ck := range v.Cookies {
 				if nameIn(ck.Name, c.Cookies) {
 					bump(i, "cookie", ck.Name, wCookie)
-					add("cookie", v, c.Name+": cookie "+ck.Name)
+					add("cookie", v, PlatformName(c.Slug)+": cookie "+ck.Name)
 				} else if nameIn(ck.Name, c.WeakCookies) {
 					bump(i, "weak", ck.Name, wWeak)
 				}
@@ -243,7 +286,7 @@ func (d *Detector) Run(visits []*crawler.Visit, docs []*goquery.Document) report
 			if i := d.overlayCMP(o); i >= 0 {
 				banner = true
 				bump(i, "overlay", "", wDOM)
-				add("dom", v, d.cmps[i].Name+": visible banner "+o.Selector)
+				add("dom", v, PlatformName(d.cmps[i].Slug)+": visible banner "+o.Selector)
 				continue
 			}
 			if IsBanner(o) {

@@ -85,6 +85,7 @@ const (
 	CategorySecurity    = report.CategorySecurity
 	CategorySocial      = report.CategorySocial
 	CategoryFunctional  = report.CategoryFunctional
+	CategoryCustomer    = report.CategoryCustomerSuccess
 )
 
 // VendorInfo describes a catalogued vendor.
@@ -323,20 +324,36 @@ func (a *auditor) categoryMentioned(category string) bool {
 		return m["analytics"]
 	case CategoryMarketing:
 		return m["advertising"] || m["analytics"]
-	case CategoryTagManager, CategorySecurity, CategorySocial, CategoryFunctional:
+	case CategoryTagManager, CategorySecurity, CategorySocial, CategoryFunctional, CategoryCustomer:
 		return m["third_party_cookies"]
 	}
 	return false
 }
 
 // NonNecessary reports whether a vendor category is one a consent choice
-// governs: advertising, analytics, marketing automation and social plugins
-// (a like button or a LinkedIn embed reports the visit to its network).
-// Tag managers, security services (reCAPTCHA) and functional products
-// (Facebook Login, used when the visitor asks) are not.
+// governs: advertising, analytics, marketing automation, social plugins (a
+// like button or a LinkedIn embed reports the visit to its network) and
+// chat or support widgets (they load on every page view and keep a
+// visitor identifier before anyone asks for help). Tag managers, security
+// services (reCAPTCHA) and functional products (Facebook Login, used when
+// the visitor asks) are not.
 func NonNecessary(category string) bool {
 	switch category {
-	case CategoryAdvertising, CategoryAnalytics, CategoryMarketing, CategorySocial:
+	case CategoryAdvertising, CategoryAnalytics, CategoryMarketing, CategorySocial, CategoryCustomer:
+		return true
+	}
+	return false
+}
+
+// GPCGoverned reports whether a vendor category is one a Global Privacy
+// Control opt-out of sale or sharing governs: advertising, marketing
+// automation and social networks' widgets, which pass the visit to a third
+// party for its own advertising. Analytics, chat and support widgets, tag
+// managers and security services act for the site (service providers) and
+// are judged by the consent and DNT rules instead.
+func GPCGoverned(category string) bool {
+	switch category {
+	case CategoryAdvertising, CategoryMarketing, CategorySocial:
 		return true
 	}
 	return false
@@ -349,7 +366,7 @@ func baseVendorSeverity(category string) report.Severity {
 	switch category {
 	case CategoryAdvertising:
 		return report.High
-	case CategoryAnalytics, CategoryMarketing, CategorySocial:
+	case CategoryAnalytics, CategoryMarketing, CategorySocial, CategoryCustomer:
 		return report.Medium
 	}
 	return report.Low

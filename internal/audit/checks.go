@@ -266,9 +266,7 @@ func (c *checker) lifetimes() (string, bool, string) {
 	return "", false, fmt.Sprintf("%s compared with the lifetime the policy declares (what the site asked for, tolerance %gx)", plural(n, "cookie lifetime", "cookie lifetimes"), LifetimeTolerance)
 }
 
-func marketing(t report.Tracker) bool {
-	return t.Category == CategoryAdvertising || t.Category == CategoryMarketing
-}
+func marketing(t report.Tracker) bool { return GPCGoverned(t.Category) }
 
 func (c *checker) gpc() (string, bool, string) {
 	if !hasProfile(c.r, "gpc") {
@@ -282,7 +280,7 @@ func (c *checker) gpc() (string, bool, string) {
 	if c.r.Policy.GPC != "honored" && !claims {
 		return "the policy makes no Global Privacy Control promise and the site's gpc.json claims none", false, ""
 	}
-	s := c.seenText("gpc", "with GPC on", marketing, "advertising or marketing vendor")
+	s := c.seenText("gpc", "with GPC on", marketing, "advertising, marketing or social vendor")
 	a := &auditor{r: c.r}
 	if how := a.siteGPCSignal(); how != "" {
 		s += "; " + how + " (context only: a vendor is excused only when its own requests or cookies change)"

@@ -63,7 +63,7 @@ func TestChecks(t *testing.T) {
 				Policy: policy(func(p *report.Policy) { p.GPC = "honored"; p.Vendors = uses("facebook") })},
 			want: map[string]report.Check{
 				CodeGPCNotHonored: {Code: CodeGPCNotHonored, Status: report.CheckFailed,
-					Covered: "1 finding; recognised advertising or marketing vendors that ran with GPC on: Meta Pixel; 1 unclassified third party contacted, not judged: a.example"},
+					Covered: "1 finding; recognised advertising, marketing or social vendors that ran with GPC on: Meta Pixel; 1 unclassified third party contacted, not judged: a.example"},
 				CodeTrackingBeforeConsent: {Code: CodeTrackingBeforeConsent, Status: report.CheckNotApplicable, Covered: "no consent banner was seen, so there was no consent to wait for"},
 				CodeTrackingAfterReject:   {Code: CodeTrackingAfterReject, Status: report.CheckNotApplicable, Covered: "no consent banner was seen, so there was nothing to reject"},
 			},
@@ -157,6 +157,52 @@ func TestProductsSeverityAndKeys(t *testing.T) {
 	for _, f := range fs {
 		if f.Code == CodeTrackingBeforeConsent && f.Title[:4] == "Meta" && f.ID != ID(CodeTrackingBeforeConsent, "shop.test", "vendor:facebook") {
 			t.Errorf("the Pixel's finding id changed: %s", f.ID)
+		}
+	}
+}
+
+// TestCategoriesInFindingRules pins what each vendor category takes part in:
+// a chat widget (customer-success) that loads before the banner is answered
+// is tracking before consent, and is held to a DNT promise, but not to a
+// GPC one (it serves the site); a social network's widget is held to a GPC
+// promise (it passes the visit to the network); Facebook Login (functional,
+// used when the visitor asks) is exempt from all three.
+func TestCategoriesInFindingRules(t *testing.T) {
+	all := []string{"baseline", "gpc", "dnt"}
+	chat := report.Tracker{Vendor: "intercom", Name: "Intercom", Category: CategoryCustomer, Product: str("Intercom"),
+		Profiles: all, Pages: []string{"https://www.shop.test/"}}
+	share := report.Tracker{Vendor: "addtoany", Name: "AddToAny", Category: CategorySocial, Product: str("AddToAny"), Source: "entity",
+		Profiles: all, Pages: []string{"https://www.shop.test/"}}
+	login := report.Tracker{Vendor: "facebook", Name: "Facebook Login", Category: CategoryFunctional,
+		Product: str("Facebook Login"), OtherProduct: true, Profiles: all}
+	r := report.Report{Target: "https://www.shop.test/", Profiles: all, Trackers: []report.Tracker{chat, share, login},
+		Consent: report.Consent{Banner: true},
+		Policy: policy(func(p *report.Policy) {
+			p.Vendors = uses("intercom", "addtoany", "facebook")
+			p.GPC, p.DNT = "honored", "honored"
+		})}
+	got := map[string]string{}
+	for _, f := range Audit(Input{Report: &r}) {
+		got[f.Code+" "+*f.Vendor] = f.Severity.String()
+	}
+	want := map[string]string{
+		"tracking-before-consent intercom": "medium",
+		"tracking-before-consent addtoany": "medium",
+		"dnt-not-honored intercom":         "medium",
+		"dnt-not-honored addtoany":         "medium",
+		"gpc-not-honored addtoany":         "high",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	for _, cat := range []string{CategoryCustomer, CategorySocial, CategoryAnalytics, CategoryAdvertising, CategoryMarketing} {
+		if !NonNecessary(cat) {
+			t.Errorf("NonNecessary(%q) = false", cat)
+		}
+	}
+	for _, cat := range []string{CategoryFunctional, CategoryTagManager, CategorySecurity} {
+		if NonNecessary(cat) {
+			t.Errorf("NonNecessary(%q) = true", cat)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/privscan/privscan/detectors/consent"
 	"github.com/privscan/privscan/report"
 )
 
@@ -319,7 +320,7 @@ func (a *auditor) signals() {
 	if hasProfile(a.r, "gpc") && (p.GPC == "honored" || gpcJSONClaims) {
 		signal := a.siteGPCSignal()
 		for _, t := range a.r.Trackers {
-			if t.Category != CategoryAdvertising && t.Category != CategoryMarketing {
+			if !GPCGoverned(t.Category) {
 				continue
 			}
 			// Only a vendor whose own behaviour changed is excused; a site
@@ -464,29 +465,6 @@ func (a *auditor) trackingBeforeConsent() {
 	})
 }
 
-// cmpName is a consent platform's name as people write it.
-func cmpName(slug string) string {
-	switch slug {
-	case "onetrust":
-		return "OneTrust"
-	case "cookiebot":
-		return "Cookiebot"
-	case "didomi":
-		return "Didomi"
-	case "usercentrics":
-		return "Usercentrics"
-	case "cookieyes":
-		return "CookieYes"
-	case "complianz":
-		return "Complianz"
-	case "trustarc":
-		return "TrustArc"
-	case "quantcast", "quantcast-choice":
-		return "Quantcast Choice"
-	case "borlabs":
-		return "Borlabs Cookie"
-	case "hubspot":
-		return "HubSpot"
-	}
-	return slug // "generic" reads as is
-}
+// cmpName is a consent platform's name as people write it, from the one
+// table of platform names (detectors/consent.Platforms).
+func cmpName(slug string) string { return consent.PlatformName(slug) }

@@ -6,8 +6,9 @@ import (
 	"github.com/privscan/privscan/detectors/catalogue"
 )
 
-// catalogueTerms are the vendor catalogue's names, as a scan hands them to
-// the analyser: the tests and the golden corpus exercise what scans use.
+// catalogueTerms are the vendor catalogue's names and products, as a scan
+// hands them to the analyser (internal/scan policyTerms): the tests and the
+// golden corpus exercise what scans use.
 var catalogueTerms = sync.OnceValue(func() []VendorTerms {
 	cat, err := catalogue.Load()
 	if err != nil {
@@ -15,7 +16,11 @@ var catalogueTerms = sync.OnceValue(func() []VendorTerms {
 	}
 	var out []VendorTerms
 	for _, v := range cat.PolicyTerms() {
-		out = append(out, VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext})
+		vt := VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext, MainContext: v.MainContext}
+		for _, p := range v.Products {
+			vt.Products = append(vt.Products, ProductTerms{Name: p.Name, Category: p.Category, Terms: p.Terms})
+		}
+		out = append(out, vt)
 	}
 	return out
 })

@@ -41,10 +41,10 @@
 //     main product for its other names, and for a company name alone
 //     ("Facebook", "LinkedIn") the product its sentence points to ("share
 //     button" → Facebook social plugins, "pixel"/"conversion" → Meta Pixel)
-//     or none (JSON null: the company only). Products come from
-//     VendorTerms.Products (the catalogue's products:) or, when a vendor
-//     lists none, data/products.yaml. Mentions that are no disclosure are
-//     omitted from Vendors.
+//     or none (JSON null: the company only). Products and the main
+//     product's context words come from VendorTerms.Products and
+//     VendorTerms.MainContext (the catalogue's products: and main_context:).
+//     Mentions that are no disclosure are omitted from Vendors.
 //   - "denies": a negated use verb in the clause before the name ("we do not
 //     use Facebook Pixel", "we use neither … nor …") or a negated passive
 //     after it ("Google Analytics is not used"). Clauses end at ";", "but",

@@ -74,22 +74,6 @@ func TestVendorMentionsAreAboutProducts(t *testing.T) {
 	}
 }
 
-// TestDefaultProducts checks the embedded product table: it decodes, and
-// every product has a name, a category and terms.
-func TestDefaultProducts(t *testing.T) {
-	m := defaultProducts()
-	if len(m) == 0 {
-		t.Fatal("no default products")
-	}
-	for slug, d := range m {
-		for _, p := range d.Products {
-			if p.Name == "" || p.Category == "" || len(p.Terms) == 0 {
-				t.Errorf("%s: incomplete product %+v", slug, p)
-			}
-		}
-	}
-}
-
 // gtmNoteTable is a cookie table whose GA row explains the cookie's name
 // when GA is deployed through GTM: a GA disclosure (by its provider), not a
 // GTM one.

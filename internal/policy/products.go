@@ -1,13 +1,8 @@
 package policy
 
 import (
-	_ "embed"
-	"fmt"
 	"slices"
 	"strings"
-	"sync"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // ProductTerms is one of a vendor's products as policies name it (the
@@ -24,25 +19,6 @@ type ProductTerms struct {
 	Terms []string `json:"policy_terms" yaml:"policy_terms"`
 }
 
-// productDefaults are the products of vendors for callers that pass none.
-type productDefaults struct {
-	MainContext []string       `yaml:"main_context"`
-	Products    []ProductTerms `yaml:"products"`
-}
-
-//go:embed data/products.yaml
-var productsYAML []byte
-
-// defaultProducts decodes data/products.yaml once; it is embedded data, so a
-// decoding error is a build defect and panics (TestDefaultProducts).
-var defaultProducts = sync.OnceValue(func() map[string]productDefaults {
-	var m map[string]productDefaults
-	if err := yaml.Unmarshal(productsYAML, &m); err != nil {
-		panic(fmt.Sprintf("policy: data/products.yaml: %v", err))
-	}
-	return m
-})
-
 // vendorProducts is the compiled product knowledge of one vendor.
 type vendorProducts struct {
 	main        string   // the main product: the vendor's Name
@@ -55,15 +31,12 @@ type productCue struct {
 	phrase, product string
 }
 
-// compileProducts merges a vendor's own products with the defaults and
-// returns the context cues and the product-name terms (term → product).
+// compileProducts returns a vendor's context cues and its product-name
+// terms (term → product), from its products and main-product context (the
+// catalogue's, handed in by the caller).
 func compileProducts(vt VendorTerms) (vendorProducts, map[string]string) {
-	def := defaultProducts()[vt.Vendor]
 	products := vt.Products
-	if len(products) == 0 {
-		products = def.Products
-	}
-	vp := vendorProducts{main: vt.Name, mainContext: def.MainContext}
+	vp := vendorProducts{main: vt.Name, mainContext: vt.MainContext}
 	names := map[string]string{}
 	own := make([]string, 0, len(vt.Terms)+len(vt.Parents))
 	for _, t := range slices.Concat(vt.Terms, vt.Parents) {

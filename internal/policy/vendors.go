@@ -30,9 +30,12 @@ type VendorTerms struct {
 	// alone never counts.
 	ParentContext []string `json:"parent_context,omitempty"`
 	// Products are the vendor's products besides its main one (the
-	// catalogue's `products:`); when empty, the analyser's own table
-	// (data/products.yaml) is used.
+	// catalogue's `products:`).
 	Products []ProductTerms `json:"products,omitempty"`
+	// MainContext are lower-case words that point a company-only mention
+	// ("Facebook") at the main product ("pixel"; the catalogue's
+	// `main_context:`).
+	MainContext []string `json:"main_context,omitempty"`
 }
 
 // VendorDisclosure is what the policy says about one vendor.

@@ -15,12 +15,16 @@ import (
 	"github.com/privscan/privscan/report"
 )
 
-// policyTerms converts the catalogue's vendor names (the single source of
-// vendor names) to the policy analyser's terms.
+// policyTerms converts the catalogue's vendor and product names (the
+// single source of vendor names) to the policy analyser's terms.
 func policyTerms(cat *catalogue.Catalogue) []policy.VendorTerms {
 	var out []policy.VendorTerms
 	for _, v := range cat.PolicyTerms() {
-		out = append(out, policy.VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext})
+		vt := policy.VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext, MainContext: v.MainContext}
+		for _, p := range v.Products {
+			vt.Products = append(vt.Products, policy.ProductTerms{Name: p.Name, Category: p.Category, Terms: p.Terms})
+		}
+		out = append(out, vt)
 	}
 	return out
 }
