@@ -31,7 +31,10 @@ var gvlIDs = map[string]GVLVendor{
 	// Criteo 91: Prebid's bidder page (IAB GVL ID 91) and the adapter's
 	// GVLID constant; a 2018 copy of the list names "Criteo SA" id 91.
 	"criteo": {91, "Criteo SA"},
-	// Taboola 42: Prebid's bidder page (IAB GVL ID 42).
+	// Taboola 42: Prebid's bidder page (IAB GVL ID 42) and Fandom's
+	// partner list taken from the v2 vendor list (Wikia/tracking-opt-in,
+	// src/shared/consts.js, 2021), which also lists Criteo 91 and
+	// Google 755.
 	"taboola": {42, "Taboola"},
 	// Outbrain 164: Prebid's bidder page (gvl_id 164); the 2018 copy of
 	// the list names "Outbrain UK Ltd" id 164.
