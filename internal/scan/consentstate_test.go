@@ -8,7 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/privscan/privscan/crawler/consent/autoconsent/actest"
 	"github.com/privscan/privscan/fixtures"
+	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
 
@@ -154,4 +156,46 @@ func TestConsentState(t *testing.T) {
 		})
 	}
 	_ = fixtures.GVLGoogle
+}
+
+// TestPlatformTCFState scans the consent platforms whose real products
+// are IAB TCF CMPs: each journey's state is the TC string the platform's
+// __tcfapi answers (or its euconsent-v2 cookie holds), decoded — after
+// "reject" it consents to no purpose (purpose 1 included), after "accept"
+// to all eleven — and neither choice is a consent-not-recorded finding.
+// consent-tcf-keeps (TestConsentState) is the platform whose reject
+// keeps consent and is caught by the same state.
+func TestPlatformTCFState(t *testing.T) {
+	actest.Bundle(t) // the rule set operates these banners, as on the real web
+	all := "api:purposes=[1,2,3,4,5,6,7,8,9,10,11]"
+	for _, name := range []string{"consent-onetrust", "consent-cookiebot", "cmp-didomi", "cmp-sourcepoint", "cmp-quantcast",
+		"cmp-usercentrics", "cmp-consentmanager", "cmp-iubenda"} {
+		t.Run(name, func(t *testing.T) {
+			r, s := scanConsent(t, site(t, name).Home, func(o *scan.Options) {
+				journeyProfiles(o)
+				o.MaxPages = 2
+			})
+			got := map[string][]string{}
+			for _, j := range r.Consent.Journeys {
+				if !j.Operated() {
+					t.Fatalf("%s journey not operated: %s", j.Profile, j.Error)
+				}
+				got[j.Profile] = summarizeState(j).TCF
+				for _, st := range j.State {
+					if st.TCF != nil && st.TCF.CMPID != 0 && (j.Profile == "reject") == slices.Contains(st.TCF.PurposeConsents, 1) {
+						t.Errorf("%s on %s: purpose consents %v", j.Profile, st.Page, st.TCF.PurposeConsents)
+					}
+				}
+			}
+			want := map[string][]string{"reject": {"api:purposes=[]"}, "accept": {all}}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("TCF state per journey (-want +got)\n%s", d)
+			}
+			for _, f := range s.Findings {
+				if strings.Contains(f, "consent-not-recorded") {
+					t.Errorf("unexpected finding %s", f)
+				}
+			}
+		})
+	}
 }
