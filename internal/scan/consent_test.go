@@ -10,6 +10,7 @@ import (
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/consent/autoconsent/actest"
+	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -153,8 +154,10 @@ type consentCase struct {
 	// detail is a substring every journey finding's detail must contain.
 	detail string
 	// tcf is the TC string state each journey left (summarizeState),
-	// for the platforms that run the IAB TCF; nil for the others.
-	tcf map[string][]string
+	// for the platforms that run the IAB TCF, written by CMP tcfCMP; nil
+	// for the others.
+	tcf    map[string][]string
+	tcfCMP int
 }
 
 // tcfStates is the state the TCF platform imitations leave: no purpose
@@ -180,6 +183,7 @@ var consentCases = []consentCase{
 		trackers: map[string][]string{"baseline": {}, "reject": {}, "accept": {"facebook", "google-analytics"}},
 		findings: []string{},
 		tcf:      tcfStates,
+		tcfCMP:   fixtures.CMPOneTrust,
 	},
 	{
 		// Cookiebot imitation: "Deny" is honoured for GA4 (statistics),
@@ -200,6 +204,7 @@ var consentCases = []consentCase{
 		trackers: map[string][]string{"baseline": {"facebook"}, "reject": {"facebook"}, "accept": {"facebook", "google-analytics"}},
 		findings: []string{"high tracking-after-reject facebook"},
 		tcf:      tcfStates,
+		tcfCMP:   fixtures.CMPCookiebot,
 	},
 	{
 		// Custom English banner: no reject on the first layer; "Manage
@@ -256,6 +261,11 @@ func TestConsentJourneys(t *testing.T) {
 				got := map[string][]string{}
 				for _, j := range r.Consent.Journeys {
 					got[j.Profile] = summarizeState(j).TCF
+					for _, st := range j.State {
+						if st.TCF != nil && st.TCF.CMPID != c.tcfCMP {
+							t.Errorf("%s on %s: CMP %d, want %d", j.Profile, st.Page, st.TCF.CMPID, c.tcfCMP)
+						}
+					}
 				}
 				if diff := cmp.Diff(c.tcf, got); diff != "" {
 					t.Errorf("TCF state per journey (-want +got):\n%s", diff)

@@ -169,7 +169,14 @@ func TestConsentState(t *testing.T) {
 // TCF state is checked on TestConsentJourneys' scans of their sites.
 func TestPlatformTCFState(t *testing.T) {
 	actest.Bundle(t) // the rule set operates these banners, as on the real web
-	for _, name := range []string{"cmp-didomi", "cmp-sourcepoint", "cmp-quantcast", "cmp-usercentrics", "cmp-consentmanager", "cmp-iubenda"} {
+	for _, c := range []struct {
+		name  string
+		cmpID int // the platform's registered CMP id; 412 the fixture's own
+	}{
+		{"cmp-didomi", fixtures.CMPDidomi}, {"cmp-sourcepoint", fixtures.CMPSourcepoint}, {"cmp-quantcast", fixtures.CMPQuantcast},
+		{"cmp-usercentrics", 412}, {"cmp-consentmanager", 412}, {"cmp-iubenda", 412},
+	} {
+		name := c.name
 		t.Run(name, func(t *testing.T) {
 			r, s := scanConsent(t, site(t, name).Home, func(o *scan.Options) {
 				// The journeys alone: the baseline adds nothing here.
@@ -190,6 +197,9 @@ func TestPlatformTCFState(t *testing.T) {
 				for _, st := range j.State {
 					if st.TCF != nil && st.TCF.CMPID != 0 && (j.Profile == "reject") == slices.Contains(st.TCF.PurposeConsents, 1) {
 						t.Errorf("%s on %s: purpose consents %v", j.Profile, st.Page, st.TCF.PurposeConsents)
+					}
+					if st.TCF != nil && st.TCF.CMPID != c.cmpID {
+						t.Errorf("%s on %s: CMP %d, want %d", j.Profile, st.Page, st.TCF.CMPID, c.cmpID)
 					}
 				}
 			}
