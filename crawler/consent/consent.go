@@ -176,6 +176,10 @@ type Options struct {
 	// engine alone, and NoAutoconsent says why (for the journey record).
 	Autoconsent   *autoconsent.Bundle
 	NoAutoconsent string
+	// RuleTimeout is the time budget of an autoconsent rule once it was
+	// sent the choice (default 20 s): a rule that has not finished by
+	// then falls back to the built-in engine, and the journey says so.
+	RuleTimeout time.Duration
 }
 
 // Operate finds the page's consent banner and answers it with choice. ctx
@@ -189,6 +193,9 @@ func Operate(ctx context.Context, choice Choice, opts Options) (j Journey) {
 	}
 	if opts.SecondLayerWait <= 0 {
 		opts.SecondLayerWait = 4 * time.Second
+	}
+	if opts.RuleTimeout <= 0 {
+		opts.RuleTimeout = acActionTimeout
 	}
 	j = Journey{Choice: choice, Engine: EngineBuiltin}
 	rs, err := Rules()
@@ -567,6 +574,16 @@ func (p *pager) operateRule(j *Journey, r *Rule, shown bool, choice Choice, opts
 							return true
 						}
 					}
+					// The platform's second layer may be an iframe of its own
+					// (TrustArc's consent manager from consent-pref.trustarc.com):
+					// its reject control is found by its label.
+					if p.world == 0 {
+						if fp, c := p.frameControl(RejectAll); c != nil && fp.click(c) {
+							j.clicked(MethodHeuristic, c, true, "", fp.where(r.Name+" second layer"))
+							j.BannerClosed = p.closedWithin(3*time.Second, p.ruleShown(r))
+							return true
+						}
+					}
 					if time.Now().After(deadline) || !p.sleep(250*time.Millisecond) {
 						break
 					}
@@ -591,6 +608,28 @@ func (p *pager) operateRule(j *Journey, r *Rule, shown bool, choice Choice, opts
 		}
 	}
 	return false
+}
+
+// frameControl finds, in the tab's frames, a control of kind k in a
+// banner about cookies or consent.
+func (p *pager) frameControl(k Kind) (*pager, *Control) {
+	for _, fp := range p.frames() {
+		bs, err := fp.banners()
+		if err != nil {
+			continue
+		}
+		for i := range bs {
+			if !bs[i].relevant() {
+				continue
+			}
+			for c := range bs[i].Controls {
+				if Classify(bs[i].Controls[c]) == k {
+					return fp, &bs[i].Controls[c]
+				}
+			}
+		}
+	}
+	return nil, nil
 }
 
 // heuristic answers an unknown banner by the labels of its controls.

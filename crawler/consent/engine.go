@@ -32,7 +32,8 @@ const MethodRule Method = "rule"
 const acBinding = "autoconsentSendMessage"
 
 // The autoconsent waits. A rule's opt-out can wait for elements and
-// layers of its own, so it gets longer than one of our clicks.
+// layers of its own, so it gets longer than one of our clicks
+// (acActionTimeout is the default of Options.RuleTimeout).
 const (
 	acActionTimeout   = 20 * time.Second
 	acSelfTestTimeout = 6 * time.Second
@@ -118,6 +119,9 @@ type acOutcome struct {
 	Navigated bool
 	// Fallback says why the built-in engine has to take over.
 	Fallback string
+	// TimedOut is true when the rule was sent the choice and did not
+	// finish within its budget.
+	TimedOut bool
 	Steps    []string
 }
 
@@ -134,6 +138,8 @@ type acDriver struct {
 	// it does and no rule detected a platform within acNoRule, no rule
 	// will (the content script checks a loaded page at once).
 	bannerShown func() bool
+	// budget is how long the rule may take once sent the choice.
+	budget time.Duration
 }
 
 // acNoRule is how long a banner the built-in engine sees may go without
@@ -145,10 +151,10 @@ const acNoRule = 2500 * time.Millisecond
 // (and of documents loaded while it runs), lets it find the banner and,
 // when it does, sends it the choice and its self-test. It removes the
 // script and binding before returning.
-func runAutoconsent(ctx context.Context, b *autoconsent.Bundle, choice Choice, wait time.Duration, onPopup func(), bannerShown func() bool) acOutcome {
+func runAutoconsent(ctx context.Context, b *autoconsent.Bundle, choice Choice, wait, budget time.Duration, onPopup func(), bannerShown func() bool) acOutcome {
 	ectx, stop := context.WithCancel(ctx)
 	defer stop()
-	d := &acDriver{ctx: ctx, b: b, choice: choice, msgs: make(chan acMessage, 256), onPopup: onPopup, bannerShown: bannerShown}
+	d := &acDriver{ctx: ctx, b: b, choice: choice, msgs: make(chan acMessage, 256), onPopup: onPopup, bannerShown: bannerShown, budget: budget}
 	events := chromedp.Events(ectx, runtime.BindingCalled)
 	go func() {
 		for ev, err := range events {
@@ -320,7 +326,8 @@ func (d *acDriver) run(wait time.Duration) acOutcome {
 				out.Steps = append(out.Steps, "the rule's click loaded a new page, which did not show the banner again")
 				return out
 			case acting:
-				out.Fallback = fmt.Sprintf("autoconsent rule %s timed out after %s", out.Rule, acActionTimeout)
+				out.Fallback = fmt.Sprintf("autoconsent rule %s timed out after %s", out.Rule, d.budget)
+				out.TimedOut = true
 				return out
 			case len(detected) > 0:
 				out.Fallback = fmt.Sprintf("autoconsent detected %s but found no open popup", strings.Join(keys(detected), ", "))
@@ -381,7 +388,7 @@ func (d *acDriver) run(wait time.Duration) acOutcome {
 				}
 				if !acting {
 					acting = true
-					reset(time.Now().Add(acActionTimeout))
+					reset(time.Now().Add(d.budget))
 				}
 			case "optOutResult", "optInResult":
 				verb := "opt-out"
@@ -434,6 +441,14 @@ func (d *acDriver) run(wait time.Duration) acOutcome {
 	}
 }
 
+// acUnhide removes the style element autoconsent's rules hide page
+// elements with from the top document.
+const acUnhide = `(function () {
+  var n = 0;
+  [].forEach.call(document.querySelectorAll('style#autoconsent-css-rules'), function (s) { s.remove(); n++; });
+  return n > 0;
+})()`
+
 func maxTime(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
@@ -469,8 +484,18 @@ func (p *pager) autoconsent(j *Journey, rs []Rule, choice Choice, opts Options) 
 		j.RejectOnFirstLayer = rof
 	}
 	shown := func() bool { ok, err := p.anyBannerShown(rs); return err == nil && ok }
-	out := runAutoconsent(p.ctx, opts.Autoconsent, choice, opts.Wait, firstLayer, shown)
+	out := runAutoconsent(p.ctx, opts.Autoconsent, choice, opts.Wait, opts.RuleTimeout, firstLayer, shown)
 	j.Steps = append(j.Steps, out.Steps...)
+	if out.TimedOut {
+		// A rule that gave up may have left the CSS it hides layers with
+		// (its own style element): the built-in engine must see what the
+		// visitor sees.
+		c, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		if hid, err := chromedp.Run(c, chromedp.Evaluate[bool](acUnhide)); err == nil && hid {
+			j.Steps = append(j.Steps, "removed the hiding CSS the timed-out rule left in the page")
+		}
+		cancel()
+	}
 	if !out.Done {
 		j.Fallback = out.Fallback
 		j.RejectOnFirstLayer = nil

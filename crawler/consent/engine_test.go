@@ -37,6 +37,7 @@ var engineCases = []engineCase{
 	{site: "cmp-usercentrics", rule: "usercentrics-api", selfTest: "true", method: consent.MethodSelector, clicked: "Deny"},
 	{site: "cmp-sourcepoint", rule: "Sourcepoint-frame", selfTest: "n/a", method: consent.MethodHeuristic, clicked: "Reject all"},
 	{site: "cmp-trustarc", rule: "TrustArc-newcm", selfTest: "true", method: consent.MethodHeuristic, clicked: "Required Only"},
+	{site: "cmp-trustarc-classic", rule: "TrustArc-top", selfTest: "true", method: consent.MethodSelector, clicked: "Required Only"},
 	{site: "cmp-quantcast", rule: "quantcast", selfTest: "n/a", method: consent.MethodSelector, clicked: "REJECT ALL"},
 	{site: "cmp-complianz", rule: "Complianz banner", selfTest: "true", method: consent.MethodSelector, clicked: "Deny"},
 	{site: "cmp-borlabs", rule: "borlabs", selfTest: "n/a", method: consent.MethodSelector, clicked: "Accept only essential cookies"},
@@ -83,6 +84,12 @@ func newRig(t *testing.T) *rig {
 // context, with the rule set ac (nil: the built-in engine alone).
 func (r *rig) journey(t *testing.T, site string, ac *autoconsent.Bundle) consent.Journey {
 	t.Helper()
+	return r.journeyWith(t, site, consent.Options{Autoconsent: ac, NoAutoconsent: "not given"})
+}
+
+// journeyWith answers the site's banner with reject under opts.
+func (r *rig) journeyWith(t *testing.T, site string, opts consent.Options) consent.Journey {
+	t.Helper()
 	home, ok := r.homes[site]
 	if !ok {
 		t.Fatalf("no fixture site %q", site)
@@ -98,7 +105,7 @@ func (r *rig) journey(t *testing.T, site string, ac *autoconsent.Bundle) consent
 	ran := false
 	before, _, _, err := sess.VisitAndInteract(ctx, home, func(c context.Context) error {
 		ran = true
-		j = consent.Operate(c, consent.Reject, consent.Options{Autoconsent: ac, NoAutoconsent: "not given"})
+		j = consent.Operate(c, consent.Reject, opts)
 		return nil
 	})
 	if err != nil || !ran {
@@ -172,5 +179,24 @@ func TestAwkwardBanners(t *testing.T) {
 				t.Errorf("\n got %s\nwant %s\nsteps: %s", got, want, strings.Join(j.Steps, " | "))
 			}
 		})
+	}
+}
+
+// TestRuleTimeout: on TrustArc's classic bar without "Required Only",
+// autoconsent's TrustArc-top rule opens the consent manager and waits for
+// a frame rule its package no longer ships, so it never finishes. Once
+// its time budget is spent the journey falls back to the built-in
+// engine, records why (engine, rule budget, fallback), and the built-in
+// engine declines in the consent manager's iframe. The budget is short
+// here so the test does not spend the default 20 s waiting.
+func TestRuleTimeout(t *testing.T) {
+	ac := actest.Bundle(t)
+	r := newRig(t)
+	j := r.journeyWith(t, "cmp-trustarc-classic-us", consent.Options{Autoconsent: ac, RuleTimeout: 4 * time.Second})
+	got := fmt.Sprintf("engine=%s rule=%q fallback=%q method=%s clicked=%q second_layer=%v closed=%v error=%q",
+		j.Engine, j.Rule, j.Fallback, j.Method, j.Clicked, j.SecondLayer, j.BannerClosed, j.Error)
+	want := `engine=builtin rule="" fallback="autoconsent rule TrustArc-top timed out after 4s" method=heuristic clicked="Decline All" second_layer=true closed=true error=""`
+	if got != want {
+		t.Errorf("\n got %s\nwant %s\nsteps: %s", got, want, strings.Join(j.Steps, " | "))
 	}
 }

@@ -429,3 +429,23 @@ func TestRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestGVLFor pins the verified Global Vendor List ids (gvl.go says where
+// each was checked) and that a vendor whose id could not be verified has
+// none rather than a guess.
+func TestGVLFor(t *testing.T) {
+	for _, c := range []struct {
+		slug string
+		id   int
+		ok   bool
+	}{
+		{"google-analytics", 755, true}, {"doubleclick", 755, true}, {"microsoft-ads", 1126, true},
+		{"criteo", 91, true}, {"taboola", 42, true}, {"outbrain", 164, true},
+		{"linkedin", 0, false}, {"facebook", 0, false}, {"hotjar", 0, false},
+	} {
+		v, ok := GVLFor(c.slug)
+		if ok != c.ok || v.ID != c.id {
+			t.Errorf("GVLFor(%q) = %d, %v; want %d, %v", c.slug, v.ID, ok, c.id, c.ok)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/consent/autoconsent/actest"
+	"github.com/privscan/privscan/fixtures"
 	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
@@ -152,7 +153,16 @@ type consentCase struct {
 	findings []string
 	// detail is a substring every journey finding's detail must contain.
 	detail string
+	// tcf is the TC string state each journey left (summarizeState),
+	// for the platforms that run the IAB TCF, written by CMP tcfCMP; nil
+	// for the others.
+	tcf    map[string][]string
+	tcfCMP int
 }
+
+// tcfStates is the state the TCF platform imitations leave: no purpose
+// consented after reject, all eleven after accept.
+var tcfStates = map[string][]string{"reject": {"api:purposes=[]"}, "accept": {"api:purposes=[1,2,3,4,5,6,7,8,9,10,11]"}}
 
 // noRule is the fallback reason of a banner no autoconsent rule knows.
 const noRule = "no autoconsent rule matched the banner"
@@ -172,6 +182,8 @@ var consentCases = []consentCase{
 		},
 		trackers: map[string][]string{"baseline": {}, "reject": {}, "accept": {"facebook", "google-analytics"}},
 		findings: []string{},
+		tcf:      tcfStates,
+		tcfCMP:   fixtures.CMPOneTrust,
 	},
 	{
 		// Cookiebot imitation: "Deny" is honoured for GA4 (statistics),
@@ -191,6 +203,8 @@ var consentCases = []consentCase{
 		},
 		trackers: map[string][]string{"baseline": {"facebook"}, "reject": {"facebook"}, "accept": {"facebook", "google-analytics"}},
 		findings: []string{"high tracking-after-reject facebook"},
+		tcf:      tcfStates,
+		tcfCMP:   fixtures.CMPCookiebot,
 	},
 	{
 		// Custom English banner: no reject on the first layer; "Manage
@@ -242,6 +256,20 @@ func TestConsentJourneys(t *testing.T) {
 			}
 			if len(s.Errors) > 0 {
 				t.Errorf("report errors: %v", s.Errors)
+			}
+			if c.tcf != nil {
+				got := map[string][]string{}
+				for _, j := range r.Consent.Journeys {
+					got[j.Profile] = summarizeState(j).TCF
+					for _, st := range j.State {
+						if st.TCF != nil && st.TCF.CMPID != c.tcfCMP {
+							t.Errorf("%s on %s: CMP %d, want %d", j.Profile, st.Page, st.TCF.CMPID, c.tcfCMP)
+						}
+					}
+				}
+				if diff := cmp.Diff(c.tcf, got); diff != "" {
+					t.Errorf("TCF state per journey (-want +got):\n%s", diff)
+				}
 			}
 			for _, f := range r.Findings {
 				if f.Code == "tracking-after-reject" || f.Code == "consent-not-recorded" {

@@ -8,7 +8,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/privscan/privscan/crawler"
+	"github.com/privscan/privscan/crawler/consent/autoconsent/actest"
 	"github.com/privscan/privscan/fixtures"
+	"github.com/privscan/privscan/internal/scan"
 	"github.com/privscan/privscan/report"
 )
 
@@ -154,4 +157,60 @@ func TestConsentState(t *testing.T) {
 		})
 	}
 	_ = fixtures.GVLGoogle
+}
+
+// TestPlatformTCFState scans the consent platforms whose real products
+// are IAB TCF CMPs: each journey's state is the TC string the platform's
+// __tcfapi answers (or its euconsent-v2 cookie holds), decoded — after
+// "reject" it consents to no purpose (purpose 1 included), after "accept"
+// to all eleven — and neither choice is a consent-not-recorded finding.
+// consent-tcf-keeps (TestConsentState) is the platform whose reject
+// keeps consent and is caught by the same state; OneTrust and Cookiebot's
+// TCF state is checked on TestConsentJourneys' scans of their sites.
+func TestPlatformTCFState(t *testing.T) {
+	actest.Bundle(t) // the rule set operates these banners, as on the real web
+	for _, c := range []struct {
+		name  string
+		cmpID int // the platform's registered CMP id; 412 the fixture's own
+	}{
+		{"cmp-didomi", fixtures.CMPDidomi}, {"cmp-sourcepoint", fixtures.CMPSourcepoint}, {"cmp-quantcast", fixtures.CMPQuantcast},
+		{"cmp-usercentrics", 412}, {"cmp-consentmanager", 412}, {"cmp-iubenda", 412},
+	} {
+		name := c.name
+		t.Run(name, func(t *testing.T) {
+			r, s := scanConsent(t, site(t, name).Home, func(o *scan.Options) {
+				// The journeys alone: the baseline adds nothing here.
+				o.Profiles = []crawler.Profile{crawler.Reject, crawler.Accept}
+				o.ProfilesExplicit = true
+				o.MaxPages = 2
+			})
+			got := map[string][]string{}
+			for _, j := range r.Consent.Journeys {
+				if !j.Operated() {
+					t.Fatalf("%s journey not operated: %s", j.Profile, j.Error)
+				}
+				sum := summarizeState(j)
+				got[j.Profile] = sum.TCF
+				if !slices.Equal(sum.GPP, []string{"tcfeuv2"}) {
+					t.Errorf("%s: GPP sections %v, want the tcfeuv2 section", j.Profile, sum.GPP)
+				}
+				for _, st := range j.State {
+					if st.TCF != nil && st.TCF.CMPID != 0 && (j.Profile == "reject") == slices.Contains(st.TCF.PurposeConsents, 1) {
+						t.Errorf("%s on %s: purpose consents %v", j.Profile, st.Page, st.TCF.PurposeConsents)
+					}
+					if st.TCF != nil && st.TCF.CMPID != c.cmpID {
+						t.Errorf("%s on %s: CMP %d, want %d", j.Profile, st.Page, st.TCF.CMPID, c.cmpID)
+					}
+				}
+			}
+			if d := cmp.Diff(tcfStates, got); d != "" {
+				t.Errorf("TCF state per journey (-want +got)\n%s", d)
+			}
+			for _, f := range s.Findings {
+				if strings.Contains(f, "consent-not-recorded") {
+					t.Errorf("unexpected finding %s", f)
+				}
+			}
+		})
+	}
 }
