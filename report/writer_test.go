@@ -116,7 +116,7 @@ func emptyReport() *report.Report {
 		{Code: "policy-not-found", Status: report.CheckPassed, Covered: "privacy policy read at https://shop.example/privacy"},
 		{Code: "tracking-before-consent", Status: report.CheckNotApplicable, Covered: "no consent banner was seen, so there was no consent to wait for"},
 		{Code: "tracking-after-reject", Status: report.CheckNotApplicable, Covered: "no consent banner was seen, so there was nothing to reject"},
-		{Code: "gpc-not-honored", Status: report.CheckPassed, Covered: "no recognised advertising or marketing vendor ran with GPC on (1 page); 2 unclassified third parties contacted, not judged: a.example, b.example"},
+		{Code: "gpc-not-honored", Status: report.CheckPassed, Covered: "no recognised advertising, marketing or social vendor ran with GPC on (1 page); 2 unclassified third parties contacted, not judged: a.example, b.example"},
 		{Code: "undisclosed-vendor", Status: report.CheckPassed, Covered: "no recognised vendor was seen; 2 unclassified third parties not compared: a.example, b.example"},
 		{Code: "disclosed-not-observed", Status: report.CheckNotApplicable, Covered: "the policy names no recognised vendor as in use"},
 	}

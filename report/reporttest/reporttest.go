@@ -181,7 +181,7 @@ func Fixture() *report.Report {
 			{Code: "policy-not-found", Status: report.CheckPassed, Covered: "privacy policy read at " + privacy},
 			{Code: "tracking-before-consent", Status: report.CheckFailed, Covered: "1 finding; recognised analytics, advertising, marketing or social vendors that ran before any consent choice: Meta Pixel, Google Analytics, LinkedIn Insight Tag; 1 unclassified third party contacted, not judged: tracker" + XSSAttr + ".example"},
 			{Code: "tracking-after-reject", Status: report.CheckNotApplicable, Covered: "the scan did not run the reject journey (--consent)"},
-			{Code: "gpc-not-honored", Status: report.CheckFailed, Covered: "1 finding; recognised advertising or marketing vendors that ran with GPC on: Meta Pixel"},
+			{Code: "gpc-not-honored", Status: report.CheckFailed, Covered: "1 finding; recognised advertising, marketing or social vendors that ran with GPC on: Meta Pixel"},
 			{Code: "dnt-not-honored", Status: report.CheckNotApplicable, Covered: "the policy does not promise to honour Do Not Track"},
 			{Code: "undisclosed-vendor", Status: report.CheckFailed, Covered: "2 findings; 5 recognised vendor products compared with the policy"},
 			{Code: "undisclosed-cookie", Status: report.CheckNotApplicable, Covered: "the policy does not list its cookies by name (2 cookies declared)"},
