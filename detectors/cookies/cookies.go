@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -52,6 +53,7 @@ type row struct {
 	domains                                 []string // empty: any domain
 	wildcard                                bool
 	override                                *Override
+	names                                   *regexp.Regexp // from the override's Names
 	// vendor is the catalogue vendor of the platform (nil when none) and
 	// slug the vendor slug reported for the row, both resolved at Load.
 	vendor *catalogue.Vendor
@@ -118,6 +120,13 @@ func Load(cat *catalogue.Catalogue) (*DB, error) {
 			return nil, fmt.Errorf("cookies: override %s: unknown category %q", o.ID, o.Category)
 		}
 		rw.override = o
+		if o.Names != "" {
+			re, err := regexp.Compile(`^(?:` + o.Names + `)$`)
+			if err != nil {
+				return nil, fmt.Errorf("cookies: override %s: names: %w", o.ID, err)
+			}
+			rw.names = re
+		}
 	}
 	slices.SortStableFunc(db.prefixes, func(a, b *row) int { return len(b.name) - len(a.name) })
 	return db, nil
@@ -224,6 +233,9 @@ func isAlnum(b byte) bool {
 func (db *DB) lookup(name, domain string, refuse *catalogue.Vendor) *row {
 	ok := func(rw *row) bool {
 		if refuse != nil && rw.vendor == refuse {
+			return false
+		}
+		if rw.names != nil && !rw.names.MatchString(name) {
 			return false
 		}
 		return rw.domainOK(domain)

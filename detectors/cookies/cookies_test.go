@@ -64,6 +64,7 @@ func TestOverrides(t *testing.T) {
 		{"_GRECAPTCHA", "www.recaptcha.net", cookies.Class{Vendor: ptr("google-recaptcha"), Platform: "Google reCAPTCHA", Category: "necessary", Retention: "179 days", Source: "override"}},
 		{"_li_id.3f2a", ".example.com", cookies.Class{Vendor: ptr("leadinfo"), Platform: "Leadinfo", Category: "marketing", Retention: "2 years", Source: "override"}},
 		{"_li_ses.3f2a", ".example.com", cookies.Class{Vendor: ptr("leadinfo"), Platform: "Leadinfo", Category: "marketing", Retention: "30 minutes", Source: "override"}},
+		{"mp_3f9c2a7b5d1e4f6a8b0c2d4e6f8a0b1c_mixpanel", ".example.com", cookies.Class{Vendor: ptr("mixpanel"), Platform: "Mixpanel", Category: "analytics", Retention: "1 year", Source: "override"}},
 	}
 	if len(tests) != len(cookies.Overrides) {
 		t.Errorf("%d override cases for %d override rows: assert every row", len(tests), len(cookies.Overrides))
@@ -95,6 +96,8 @@ func TestClassify(t *testing.T) {
 		{"_GRECAPTCHA", "www.google.com", cookies.Class{Vendor: ptr("recaptcha"), Platform: "Google reCAPTCHA", Category: "necessary", Retention: "179 days", Source: "catalogue"}},
 		{"li_adsId", ".example.com", cookies.Class{Vendor: ptr("linkedin"), Platform: "LinkedIn Insight Tag", Category: "marketing", Retention: "180 days", Source: "catalogue"}},
 		{"_li_ses.3f2a", ".example.com", cookies.Class{Vendor: ptr("leadinfo"), Platform: "Leadinfo", Category: "marketing", Retention: "30 minutes", Source: "catalogue"}},
+		// A site's own cookie that only shares a vendor's prefix.
+		{"mp_lang", "www.example.com", unknown},
 		// OCD for everyone else; wildcard rows are prefixes.
 		// The conversion linker cookie is Google Ads' (catalogue), not generic "Google".
 		{"_gcl_au", ".example.com", cookies.Class{Vendor: ptr("google-ads"), Platform: "Google Ads", Category: "marketing", Retention: "90 days", Source: "catalogue"}},

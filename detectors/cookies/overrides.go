@@ -16,6 +16,10 @@ type Override struct {
 	AnyDomain bool
 	// Domains replaces the OCD domain column.
 	Domains []string
+	// Names, when set, is a regular expression a cookie name must match in
+	// full: for wildcard rows whose prefix is broader than the vendor's
+	// real names.
+	Names string
 	// Why cites the source of the correction.
 	Why string
 }
@@ -55,6 +59,10 @@ var Overrides = []Override{
 	{ID: "256c2d74-d881-11e9-8a34-2a2ae2dbcce4", Name: "__utmv", AnyDomain: true, Why: "ga.js sets it first-party"},
 	{ID: "f6f65358-15e8-4dcc-9014-13ae87d0e880", Name: "_GRECAPTCHA", Category: "necessary", Domains: []string{"google.com", "recaptcha.net"},
 		Why: "Google reCAPTCHA FAQ: necessary cookie for risk analysis; also set on www.recaptcha.net"},
+	// Mixpanel names its cookie mp_<project token>_mixpanel (a 32-hex token);
+	// the bare "mp_" prefix would pin any site's mp_lang on Mixpanel.
+	{ID: "71a7af65-12a4-4ba9-bea3-8b0d85083f46", Name: "mp_", Names: `mp_[0-9a-f]{32}_mixpanel`,
+		Why: "Mixpanel JavaScript library: cookie name 'mp_' + token + '_mixpanel'"},
 	// Leadinfo (Snowplow tracker defaults).
 	{ID: "0b3b5e99-3571-4341-8a90-6a73af71fde0", Name: "_li_id", Retention: "2 years", Why: "Snowplow default cookieLifetime"},
 	{ID: "0fd423e4-3ad8-4e28-b66d-c72035ef6feb", Name: "_li_ses", Retention: "30 minutes", Why: "Snowplow session cookie default"},
