@@ -211,6 +211,8 @@ func (s *Session) openTab() (*tab, error) {
 	}
 	bctxID, sgen := s.bctxID, s.gen
 	s.mu.Unlock()
+	opened := time.Now()
+	defer func() { s.b.logger.Debug("tab opened", "profile", s.profile, "took", time.Since(opened)) }()
 	rec := newRecorder()
 	tctx, cancel := chromedp.NewContext(bctx, chromedp.WithExistingBrowserContext(bctxID), chromedp.WithListener(rec.listen))
 	if err := chromedp.Do(tctx); err != nil {

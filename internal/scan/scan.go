@@ -380,6 +380,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		if ctx.Err() != nil {
 			break
 		}
+		s.logger.Debug("profile starts", "profile", profile, "since_start", time.Since(r.StartedAt))
 		sess, err := s.browser.NewSession(ctx, profile, s.opts.Concurrency)
 		if err != nil {
 			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: %v", profile, err))
