@@ -19,3 +19,6 @@ var catalogueTerms = sync.OnceValue(func() []VendorTerms {
 	}
 	return out
 })
+
+// catalogueAnalyzer is catalogueTerms compiled once, as a scan does.
+var catalogueAnalyzer = sync.OnceValue(func() *Analyzer { return NewAnalyzer(catalogueTerms()) })

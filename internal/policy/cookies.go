@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -42,11 +41,11 @@ const (
 )
 
 var (
-	hdrType     = regexp.MustCompile(`type|cookies used|typ\b|tipo|art\b|soort`)
-	hdrDuration = regexp.MustCompile(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|ważnoś|validity|valid|how long|varighet|utgång|löptid|expiración|vervaldatum|bewaarperiode`)
-	hdrProvider = regexp.MustCompile(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service|herkunft|bron|origine|origen|źródło|domäne|domein|dominio|domena|kilde|källa|udsteder|utsteder`)
-	hdrPurpose  = regexp.MustCompile(`purpose|description|function|zweck|beschreibung|doel|beschrijving|formål|beskrivelse|syfte|finalité|finalidad|descripción|finalità|descrizione|\bcel\b|opis|used for|what it does|usage`)
-	hdrName     = regexp.MustCompile(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b|bezeichnung|benaming|denominazione|denominación|nazwa pliku`)
+	hdrType     = mustCue(`type|cookies used|typ\b|tipo|art\b|soort`)
+	hdrDuration = mustCue(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|ważnoś|validity|valid|how long|varighet|utgång|löptid|expiración|vervaldatum|bewaarperiode`)
+	hdrProvider = mustCue(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service|herkunft|bron|origine|origen|źródło|domäne|domein|dominio|domena|kilde|källa|udsteder|utsteder`)
+	hdrPurpose  = mustCue(`purpose|description|function|zweck|beschreibung|doel|beschrijving|formål|beskrivelse|syfte|finalité|finalidad|descripción|finalità|descrizione|\bcel\b|opis|used for|what it does|usage`)
+	hdrName     = mustCue(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b|bezeichnung|benaming|denominazione|denominación|nazwa pliku`)
 )
 
 func classifyHeader(h string) column {
@@ -118,7 +117,7 @@ func cookieColumns(t Table) (cols map[column]int, ok bool) {
 	return cols, true
 }
 
-var cookieNameShape = regexp.MustCompile(`^[A-Za-z0-9_.\-#*\[\]$]{2,60}$`)
+var cookieNameShape = mustCue(`^[A-Za-z0-9_.\-#*\[\]$]{2,60}$`)
 
 // looksLikeCookieName accepts tokens such as "_ga", "_ga_#", "__hstc",
 // "bcookie", "ASP.NET_SessionId", "OptanonConsent".
@@ -259,7 +258,7 @@ func repeatsHeader(r, header []string) bool {
 	return n >= 2 || (n == 1 && len(nonEmpty(r)) == 1 && len(header) == 1)
 }
 
-var bracketed = regexp.MustCompile(`\(\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60})\s*\)`)
+var bracketed = mustCue(`\(\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60})\s*\)`)
 
 // bracketedName finds the cookie name in "Google Analytics (_ga)".
 func bracketedName(s string) (string, bool) {
@@ -438,7 +437,7 @@ func tokenSpans(s string) [][2]int {
 	return out
 }
 
-var articleCookie = regexp.MustCompile(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
+var articleCookie = mustCue(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
 
 // cookieStopwords are words that stand next to "cookie" without naming one.
 var cookieStopwords = func() map[string]bool {
@@ -457,18 +456,18 @@ var cookieStopwords = func() map[string]bool {
 }()
 
 var (
-	proseCookie = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
-	dashList    = regexp.MustCompile(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
-	expiryCue   = regexp.MustCompile(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
+	proseCookie = mustCue(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
+	dashList    = mustCue(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
+	expiryCue   = mustCue(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
 )
 
 var (
 	// fieldName and fieldExpiry are the lines of a declaration written as
 	// labelled fields ("Cookie name: _ga." "Expiry: 2 years."), in the ten
 	// languages.
-	fieldName     = regexp.MustCompile(`(?i)^\s*(?:cookie[\s-]?name|name of (?:the )?cookie|cookie|name|naam|nom(?: du cookie)?|nombre(?: de la cookie)?|nome(?: del cookie)?|namn|navn|nazwa(?: pliku cookie)?)\s*:\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60}?)\.?\s*$`)
-	fieldExpiry   = regexp.MustCompile(`(?i)^\s*(?:expiry|expiration|expires|duration|maximum storage duration|storage duration|lifespan|life span|lifetime|retention(?: period)?|speicherdauer|laufzeit|ablauf|gültigkeit|bewaartermijn|looptijd|vervaltijd|geldigheid|durée(?: de (?:conservation|vie))?|expiration|duración|caducidad|durata|scadenza|lagringstid|utløp|udløb|varighed|varighet|czas (?:przechowywania|życia)|okres przechowywania|wygaśnięcie)\s*:\s*(.+?)\.?\s*$`)
-	fieldProvider = regexp.MustCompile(`(?i)^\s*(?:provider|set by|anbieter|dienstanbieter|aanbieder|fournisseur|proveedor|fornitore|leverantör|udbyder|leverandør|dostawca)\s*:\s*(.+?)\.?\s*$`)
+	fieldName     = mustCue(`(?i)^\s*(?:cookie[\s-]?name|name of (?:the )?cookie|cookie|name|naam|nom(?: du cookie)?|nombre(?: de la cookie)?|nome(?: del cookie)?|namn|navn|nazwa(?: pliku cookie)?)\s*:\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60}?)\.?\s*$`)
+	fieldExpiry   = mustCue(`(?i)^\s*(?:expiry|expiration|expires|duration|maximum storage duration|storage duration|lifespan|life span|lifetime|retention(?: period)?|speicherdauer|laufzeit|ablauf|gültigkeit|bewaartermijn|looptijd|vervaltijd|geldigheid|durée(?: de (?:conservation|vie))?|expiration|duración|caducidad|durata|scadenza|lagringstid|utløp|udløb|varighed|varighet|czas (?:przechowywania|życia)|okres przechowywania|wygaśnięcie)\s*:\s*(.+?)\.?\s*$`)
+	fieldProvider = mustCue(`(?i)^\s*(?:provider|set by|anbieter|dienstanbieter|aanbieder|fournisseur|proveedor|fornitore|leverantör|udbyder|leverandør|dostawca)\s*:\s*(.+?)\.?\s*$`)
 )
 
 // fieldCookies reads declarations written as labelled fields over several

@@ -105,7 +105,7 @@ func (c confusion) score(class string) (p, r float64) {
 func predict(t *testing.T, s labelledSentence) (class, product string) {
 	doc := docFromText(t, s.Text)
 	doc.Language = s.Lang
-	a := Analyze(doc, catalogueTerms())
+	a := catalogueAnalyzer().Analyze(doc)
 	switch s.Task {
 	case "dnt":
 		return string(a.DNT), ""

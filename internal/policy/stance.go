@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -40,32 +39,32 @@ const (
 var (
 	// dntPhrase finds "do not track" in any case and hyphenation; whether it
 	// is the signal's name is decided by isDNTName.
-	dntPhrase  = regexp.MustCompile(`(?i)\bdo[\s\-‐–]+not[\s\-‐–]+track\b`)
-	dntAcronym = regexp.MustCompile(`\bDNT\b`)
-	dntNoun    = regexp.MustCompile(`^\s*["”’']?\s*(?:\(\s*"?DNT"?\s*\)\s*)?["”’']?\s*(?:browser\s+|web\s+)?(?:signals?|requests?|settings?|headers?|preferences?|features?|options?|mechanisms?|standards?|technolog(?:y|ies)|functions?|functionality|instructions?|flags?|policy|policies|choices?|browser|\()`)
-	gpcPhrase  = regexp.MustCompile(`(?i)\bglobal[\s\-]privacy[\s\-]controls?\b|\bopt[\s\-]?out preference signals?\b|\buniversal opt[\s\-]?out mechanisms?\b|\bprivacy preference signals?\b`)
-	gpcAcronym = regexp.MustCompile(`\bGPC\b`)
-	dnsPhrase  = regexp.MustCompile(`(?i)\bdo not (?:sell|share)(?: or (?:sell|share))?(?: my)?(?: personal information| personal data| info)?\b`)
+	dntPhrase  = mustCue(`(?i)\bdo[\s\-‐–]+not[\s\-‐–]+track\b`)
+	dntAcronym = mustCue(`\bDNT\b`)
+	dntNoun    = mustCue(`^\s*["”’']?\s*(?:\(\s*"?DNT"?\s*\)\s*)?["”’']?\s*(?:browser\s+|web\s+)?(?:signals?|requests?|settings?|headers?|preferences?|features?|options?|mechanisms?|standards?|technolog(?:y|ies)|functions?|functionality|instructions?|flags?|policy|policies|choices?|browser|\()`)
+	gpcPhrase  = mustCue(`(?i)\bglobal[\s\-]privacy[\s\-]controls?\b|\bopt[\s\-]?out preference signals?\b|\buniversal opt[\s\-]?out mechanisms?\b|\bprivacy preference signals?\b`)
+	gpcAcronym = mustCue(`\bGPC\b`)
+	dnsPhrase  = mustCue(`(?i)\bdo not (?:sell|share)(?: or (?:sell|share))?(?: my)?(?: personal information| personal data| info)?\b`)
 
-	standardPhrase = regexp.MustCompile(`\b(?:standards?|technolog(?:y|ies)|mechanisms?|protocols?|consensus|agreement)\s+(?:for|on|of|to|about)\s+\w+ing(?:\s+(?:or|and)\s+\w+ing)?`)
-	howPhrase      = regexp.MustCompile(`\bhow (?:we|to|it|they|you) (?:\w+ )?\w+`)
-	relClause      = regexp.MustCompile(`\b(?:that |which |whom |who )?we (?:use|work with|partner with|engage|rely on)\b`)
+	standardPhrase = mustCue(`\b(?:standards?|technolog(?:y|ies)|mechanisms?|protocols?|consensus|agreement)\s+(?:for|on|of|to|about)\s+\w+ing(?:\s+(?:or|and)\s+\w+ing)?`)
+	howPhrase      = mustCue(`\bhow (?:we|to|it|they|you) (?:\w+ )?\w+`)
+	relClause      = mustCue(`\b(?:that |which |whom |who )?we (?:use|work with|partner with|engage|rely on)\b`)
 
-	stanceVerb   = regexp.MustCompile(`\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|support(?:s|ed|ing)?|compl(?:y|ies|ied) with|obey(?:s|ed)?|adhere(?:s|d)? to|observe(?:s|d)?|accept(?:s|ed)?|process(?:es|ed)?|acknowledge(?:s|d)?|respond(?:s|ed|ing)?|react(?:s|ed)?|take (?:any )?action|takes (?:any )?action|act (?:on|upon)|treat(?:s|ed)?|interpret(?:s|ed)?|give(?:s)? effect|implement(?:s|ed)?|alter|change|modify|adjust|ignor(?:e|es|ed|ing)|disregard(?:s|ed)?|overrides?|appl(?:y|ies))\b`)
-	ignoreVerb   = regexp.MustCompile(`^(?:ignor|disregard)`)
-	negBefore    = regexp.MustCompile(`\b(?:not|never|no longer|cannot|unable to|fail to|fails to|neither|nor|without)\b`)
-	hedgeBefore  = regexp.MustCompile(`\b(?:may|might|could|would)\b|\brequire[sd]? (?:\w+ )?to\b|\bneed to\b|\bplan to\b|\bintend to\b`)
-	trackVerbNeg = regexp.MustCompile(`\b(?:not|never|no longer)\b(?:\s+\S+){0,3}?\s+(?:track|collect|set|place|plant|load|use|share|sell|serve|record|fire|store|send|disclose|personali[sz]e|show|display|run|enable|receive|drop|deliver|be tracked)\b`)
-	honorAction  = regexp.MustCompile(`\b(?:disable[sd]?|stop(?:s|ped)?|block(?:s|ed)?|suppress(?:es|ed)?|turn(?:s|ed)? off|switch(?:es|ed)? off|opt(?:s|ed)? (?:you |the user |users )?out|prevent(?:s|ed)?|exclude[sd]?|refrain(?:s|ed)?|deactivate[sd]?|limit(?:s|ed)?|treat(?:s|ed)?|will be treated|is treated)\b`)
-	hypothetical = regexp.MustCompile(`^(?:if|in case|should) we (?:ever |later |in the future )?(?:decide|choose|begin|start|adopt|implement|support|honou?r|respond|are able|become able|change)\b|^if and when\b|^once we (?:deploy|adopt|implement|introduce|add)\b|\bstandard\b|\badopted\b|\bfuture\b|\bfinali[sz]ed\b`)
+	stanceVerb   = mustCue(`\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|support(?:s|ed|ing)?|compl(?:y|ies|ied) with|obey(?:s|ed)?|adhere(?:s|d)? to|observe(?:s|d)?|accept(?:s|ed)?|process(?:es|ed)?|acknowledge(?:s|d)?|respond(?:s|ed|ing)?|react(?:s|ed)?|take (?:any )?action|takes (?:any )?action|act (?:on|upon)|treat(?:s|ed)?|interpret(?:s|ed)?|give(?:s)? effect|implement(?:s|ed)?|alter|change|modify|adjust|ignor(?:e|es|ed|ing)|disregard(?:s|ed)?|overrides?|appl(?:y|ies))\b`)
+	ignoreVerb   = mustCue(`^(?:ignor|disregard)`)
+	negBefore    = mustCue(`\b(?:not|never|no longer|cannot|unable to|fail to|fails to|neither|nor|without)\b`)
+	hedgeBefore  = mustCue(`\b(?:may|might|could|would)\b|\brequire[sd]? (?:\w+ )?to\b|\bneed to\b|\bplan to\b|\bintend to\b`)
+	trackVerbNeg = mustCue(`\b(?:not|never|no longer)\b(?:\s+\S+){0,3}?\s+(?:track|collect|set|place|plant|load|use|share|sell|serve|record|fire|store|send|disclose|personali[sz]e|show|display|run|enable|receive|drop|deliver|be tracked)\b`)
+	honorAction  = mustCue(`\b(?:disable[sd]?|stop(?:s|ped)?|block(?:s|ed)?|suppress(?:es|ed)?|turn(?:s|ed)? off|switch(?:es|ed)? off|opt(?:s|ed)? (?:you |the user |users )?out|prevent(?:s|ed)?|exclude[sd]?|refrain(?:s|ed)?|deactivate[sd]?|limit(?:s|ed)?|treat(?:s|ed)?|will be treated|is treated)\b`)
+	hypothetical = mustCue(`^(?:if|in case|should) we (?:ever |later |in the future )?(?:decide|choose|begin|start|adopt|implement|support|honou?r|respond|are able|become able|change)\b|^if and when\b|^once we (?:deploy|adopt|implement|introduce|add)\b|\bstandard\b|\badopted\b|\bfuture\b|\bfinali[sz]ed\b`)
 
-	siteSubject  = regexp.MustCompile(`\b(?:we|us|our company|our (?:web ?)?sites?|our services?|our systems?|our platform|our apps?|this (?:web ?)?site|the (?:web ?)?site|the services?|the company|the app)\b`)
-	thirdSubject = regexp.MustCompile(`\bthird[\s-]part|\badvertisers?\b|\bad networks?\b|\bpartners?\b|\bvendors?\b|\bother (?:web ?)?sites?\b|\bother companies\b|\bthose companies\b|\bthey\b|\bgoogle\b|\bfacebook\b`)
-	userSubject  = regexp.MustCompile(`\b(?:you|your|browsers?|users?|visitors?|some browsers|many browsers|most browsers)\b`)
+	siteSubject  = mustCue(`\b(?:we|us|our company|our (?:web ?)?sites?|our services?|our systems?|our platform|our apps?|this (?:web ?)?site|the (?:web ?)?site|the services?|the company|the app)\b`)
+	thirdSubject = mustCue(`\bthird[\s-]part|\badvertisers?\b|\bad networks?\b|\bpartners?\b|\bvendors?\b|\bother (?:web ?)?sites?\b|\bother companies\b|\bthose companies\b|\bthey\b|\bgoogle\b|\bfacebook\b`)
+	userSubject  = mustCue(`\b(?:you|your|browsers?|users?|visitors?|some browsers|many browsers|most browsers)\b`)
 
-	anaphor         = regexp.MustCompile(`\b(?:these|those|such|this|that|the|said)\s+(?:(?:\w+\s+)?signals?|requests?|settings?|headers?|preferences?|mechanisms?|features?|instructions?|flags?|options?)\b|\bthem\b`)
-	gerundAfterPrep = regexp.MustCompile(`\b(?:for|of|about|in)\s*$`)
-	sigNoun         = regexp.MustCompile(`\b(?:signals?|requests?|settings?|headers?|preferences?)\b`)
+	anaphor         = mustCue(`\b(?:these|those|such|this|that|the|said)\s+(?:(?:\w+\s+)?signals?|requests?|settings?|headers?|preferences?|mechanisms?|features?|instructions?|flags?|options?)\b|\bthem\b`)
+	gerundAfterPrep = mustCue(`\b(?:for|of|about|in)\s*$`)
+	sigNoun         = mustCue(`\b(?:signals?|requests?|settings?|headers?|preferences?)\b`)
 )
 
 // maskSignals returns the lower-cased sentence with the target signal's
@@ -166,23 +165,23 @@ type clause struct {
 
 var (
 	// coordSplit separates coordinated main clauses.
-	coordSplit = regexp.MustCompile(`;|:\s|,\s*(?:and|but|so|therefore|thus|hence|yet)\s|\s(?:but|however|whereas|so that|and so|therefore)\s|\.\s`)
+	coordSplit = mustCue(`;|:\s|,\s*(?:and|but|so|therefore|thus|hence|yet)\s|\s(?:but|however|whereas|so that|and so|therefore)\s|\.\s`)
 	// leadSub opens a subordinate clause at the start of a coordinated part;
 	// it runs to the first comma.
-	leadSub = regexp.MustCompile(`^(?:(?:currently|however|also|please note that|note that|and|but)\s*,?\s*)?(even (?:if|when|though)|although|though|while|whilst|whereas|despite|notwithstanding|because|since|as|given that|in the absence of|due to|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\b`)
+	leadSub = mustCue(`^(?:(?:currently|however|also|please note that|note that|and|but)\s*,?\s*)?(even (?:if|when|though)|although|though|while|whilst|whereas|despite|notwithstanding|because|since|as|given that|in the absence of|due to|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\b`)
 	// midSub opens a subordinate clause after a comma or inside a clause;
 	// it runs to the next comma or the end.
-	midSub = regexp.MustCompile(`(?:,\s*|\s)(even (?:if|when|though)|although|though|while|whilst|whereas|because|since|given that|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\s`)
+	midSub = mustCue(`(?:,\s*|\s)(even (?:if|when|though)|although|though|while|whilst|whereas|because|since|given that|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\s`)
 
-	futureHedge = regexp.MustCompile(`\b(?:evaluat\w*|review\w*|reconsider\w*|consider\w*|explor\w*|assess\w*|look(?:ing)? into|investigat\w*|plan(?:s|ned|ning)? to|intend\w* to|aim to|hope to|expect to|in (?:the )?future|at a later (?:date|time|stage)|later this year|in a future|may or may not|whether to)\b`)
-	sameAs      = regexp.MustCompile(`\b(?:the same (?:way |manner )?as|in the same way as|like any other|no differently|(?:do|does|will) not (?:treat|handle|process)\w* (?:\w+ ){0,3}differently|not (?:\w+ ){0,2}any differently)\b`)
-	stillTrack  = regexp.MustCompile(`\b(?:still|continue[sd]? to|nevertheless|nonetheless|regardless|anyway)\b`)
-	passiveHon  = regexp.MustCompile(`\b(?:(?:will|are|is|be|get|gets) (?:automatically )?opted out|(?:will )?not be (?:tracked|profiled|targeted)|(?:are|is) not (?:tracked|profiled)|(?:no |none of (?:the |our |its )?)(?:\w+ ){0,2}(?:scripts?|cookies?|tags?|pixels?|trackers?|tracking) (?:are|is|will be|gets?) (?:loaded|set|placed|used|fired|run|activated|collected))\b`)
-	detectVerb  = regexp.MustCompile(`\b(?:detect(?:s|ed)?|check(?:s|ed)? for|look(?:s)? for|read(?:s)?|receive(?:s|d)?)\b`)
+	futureHedge = mustCue(`\b(?:evaluat\w*|review\w*|reconsider\w*|consider\w*|explor\w*|assess\w*|look(?:ing)? into|investigat\w*|plan(?:s|ned|ning)? to|intend\w* to|aim to|hope to|expect to|in (?:the )?future|at a later (?:date|time|stage)|later this year|in a future|may or may not|whether to)\b`)
+	sameAs      = mustCue(`\b(?:the same (?:way |manner )?as|in the same way as|like any other|no differently|(?:do|does|will) not (?:treat|handle|process)\w* (?:\w+ ){0,3}differently|not (?:\w+ ){0,2}any differently)\b`)
+	stillTrack  = mustCue(`\b(?:still|continue[sd]? to|nevertheless|nonetheless|regardless|anyway)\b`)
+	passiveHon  = mustCue(`\b(?:(?:will|are|is|be|get|gets) (?:automatically )?opted out|(?:will )?not be (?:tracked|profiled|targeted)|(?:are|is) not (?:tracked|profiled)|(?:no |none of (?:the |our |its )?)(?:\w+ ){0,2}(?:scripts?|cookies?|tags?|pixels?|trackers?|tracking) (?:are|is|will be|gets?) (?:loaded|set|placed|used|fired|run|activated|collected))\b`)
+	detectVerb  = mustCue(`\b(?:detect(?:s|ed)?|check(?:s|ed)? for|look(?:s)? for|read(?:s)?|receive(?:s|d)?)\b`)
 	// noStandard is the "there is no accepted standard for DNT" hedge: its
 	// adjectives ("accepted", "agreed") are not the site's stance verbs.
-	noStandard = regexp.MustCompile(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition|way|method|approach|means)\b[^,;]*`)
-	pronounRef = regexp.MustCompile(`\b(?:it|them|this signal|such signals?|one)\b`)
+	noStandard = mustCue(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition|way|method|approach|means)\b[^,;]*`)
+	pronounRef = mustCue(`\b(?:it|them|this signal|such signals?|one)\b`)
 )
 
 // splitClauses cuts a masked sentence into main clauses, each with its
@@ -319,7 +318,7 @@ func evaluate(masked string) clauseResult {
 			if !sigCond && !detect {
 				continue
 			}
-			for _, re := range []*regexp.Regexp{trackVerbNeg, honorAction} {
+			for _, re := range []*cueRE{trackVerbNeg, honorAction} {
 				if loc := re.FindStringIndex(m.text); loc != nil && subjectOf(m.text[:loc[0]]) == "site" {
 					conditional = resHonored
 					break
@@ -370,7 +369,7 @@ var (
 		"respekter*", "reager*", "svarar", "følger", "følg*", "respektuj*", "reaguj*", "honoruj*", "uwzględnia*")
 	foreignStanceNeg   = words("nicht", "kein*", "niet", "geen", "ne", "pas", "n", "no", "non", "ikke", "inte", "nie")
 	foreignStanceHedge = words("zukunft", "zukünftig", "prüfen", "toekomst", "onderzoeken", "avenir", "futuro", "framtiden", "fremtiden", "przyszłości", "evtl", "eventuell", "möglicherweise", "misschien", "peut-être", "dritt*", "derden", "tiers", "terceros", "terze")
-	foreignStanceSplit = regexp.MustCompile(`,\s|;|\s(?:und|aber|en|maar|et|mais|y|pero|e|ma|och|men|og|i|ale)\s`)
+	foreignStanceSplit = mustCue(`,\s|;|\s(?:und|aber|en|maar|et|mais|y|pero|e|ma|och|men|og|i|ale)\s`)
 )
 
 // foreignStance reads a clause in another language: a stance verb in a
@@ -425,7 +424,7 @@ func explicitStance(main string, about bool) (clauseResult, bool) {
 }
 
 var (
-	sentenceStart = regexp.MustCompile(`^\s*(?:(?:currently|presently|at (?:this|the present) time|at present|for now|today|also|please note that|note that|as such|therefore|so|thus|accordingly|however|and|but)\s*,?\s*)+`)
+	sentenceStart = mustCue(`^\s*(?:(?:currently|presently|at (?:this|the present) time|at present|for now|today|also|please note that|note that|as such|therefore|so|thus|accordingly|however|and|but)\s*,?\s*)+`)
 )
 
 // subjectOf classifies the subject in the text before a verb: "site" (we,

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -72,7 +71,7 @@ type termMatcher struct {
 	vendors  []int    // indexes into the vendor list
 	products []string // per vendor: the product the term names, "" for the company
 	parent   bool
-	prefix   string // a shorter case-insensitive term this one begins with
+	first    string // the lower-case run of letters and digits the term starts with, "" if none
 }
 
 // vendorIndex is the compiled form of a []VendorTerms.
@@ -107,6 +106,7 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 		seen[key] = len(idx.matchers)
 		m := termMatcher{lower: strings.ToLower(term), exact: term, caseSens: cs, vendors: []int{v}, products: []string{product}, parent: parent}
+		m.first = firstWord(m.lower)
 		idx.matchers = append(idx.matchers, m)
 	}
 	for v, vt := range vendors {
@@ -138,29 +138,18 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 	}
 	// A term also listed as a parent (e.g. "Facebook") matches as a term.
-	sort.SliceStable(idx.matchers, func(i, j int) bool {
-		a, b := idx.matchers[i], idx.matchers[j]
+	slices.SortStableFunc(idx.matchers, func(a, b termMatcher) int {
 		if len(a.lower) != len(b.lower) {
-			return len(a.lower) > len(b.lower)
+			return len(b.lower) - len(a.lower)
 		}
-		return !a.parent && b.parent
+		switch {
+		case !a.parent && b.parent:
+			return -1
+		case a.parent && !b.parent:
+			return 1
+		}
+		return 0
 	})
-	// A long name that begins with a shorter one ("google analytics" with
-	// "google") is looked for only where the shorter one occurs: one scan
-	// of the text per first word instead of one per name.
-	for i := range idx.matchers {
-		m := &idx.matchers[i]
-		if m.caseSens {
-			continue
-		}
-		for j := len(idx.matchers) - 1; j > i; j-- {
-			p := idx.matchers[j]
-			if !p.caseSens && len(p.lower) < len(m.lower) && strings.HasPrefix(m.lower, p.lower) {
-				m.prefix = p.lower
-				break
-			}
-		}
-	}
 	return idx
 }
 
@@ -214,55 +203,40 @@ func (idx *vendorIndex) findTermsAll(texts, lowers []string) [][]termHit {
 		}
 		return false
 	}
-	occ := map[string][]int{} // lower-case term → its positions in lower
-	positions := func(needle string) []int {
-		if p, ok := occ[needle]; ok {
-			return p
-		}
-		var p []int
-		for off := 0; ; {
-			j := strings.Index(lower[off:], needle)
-			if j < 0 {
-				break
-			}
-			p = append(p, off+j)
-			off += j + len(needle)
-		}
-		occ[needle] = p
-		return p
-	}
-	// A term matches only where a word starts, so its first word must be
-	// one of the text's words: with thousands of vendor names (the entity
-	// table's), this skips almost every scan of the text.
-	words, lowerWords := wordSet(text), wordSet(lower)
+	// A term matches only where a word starts, so it is looked for only
+	// at the positions of its first word: one pass over the text indexes
+	// every word, and each of the thousands of names (the entity table's)
+	// costs a map lookup plus a comparison per occurrence of its first
+	// word, not a scan of the text.
+	at := wordPositions(lower)
 	for i := range idx.matchers {
 		m := &idx.matchers[i]
-		term, set := m.lower, lowerWords
-		if m.caseSens {
-			term, set = m.exact, words
-		}
-		if w := firstWord(term); w != "" && !set[w] {
-			continue
-		}
 		var found []int
 		switch {
-		case m.caseSens:
+		case m.first == "":
+			// "_fbp": no leading word to index by.
 			for off := 0; ; {
-				j := strings.Index(text[off:], m.exact)
+				j := strings.Index(lower[off:], m.lower)
 				if j < 0 {
 					break
 				}
-				found = append(found, off+j)
-				off += j + len(m.exact)
+				if !m.caseSens || strings.HasPrefix(text[off+j:], m.exact) {
+					found = append(found, off+j)
+				}
+				off += j + len(m.lower)
 			}
-		case m.prefix != "":
-			for _, s := range positions(m.prefix) {
-				if strings.HasPrefix(lower[s:], m.lower) {
+		case m.caseSens:
+			for _, s := range at[m.first] {
+				if strings.HasPrefix(text[s:], m.exact) {
 					found = append(found, s)
 				}
 			}
 		default:
-			found = positions(m.lower)
+			for _, s := range at[m.first] {
+				if strings.HasPrefix(lower[s:], m.lower) {
+					found = append(found, s)
+				}
+			}
 		}
 		needle := m.lower
 		for _, s := range found {
@@ -320,18 +294,18 @@ func asciiLower(s string) string {
 }
 
 var (
-	urlPattern     = regexp.MustCompile(`(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:com|net|org|io|de|nl|dk|fr|es|it|se|no|pl|eu)(?:/\S*)?`)
-	socialCue      = regexp.MustCompile(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?(?:facebook|linkedin|instagram|twitter|youtube|xing|tiktok|pinterest|social media|company|fan|business) (?:page|profile|account|channel|group|community|site)s?\b|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page|(?:contact|message|reach|write to|chat with) us (?:via|on|through|using)|(?:message|write to) us\b|(?:we have|we maintain|we run|we operate|our) (?:\w+ )?(?:pages?|profiles?|accounts?|channels?|presence) on|(?:company|fan|business) page|team members are on)`)
-	trackingCue    = regexp.MustCompile(`cookie|pixel|\btags?\b|track|analytic|advertis|\bads?\b|conversion|remarketing|retarget|beacon|insight|audience|campaign|statistic`)
-	usageCue       = regexp.MustCompile(`\b(?:use|uses|using|used|utili[sz]e|employ|employs|rely on|relies on|deploy|embed|integrate|forwarded to|transferred to|shared with|provided by|collected (?:via|through|by)|set by|placed by|powered by|protected by|through|via)\b`)
-	negCue         = regexp.MustCompile(`\b(?:(?:do|does|did|will|would|shall|can|could|are|is|have|has|decided|chosen|choose|chose|opted|elected)\s+not(?:\s+to)?|never|no longer|cannot)\b(?:\s+\S+){0,4}?\s+(?:use|used|using|employ|load|embed|install|deploy|integrate|utili[sz]e|rely on|work with|run|implement|include|place|set|activate)\b`)
-	norCue         = regexp.MustCompile(`\b(?:neither|nor)\b`)
-	useVerb        = regexp.MustCompile(`\b(?:use|uses|using|employ|employs|load|embed|install|deploy|integrate|utili[sz]e|run|implement)\b`)
-	passiveNeg     = regexp.MustCompile(`^[^.;]{0,40}?\b(?:is|are|was|were|has been|have been)\s+(?:not|never|no longer)\s+(?:used|installed|loaded|embedded|active|deployed|integrated|present|in use)\b`)
-	exceptCue      = regexp.MustCompile(`\b(?:except(?: for)?|other than|apart from|besides|aside from|with the exception of|save for|only)\b`)
-	firstPersonUse = regexp.MustCompile(`\bwe (?:\w+ )?(?:use|employ|rely on|work with)\b`)
-	practiceCue    = regexp.MustCompile(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|visits?|campaigns?|marketing|remarketing|conversions?|stored?|stores|storage|crm|newsletters?|mailings?|forms?|rely on|relies on|count|measure\w*|receiv\w*|log ?in|sign[ -]?in|sign up|email|include[sd]?|contains?|features?|displays?)\b`)
-	clauseBreak    = regexp.MustCompile(`;|\. |\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\binstead\b`)
+	urlPattern     = mustCue(`(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:com|net|org|io|de|nl|dk|fr|es|it|se|no|pl|eu)(?:/\S*)?`)
+	socialCue      = mustCue(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?(?:facebook|linkedin|instagram|twitter|youtube|xing|tiktok|pinterest|social media|company|fan|business) (?:page|profile|account|channel|group|community|site)s?\b|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page|(?:contact|message|reach|write to|chat with) us (?:via|on|through|using)|(?:message|write to) us\b|(?:we have|we maintain|we run|we operate|our) (?:\w+ )?(?:pages?|profiles?|accounts?|channels?|presence) on|(?:company|fan|business) page|team members are on)`)
+	trackingCue    = mustCue(`cookie|pixel|\btags?\b|track|analytic|advertis|\bads?\b|conversion|remarketing|retarget|beacon|insight|audience|campaign|statistic`)
+	usageCue       = mustCue(`\b(?:use|uses|using|used|utili[sz]e|employ|employs|rely on|relies on|deploy|embed|integrate|forwarded to|transferred to|shared with|provided by|collected (?:via|through|by)|set by|placed by|powered by|protected by|through|via)\b`)
+	negCue         = mustCue(`\b(?:(?:do|does|did|will|would|shall|can|could|are|is|have|has|decided|chosen|choose|chose|opted|elected)\s+not(?:\s+to)?|never|no longer|cannot)\b(?:\s+\S+){0,4}?\s+(?:use|used|using|employ|load|embed|install|deploy|integrate|utili[sz]e|rely on|work with|run|implement|include|place|set|activate)\b`)
+	norCue         = mustCue(`\b(?:neither|nor)\b`)
+	useVerb        = mustCue(`\b(?:use|uses|using|employ|employs|load|embed|install|deploy|integrate|utili[sz]e|run|implement)\b`)
+	passiveNeg     = mustCue(`^[^.;]{0,40}?\b(?:is|are|was|were|has been|have been)\s+(?:not|never|no longer)\s+(?:used|installed|loaded|embedded|active|deployed|integrated|present|in use)\b`)
+	exceptCue      = mustCue(`\b(?:except(?: for)?|other than|apart from|besides|aside from|with the exception of|save for|only)\b`)
+	firstPersonUse = mustCue(`\bwe (?:\w+ )?(?:use|employ|rely on|work with)\b`)
+	practiceCue    = mustCue(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|visits?|campaigns?|marketing|remarketing|conversions?|stored?|stores|storage|crm|newsletters?|mailings?|forms?|rely on|relies on|count|measure\w*|receiv\w*|log ?in|sign[ -]?in|sign up|email|include[sd]?|contains?|features?|displays?)\b`)
+	clauseBreak    = mustCue(`;|\. |\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\binstead\b`)
 )
 
 // contractions expands English negative contractions ("don't" → "do not").
@@ -425,25 +399,25 @@ var (
 	// qualifiedUse is a purpose after a negated use: the denial restricts
 	// what the vendor is used for ("… to identify you", "… for
 	// advertising").
-	qualifiedUse = regexp.MustCompile(`^[^,;:]*?\b(?:to (?:identify|collect|track|build|profile|sell|share|store|process|target|personali[sz]e|advertise|show|serve|link|combine|create|gather|record|monitor|send|transfer|merge|match|single out|recogni[sz]e|learn)|for (?:advertising|marketing|profiling|targeting|remarketing|retargeting|ads|personali[sz]ed|the purposes? of|purposes? of|tracking|interest-based|behaviou?ral)|in order to|so as to|in a (?:way|manner) that|in any (?:way|manner) that|with the (?:intent|aim|purpose))\b`)
+	qualifiedUse = mustCue(`^[^,;:]*?\b(?:to (?:identify|collect|track|build|profile|sell|share|store|process|target|personali[sz]e|advertise|show|serve|link|combine|create|gather|record|monitor|send|transfer|merge|match|single out|recogni[sz]e|learn)|for (?:advertising|marketing|profiling|targeting|remarketing|retargeting|ads|personali[sz]ed|the purposes? of|purposes? of|tracking|interest-based|behaviou?ral)|in order to|so as to|in a (?:way|manner) that|in any (?:way|manner) that|with the (?:intent|aim|purpose))\b`)
 	// pastCue: the vendor was used once, or removed.
-	pastCue = regexp.MustCompile(`\b(?:previously|formerly|used to (?:use|run|rely)|in the past|until (?:\w+ )?(?:\d{4}|recently)|removed|discontinued|replaced|migrated (?:away|off)|switched (?:away|from)|uninstalled|deactivated|stopped using|phased out|decommissioned|we used|was used|were used|had used)\b`)
+	pastCue = mustCue(`\b(?:previously|formerly|used to (?:use|run|rely)|in the past|until (?:\w+ )?(?:\d{4}|recently)|removed|discontinued|replaced|migrated (?:away|off)|switched (?:away|from)|uninstalled|deactivated|stopped using|phased out|decommissioned|we used|was used|were used|had used)\b`)
 	// optOutCue: instructions for opting out or settings at the vendor.
-	optOutCue = regexp.MustCompile(`\bopt(?:-| )?out\b|\bbrowser add-?on\b|\bprevent \S+ (?:\S+ )?from\b|\b(?:ad|ads|privacy|account) (?:settings|preferences)\b|\bdeactivate\b`)
+	optOutCue = mustCue(`\bopt(?:-| )?out\b|\bbrowser add-?on\b|\bprevent \S+ (?:\S+ )?from\b|\b(?:ad|ads|privacy|account) (?:settings|preferences)\b|\bdeactivate\b`)
 	// vendorDocCue: a pointer to the vendor's own policy, terms or help.
-	vendorDocCue = regexp.MustCompile(`\b(?:privacy (?:policy|notice|statement)|data (?:policy|protection (?:policy|notice|statement))|cookie (?:policy|notice)|terms of (?:service|use)|terms|documentation|help (?:centre|center|pages)|learn more|more information|for details|further information)\b`)
+	vendorDocCue = mustCue(`\b(?:privacy (?:policy|notice|statement)|data (?:policy|protection (?:policy|notice|statement))|cookie (?:policy|notice)|terms of (?:service|use)|terms|documentation|help (?:centre|center|pages)|learn more|more information|for details|further information)\b`)
 	// businessCue: the vendor named as a business relation or subject
 	// matter, not as a tool the site runs.
-	businessCue = regexp.MustCompile(`\b(?:certified|solutions? partner|partner agency|we are an? (?:\w+ ){0,3}partner|\bagency\b|for (?:our )?clients|course|training|teaches|case stud(?:y|ies)|customers grow|resell\w*|consultan\w*)`)
+	businessCue = mustCue(`\b(?:certified|solutions? partner|partner agency|we are an? (?:\w+ ){0,3}partner|\bagency\b|for (?:our )?clients|course|training|teaches|case stud(?:y|ies)|customers grow|resell\w*|consultan\w*)`)
 	// siteUse: the site itself as the subject of a use verb, or a passive
 	// "is protected by".
-	siteUse = regexp.MustCompile(`\b(?:we|our (?:web ?)?sites?|this (?:web ?)?site|the (?:web ?)?site|our (?:pages|forms|services?|app)|us)\b(?:\s+\S+){0,3}?\s+(?:use|uses|using|utili[sz]e|employ|employs|load|loads|embed|embeds|integrate|integrates|deploy|rely|relies|run|runs|set|sets|work with|share|shares|process|send|transfer)\b|\b(?:is|are) (?:protected|provided|powered|supported) by\b`)
+	siteUse = mustCue(`\b(?:we|our (?:web ?)?sites?|this (?:web ?)?site|the (?:web ?)?site|our (?:pages|forms|services?|app)|us)\b(?:\s+\S+){0,3}?\s+(?:use|uses|using|utili[sz]e|employ|employs|load|loads|embed|embeds|integrate|integrates|deploy|rely|relies|run|runs|set|sets|work with|share|shares|process|send|transfer)\b|\b(?:is|are) (?:protected|provided|powered|supported) by\b`)
 	// deployPassive: "(if) X is deployed / loaded via …" in a condition.
-	deployPassive = regexp.MustCompile(`\b(?:is|are|gets|get) (?:\w+ )?(?:deployed|loaded|used|installed|implemented|integrated|activated|enabled|added)\b`)
+	deployPassive = mustCue(`\b(?:is|are|gets|get) (?:\w+ )?(?:deployed|loaded|used|installed|implemented|integrated|activated|enabled|added)\b`)
 	// listLabel is a vendor list's label right before the name, in the ten
 	// languages ("Anbieter:", "Dienstanbieter:", "verwerker:", "Provider:").
-	listLabel = regexp.MustCompile(`(?i)(?:^|[\s|(])(?:(?:dienst|service[\s-]?)?anbieter(?:in)?|auftragsverarbeiter|empfänger|(?:service )?providers?|(?:sub-?)?processors?|vendors?|recipients?|(?:sub)?verwerkers?|aanbieder|leverancier|ontvanger|fournisseur|prestataire|destinataire|proveedor|encargado|fornitore|responsabile|leverantör|personuppgiftsbiträde|udbyder|databehandler|leverandør|dostawca|podmiot przetwarzający|anbieter \(verantwortlicher\))\s*:\s*$`)
-	condOpen  = regexp.MustCompile(`\b(?:if|where|in case|should|whenever|provided that)\b`)
+	listLabel = mustCue(`(?i)(?:^|[\s|(])(?:(?:dienst|service[\s-]?)?anbieter(?:in)?|auftragsverarbeiter|empfänger|(?:service )?providers?|(?:sub-?)?processors?|vendors?|recipients?|(?:sub)?verwerkers?|aanbieder|leverancier|ontvanger|fournisseur|prestataire|destinataire|proveedor|encargado|fornitore|responsabile|leverantör|personuppgiftsbiträde|udbyder|databehandler|leverandør|dostawca|podmiot przetwarzający|anbieter \(verantwortlicher\))\s*:\s*$`)
+	condOpen  = mustCue(`\b(?:if|where|in case|should|whenever|provided that)\b`)
 )
 
 // notADisclosure reports sentences that name a vendor without saying the
@@ -717,7 +691,7 @@ type unitCues struct {
 	val   [10]bool
 }
 
-func (c *unitCues) get(i int, re *regexp.Regexp) bool {
+func (c *unitCues) get(i int, re *cueRE) bool {
 	if !c.done[i] {
 		c.done[i], c.val[i] = true, re.MatchString(c.lower)
 	}
@@ -733,7 +707,7 @@ func (c *unitCues) social() bool {
 
 // keyed is get for a cue whose every match contains one of keys: the
 // regular expression runs only when a key is present.
-func (c *unitCues) keyed(i int, re *regexp.Regexp, keys []string) bool {
+func (c *unitCues) keyed(i int, re *cueRE, keys []string) bool {
 	if !c.done[i] {
 		c.done[i], c.val[i] = true, containsAny(c.lower, keys) && re.MatchString(c.lower)
 	}
@@ -793,6 +767,29 @@ func (c *unitCues) score(cookieRow bool) int {
 // isWordRune is a letter or digit: what a word is made of for wordSet and
 // firstWord.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// wordPositions maps each maximal run of letters and digits in s to the
+// byte offsets where it occurs.
+func wordPositions(s string) map[string][]int {
+	at := map[string][]int{}
+	start := -1
+	for i, r := range s {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			at[s[start:i]] = append(at[s[start:i]], start)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		at[s[start:]] = append(at[s[start:]], start)
+	}
+	return at
+}
 
 // wordSet returns the maximal runs of letters and digits in s.
 func wordSet(s string) map[string]bool {

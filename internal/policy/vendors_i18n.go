@@ -13,12 +13,12 @@ import (
 // Pixel", "Google Analytics wordt niet gebruikt"), so that "we pass no data
 // to Facebook" is not read as "we do not use Facebook".
 type foreignCues struct {
-	neg, use, practice, social *regexp.Regexp
+	neg, use, practice, social *cueRE
 }
 
 // words compiles a case-insensitive alternation of words (or, with a
 // trailing *, word stems) bounded by non-letters; Go's \b knows ASCII only.
-func words(list ...string) *regexp.Regexp {
+func words(list ...string) *cueRE {
 	alts := make([]string, len(list))
 	for i, w := range list {
 		if stem, ok := strings.CutSuffix(w, "*"); ok {
@@ -27,7 +27,7 @@ func words(list ...string) *regexp.Regexp {
 			alts[i] = regexp.QuoteMeta(w)
 		}
 	}
-	return regexp.MustCompile(`(?i)(?:^|[^\pL\pN])(?:` + strings.Join(alts, "|") + `)(?:[^\pL\pN]|$)`)
+	return mustCue(`(?i)(?:^|[^\pL\pN])(?:` + strings.Join(alts, "|") + `)(?:[^\pL\pN]|$)`)
 }
 
 var foreignVendorCues = map[string]foreignCues{
@@ -88,7 +88,7 @@ var foreignVendorCues = map[string]foreignCues{
 }
 
 // foreignClauseBreak splits a sentence where a new statement may start.
-var foreignClauseBreak = regexp.MustCompile(`;|:\s|\.\s`)
+var foreignClauseBreak = mustCue(`;|:\s|\.\s`)
 
 // foreignVerdict is vendorVerdict for a policy in another language.
 func foreignVerdict(c foreignCues, u unit, lowerMasked string, h termHit) string {

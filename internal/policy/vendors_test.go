@@ -22,7 +22,7 @@ func TestVendorNamePositions(t *testing.T) {
 		{"We store meta data about visits. Our pages carry meta tags for search engines.", map[string]string{}},
 	}
 	for _, tt := range tests {
-		a := Analyze(docFromText(t, tt.text), catalogueTerms())
+		a := catalogueAnalyzer().Analyze(docFromText(t, tt.text))
 		got := map[string]string{}
 		for _, v := range a.Vendors {
 			got[v.Vendor] = v.Stance
@@ -69,7 +69,7 @@ func TestForeignVendorStances(t *testing.T) {
 		doc := docFromText(t, tt.text)
 		doc.Language = tt.lang
 		got := ""
-		for _, v := range Analyze(doc, catalogueTerms()).Vendors {
+		for _, v := range catalogueAnalyzer().Analyze(doc).Vendors {
 			if v.Vendor == tt.vendor {
 				got = v.Stance
 			}
