@@ -18,6 +18,11 @@ type cueRE struct {
 	*regexp.Regexp
 	lits []string // nil: no prefilter (every input is tried)
 	fold bool     // lits are ASCII lower case, compared with the input lower-cased
+	// anchored is the pattern anchored at the start, set when every match
+	// begins with \b and a word character: MatchString then tries only
+	// the word starts, one anchored attempt each, instead of running the
+	// backtracker from every byte.
+	anchored *regexp.Regexp
 }
 
 // mustCue compiles a cue pattern and derives its prefilter.
@@ -31,6 +36,9 @@ func mustCue(expr string) *cueRE {
 			p = foldASCII(p)
 		}
 		c.lits = requiredLiterals(p)
+		if q, err := syntax.Parse(expr, syntax.Perl); err == nil && atWordStart(q.Simplify()) {
+			c.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
+		}
 	}
 	return c
 }
@@ -56,7 +64,117 @@ func (c *cueRE) may(s string) bool {
 }
 
 // MatchString is regexp's, prefiltered.
-func (c *cueRE) MatchString(s string) bool { return c.may(s) && c.Regexp.MatchString(s) }
+func (c *cueRE) MatchString(s string) bool {
+	if !c.may(s) {
+		return false
+	}
+	if c.anchored == nil {
+		return c.Regexp.MatchString(s)
+	}
+	for i := 0; i < len(s); i++ {
+		if isASCIIWord(s[i]) && (i == 0 || !isASCIIWord(s[i-1])) && c.anchored.MatchString(s[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isASCIIWord is regexp's word character (\w, and what \b looks at).
+func isASCIIWord(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// atWordStart reports a pattern every match of which begins with \b
+// followed by a word character, and which has no other anchor: it can
+// match only where a word starts, and matching there anchored is the same
+// as matching there within the whole text (\b at the start of the rest
+// sees a word character, as it does in the text).
+func atWordStart(re *syntax.Regexp) bool {
+	if hasAnchor(re) {
+		return false
+	}
+	switch re.Op {
+	case syntax.OpCapture:
+		return atWordStart(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !atWordStart(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpConcat:
+		return len(re.Sub) > 1 && re.Sub[0].Op == syntax.OpWordBoundary && startsWithWord(re.Sub[1:])
+	}
+	return false
+}
+
+func hasAnchor(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasAnchor(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWithWord reports whether a sequence of parts always begins its
+// match with an ASCII word character.
+func startsWithWord(seq []*syntax.Regexp) bool {
+	if len(seq) == 0 {
+		return false
+	}
+	re := seq[0]
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 || re.Rune[0] > 127 || !isASCIIWord(byte(re.Rune[0])) {
+			return false
+		}
+		// (?i)k and (?i)s also match non-ASCII runes.
+		return re.Flags&syntax.FoldCase == 0 || isCaseless(re.Rune[0]) || re.Rune[0] != 'k' && re.Rune[0] != 'K' && re.Rune[0] != 's' && re.Rune[0] != 'S'
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return false
+		}
+		for _, r := range re.Rune {
+			if r > 127 || !isASCIIWord(byte(r)) {
+				return false
+			}
+		}
+		// Ranges between word characters may hold others ("0-z").
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if !isASCIIWord(byte(r)) {
+					return false
+				}
+			}
+		}
+		return true
+	case syntax.OpCapture, syntax.OpPlus:
+		return startsWithWord(append([]*syntax.Regexp{re.Sub[0]}, seq[1:]...))
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return startsWithWord(append([]*syntax.Regexp{re.Sub[0]}, seq[1:]...))
+		}
+		return false
+	case syntax.OpConcat:
+		return startsWithWord(append(append([]*syntax.Regexp{}, re.Sub...), seq[1:]...))
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !startsWithWord(append([]*syntax.Regexp{sub}, seq[1:]...)) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpQuest:
+		return startsWithWord(append([]*syntax.Regexp{re.Sub[0]}, seq[1:]...)) && startsWithWord(seq[1:])
+	}
+	return false
+}
 
 // FindStringIndex is regexp's, prefiltered.
 func (c *cueRE) FindStringIndex(s string) []int {

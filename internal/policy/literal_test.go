@@ -40,22 +40,24 @@ func TestCuePrefilterExact(t *testing.T) {
 			texts = append(texts, s.Text)
 		}
 	}
+	for _, s := range texts[:len(texts)] {
+		texts = append(texts, strings.ToUpper(s), asciiLower(s))
+	}
 	for _, f := range seedFiles(t) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		texts = append(texts, strings.Split(string(b), "\n")...)
-	}
-	n := len(texts)
-	for _, s := range texts[:n] {
-		texts = append(texts, strings.ToUpper(s), asciiLower(s))
+		texts = append(texts, asciiLower(string(b)))
 	}
 	texts = append(texts, "TRACK \u212aeep", "do not \u017fell", "Do Not Track", "GLOBAL PRIVACY CONTROL")
-	filtered := 0
+	filtered, anchored := 0, 0
 	for _, p := range patterns {
 		c, re := mustCue(p), regexp.MustCompile(p)
-		if c.lits == nil {
+		if c.anchored != nil {
+			anchored++
+		}
+		if c.lits == nil && c.anchored == nil {
 			continue
 		}
 		filtered++
@@ -63,8 +65,12 @@ func TestCuePrefilterExact(t *testing.T) {
 			if got, want := c.FindAllStringIndex(s, -1), re.FindAllStringIndex(s, -1); len(got) != len(want) {
 				t.Fatalf("pattern %q on %q: %d matches with the prefilter (%q), %d without", p, s, len(got), c.lits, len(want))
 			}
+			if got, want := c.MatchString(s), re.MatchString(s); got != want {
+				t.Fatalf("pattern %q on %q: MatchString %v (anchored %v), regexp says %v", p, s, got, c.anchored != nil, want)
+			}
 		}
 	}
+	t.Logf("%d cue patterns, %d prefiltered, %d matched at word starts", len(patterns), filtered, anchored)
 	if filtered*2 < len(patterns) {
 		t.Errorf("only %d of %d cue patterns have a prefilter", filtered, len(patterns))
 	}

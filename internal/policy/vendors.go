@@ -79,6 +79,11 @@ type vendorIndex struct {
 	vendors  []VendorTerms
 	products []vendorProducts // per vendor
 	matchers []termMatcher    // longest first
+	// byFirst maps a lower-case first word to the matchers whose term
+	// starts with it (in matchers' order); wordless are those whose term
+	// starts with no letter or digit ("_fbp").
+	byFirst  map[string][]int
+	wordless []int
 }
 
 func compileVendors(vendors []VendorTerms) *vendorIndex {
@@ -150,6 +155,14 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 		return 0
 	})
+	idx.byFirst = map[string][]int{}
+	for i, m := range idx.matchers {
+		if m.first == "" {
+			idx.wordless = append(idx.wordless, i)
+			continue
+		}
+		idx.byFirst[m.first] = append(idx.byFirst[m.first], i)
+	}
 	return idx
 }
 
@@ -203,54 +216,69 @@ func (idx *vendorIndex) findTermsAll(texts, lowers []string) [][]termHit {
 		}
 		return false
 	}
-	// A term matches only where a word starts, so it is looked for only
-	// at the positions of its first word: one pass over the text indexes
-	// every word, and each of the thousands of names (the entity table's)
-	// costs a map lookup plus a comparison per occurrence of its first
-	// word, not a scan of the text.
-	at := wordPositions(lower)
-	for i := range idx.matchers {
+	// A term matches only where a word starts, so one pass over the
+	// text's words finds every candidate: a map lookup per word gives the
+	// terms that start with it, and each costs one comparison. The
+	// thousands of names (the entity table's) are never scanned for.
+	type cand struct{ matcher, pos int }
+	var cands []cand
+	start := -1
+	word := func(end int) {
+		for _, i := range idx.byFirst[lower[start:end]] {
+			m := &idx.matchers[i]
+			if m.caseSens && strings.HasPrefix(text[start:], m.exact) || !m.caseSens && strings.HasPrefix(lower[start:], m.lower) {
+				cands = append(cands, cand{i, start})
+			}
+		}
+	}
+	for i, r := range lower {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			word(i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		word(len(lower))
+	}
+	for _, i := range idx.wordless {
 		m := &idx.matchers[i]
-		var found []int
-		switch {
-		case m.first == "":
-			// "_fbp": no leading word to index by.
-			for off := 0; ; {
-				j := strings.Index(lower[off:], m.lower)
-				if j < 0 {
-					break
-				}
-				if !m.caseSens || strings.HasPrefix(text[off+j:], m.exact) {
-					found = append(found, off+j)
-				}
-				off += j + len(m.lower)
+		for off := 0; ; {
+			j := strings.Index(lower[off:], m.lower)
+			if j < 0 {
+				break
 			}
-		case m.caseSens:
-			for _, s := range at[m.first] {
-				if strings.HasPrefix(text[s:], m.exact) {
-					found = append(found, s)
-				}
+			if !m.caseSens || strings.HasPrefix(text[off+j:], m.exact) {
+				cands = append(cands, cand{i, off + j})
 			}
-		default:
-			for _, s := range at[m.first] {
-				if strings.HasPrefix(lower[s:], m.lower) {
-					found = append(found, s)
-				}
-			}
+			off += j + len(m.lower)
 		}
-		needle := m.lower
-		for _, s := range found {
-			e := s + len(needle)
-			if !wordBoundary(text, s, e) {
-				continue
-			}
-			u := sort.SearchInts(starts, s+1) - 1
-			s, e = s-starts[u], e-starts[u]
-			if covered(u, s, e) {
-				continue
-			}
-			hits[u] = append(hits[u], termHit{s, e, m})
+	}
+	// Longer names first (the matchers' order), so that they win over
+	// the shorter names they overlap.
+	slices.SortFunc(cands, func(a, b cand) int {
+		if a.matcher != b.matcher {
+			return a.matcher - b.matcher
 		}
+		return a.pos - b.pos
+	})
+	for _, c := range cands {
+		m := &idx.matchers[c.matcher]
+		s, e := c.pos, c.pos+len(m.lower)
+		if !wordBoundary(text, s, e) {
+			continue
+		}
+		u := sort.SearchInts(starts, s+1) - 1
+		s, e = s-starts[u], e-starts[u]
+		if covered(u, s, e) {
+			continue
+		}
+		hits[u] = append(hits[u], termHit{s, e, m})
 	}
 	for _, h := range hits {
 		sort.Slice(h, func(i, j int) bool { return h[i].start < h[j].start })
@@ -767,29 +795,6 @@ func (c *unitCues) score(cookieRow bool) int {
 // isWordRune is a letter or digit: what a word is made of for wordSet and
 // firstWord.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// wordPositions maps each maximal run of letters and digits in s to the
-// byte offsets where it occurs.
-func wordPositions(s string) map[string][]int {
-	at := map[string][]int{}
-	start := -1
-	for i, r := range s {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			at[s[start:i]] = append(at[s[start:i]], start)
-			start = -1
-		}
-	}
-	if start >= 0 {
-		at[s[start:]] = append(at[s[start:]], start)
-	}
-	return at
-}
 
 // wordSet returns the maximal runs of letters and digits in s.
 func wordSet(s string) map[string]bool {
