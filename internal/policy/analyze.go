@@ -178,9 +178,7 @@ func (an *Analyzer) Analyze(doc *Document) *Analysis {
 			u := unit{text: t, heading: s.Heading, lower: asciiLower(t), section: si}
 			units = append(units, u)
 			vunits = append(vunits, u)
-			if c, ok := proseCookies(t, cookieSection); ok {
-				cookies = append(cookies, c)
-			}
+			cookies = append(cookies, proseCookies(t, u.lower, cookieSection)...)
 		}
 		cookies = append(cookies, fieldCookies(s.Sentences)...)
 		for _, t := range s.Tables {

@@ -289,14 +289,17 @@ func setLifetime(c *CookieDeclaration) {
 // proseCookies reads declarations written as list items or sentences:
 // "_ga: distinguishes users; expires after 2 years", "the _ga cookie
 // expires after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht",
-// "PHPSESSID – keeps your session – session".
-func proseCookies(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	if m := proseCookie.FindStringSubmatch(sentence); m != nil {
-		if c, ok := listedCookie(sentence, m[1], m[2], inCookieSection); ok {
-			return c, true
+// "PHPSESSID – keeps your session – session", "Google Analytics sets _ga
+// (2 years) and _gid (24 hours)".
+func proseCookies(sentence, lower string, inCookieSection bool) []CookieDeclaration {
+	if strings.ContainsAny(sentence, ":–—-(") {
+		if m := proseCookie.FindStringSubmatch(sentence); m != nil {
+			if c, ok := listedCookie(sentence, m[1], m[2], inCookieSection); ok {
+				return []CookieDeclaration{c}
+			}
 		}
 	}
-	return sentenceCookie(sentence, inCookieSection)
+	return sentenceCookies(sentence, lower, inCookieSection)
 }
 
 // listedCookie reads "name: purpose, duration" and "name – purpose –
@@ -329,41 +332,93 @@ func listedCookie(sentence, name, rest string, inCookieSection bool) (CookieDecl
 	return c, true
 }
 
-// sentenceCookie reads a sentence that names exactly one cookie and one
-// lifetime.
-func sentenceCookie(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	lower := asciiLower(sentence)
-	if !hasCookieWord(lower) && (!inCookieSection || !strings.ContainsAny(sentence, "_#$")) {
+// sentenceCookies reads a sentence that names one cookie and one lifetime
+// ("the _ga cookie expires after 2 years"), or several cookies each
+// followed by its own lifetime ("sets _ga (2 years) and _gid (24
+// hours)"). Without the word cookie (or a cookie section), the names
+// must have a cookie name's punctuation and the sentence must say that
+// the cookie is set ("Google Ads sets _gcl_au for 90 days", "Meta
+// speichert _fbp für 3 Monate", "Hotjar dépose _hjid pour 1 an"), or,
+// for names that begin with "_", that it expires or lasts.
+func sentenceCookies(sentence, lower string, inCookieSection bool) []CookieDeclaration {
+	cookieWord := hasCookieWord(lower)
+	if !cookieWord && !strings.ContainsAny(sentence, "_#$") {
 		// Outside a name with a cookie name's punctuation, a candidate
 		// stands next to the word cookie.
-		return CookieDeclaration{}, false
+		return nil
 	}
-	name := ""
+	type span struct {
+		name       string
+		start, end int
+	}
+	var names []span
 	for _, m := range tokenSpans(sentence) {
 		tok := strings.TrimRight(sentence[m[0]:m[1]], ".,;:")
 		if !candidateCookieName(sentence, tok, m[0], m[0]+len(tok)) {
 			continue
 		}
-		if name != "" && name != tok {
-			return CookieDeclaration{}, false // several cookies: which lifetime is whose?
+		if len(names) > 0 && names[len(names)-1].name == tok {
+			continue
 		}
-		name = tok
+		names = append(names, span{tok, m[0], m[0] + len(tok)})
 	}
-	if name == "" {
-		return CookieDeclaration{}, false
+	if len(names) == 0 {
+		return nil
 	}
-	i := strings.Index(sentence, name)
-	d := findDuration(sentence[i+len(name):])
-	if d == "" {
-		d = findDuration(sentence[:i])
+	if !cookieWord && !inCookieSection {
+		underscored := true
+		for _, n := range names {
+			underscored = underscored && strings.HasPrefix(n.name, "_")
+		}
+		if !cookieSetCue.MatchString(lower) && !(underscored && (cookieStoreCue.MatchString(lower) || expiryCue.MatchString(lower))) {
+			return nil
+		}
 	}
-	if d == "" {
-		return CookieDeclaration{}, false
+	if len(names) == 1 {
+		n := names[0]
+		d := findDuration(sentence[n.end:])
+		if d == "" {
+			d = findDuration(sentence[:n.start])
+		}
+		if d == "" {
+			return nil
+		}
+		c := CookieDeclaration{Name: n.name, DurationText: d, Purpose: sentence, Source: "text"}
+		setLifetime(&c)
+		return []CookieDeclaration{c}
 	}
-	c := CookieDeclaration{Name: name, DurationText: d, Purpose: sentence, Source: "text"}
-	setLifetime(&c)
-	return c, true
+	// Several names: each takes the lifetime between it and the next
+	// name; when one has none, which lifetime is whose cannot be told.
+	if findDuration(sentence[:names[0].start]) != "" {
+		return nil
+	}
+	out := make([]CookieDeclaration, 0, len(names))
+	for i, n := range names {
+		end := len(sentence)
+		if i+1 < len(names) {
+			end = names[i+1].start
+		}
+		d := findDuration(sentence[n.end:end])
+		if d == "" {
+			return nil
+		}
+		c := CookieDeclaration{Name: n.name, DurationText: d, Purpose: sentence, Source: "text"}
+		setLifetime(&c)
+		out = append(out, c)
+	}
+	return out
 }
+
+// cookieSetCue is a verb saying that a cookie is set on the visitor's
+// device, in the ten languages ("sets", "places", "drops", "setzt",
+// "plaatst", "dépose", "instala", "installa", "sätter", "placerer",
+// "setter", "ustawia"). cookieStoreCue says it is stored or saved, which
+// is said of data as well: it counts for names that begin with "_" ("Meta
+// speichert _fbp für 3 Monate"), not for "stores ticket_id references".
+var (
+	cookieSetCue   = mustCue(`\b(?:sets?|setting|placed?|places|placing|drops?|dropped|writes?|written|installs?|installed|setzt|gesetzt|setzen|platziert|plaatst|geplaatst|plaatsen|dépose|déposé|déposent|installe|installé|instala|instalada|instalado|coloca|colocada|establece|installa|installato|imposta|impostato|sätter|sätts|placerar|placeras|sætter|sættes|placerer|placeres|setter|settes|plasserer|ustawia|ustawiany|umieszcza)\b`)
+	cookieStoreCue = mustCue(`\b(?:stores?|stored|saves?|saved|speichert|gespeichert|abgelegt|opgeslagen|slaat|enregistre|enregistré|stocke|stocké|almacena|almacenada|guarda|memorizza|memorizzato|salva|lagrar|lagras|sparar|sparas|gemmer|gemmes|lagres|lagrer|zapisuje|zapisywany|przechowuje|przechowywany)\b`)
+)
 
 // candidateCookieName accepts a token as a cookie name: it has a cookie
 // name's punctuation ("_ga", "_hjSession_#") or case ("OptanonConsent"), or
@@ -514,7 +569,8 @@ var proseUnits = func() map[string]bool {
 			m[u] = true
 		}
 	}
-	for _, u := range []string{"an", "yrs"} {
+	// "år" (year) is no other word in Danish, Norwegian or Swedish.
+	for _, u := range []string{"an", "yrs", "år"} {
 		m[u] = true
 	}
 	return m

@@ -134,7 +134,12 @@
 // spaces unless it is a list or given in brackets. Prose is read too: list
 // items ("_ga: … expires after 2 years", "PHPSESSID – … – session"),
 // sentences naming one cookie and one lifetime ("the _ga cookie expires
-// after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht"), and
+// after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht") or
+// several cookies each with its own ("sets _ga (2 years) and _gid (24
+// hours)"); without the word cookie, a name with a cookie name's
+// punctuation and a verb that sets it ("Google Ads sets _gcl_au for 90
+// days", "Hotjar dépose _hjid pour 1 an"; "stores" only for names that
+// begin with "_"), and
 // labelled fields over several lines ("Cookie name: _ga." "Expiry: 2
 // years."). ParseDuration converts declared lifetimes to days
 // (month = 30, year = 365, ranges take the maximum, "persistent" is unknown).

@@ -155,12 +155,14 @@ func predict(t *testing.T, s labelledSentence) (class, product string) {
 // down, and guard against regressions. The target is 0.95 per class
 // on held-out; where a floor is lower the report says so.
 //
-// Held-out at the time of writing: every DNT, GPC and vendor class 1.00;
-// cookie declarations 0.86 (one prose declaration without the word
-// "cookie" is missed by design), hence 0.85 rather than the 0.95 target.
+// Held-out at the time of writing: every DNT, GPC, vendor and cookie
+// class 1.00. (Cookie declarations were 0.86 until prose declarations
+// without the word "cookie" — "Google Ads sets … for 90 days" — were read;
+// that rule was written from development rows of its own, batch
+// "cookie-prose", in ten languages.)
 var sentenceFloors = map[string]float64{
 	"dev":     0.95,
-	"heldout": 0.85,
+	"heldout": 0.95,
 	"fresh":   0.90,
 }
 
