@@ -15,7 +15,11 @@ var catalogueTerms = sync.OnceValue(func() []VendorTerms {
 	}
 	var out []VendorTerms
 	for _, v := range cat.PolicyTerms() {
-		out = append(out, VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext})
+		vt := VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext}
+		if cv := cat.Vendor(v.Vendor); cv != nil && cv.Source == catalogue.SourceEntity && cv.Entity != nil {
+			vt = vt.WithCompany(cv.Entity.Company)
+		}
+		out = append(out, vt)
 	}
 	return out
 })

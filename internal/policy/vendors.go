@@ -32,6 +32,33 @@ type VendorTerms struct {
 	// catalogue's `products:`); when empty, the analyser's own table
 	// (data/products.yaml) is used.
 	Products []ProductTerms `json:"products,omitempty"`
+	// Companies are names of the company behind a vendor that name the
+	// vendor (company only, no product) just in a sentence saying that
+	// data goes to it or that it is used ("we use LogMeIn …", "shared
+	// with LogMeIn"), a vendor list's entry or a cookie-table row: an
+	// entity vendor's company ("LogMeIn" for BoldChat). In a menu line,
+	// a heading or a list of links the company's name discloses nothing.
+	Companies []string `json:"companies,omitempty"`
+}
+
+// WithCompany returns vt with the terms that spell company (but not the
+// vendor's own name) moved to Companies: for a vendor made from a company's
+// entity (third-party-web), whose company alone must be named where data
+// goes to it.
+func (vt VendorTerms) WithCompany(company string) VendorTerms {
+	if company == "" || strings.EqualFold(company, vt.Name) {
+		return vt
+	}
+	terms := make([]string, 0, len(vt.Terms))
+	for _, t := range vt.Terms {
+		if strings.EqualFold(strings.TrimSpace(t), strings.TrimSpace(company)) {
+			vt.Companies = append(slices.Clone(vt.Companies), t)
+			continue
+		}
+		terms = append(terms, t)
+	}
+	vt.Terms = terms
+	return vt
 }
 
 // VendorDisclosure is what the policy says about one vendor.
@@ -70,6 +97,7 @@ type termMatcher struct {
 	caseSens bool
 	vendors  []int    // indexes into the vendor list
 	products []string // per vendor: the product the term names, "" for the company
+	flow     []bool   // per vendor: a company name that needs a data-flow sentence (VendorTerms.Companies)
 	parent   bool
 	first    string // the lower-case run of letters and digits the term starts with, "" if none
 }
@@ -89,7 +117,7 @@ type vendorIndex struct {
 func compileVendors(vendors []VendorTerms) *vendorIndex {
 	idx := &vendorIndex{vendors: vendors}
 	seen := map[string]int{} // key → matcher index
-	addTerm := func(term string, v int, parent bool, product string) {
+	addFlowTerm := func(term string, v int, parent bool, product string, flow bool) {
 		term = strings.TrimSpace(term)
 		if term == "" {
 			return
@@ -106,13 +134,17 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 			if !slices.Contains(idx.matchers[i].vendors, v) {
 				idx.matchers[i].vendors = append(idx.matchers[i].vendors, v)
 				idx.matchers[i].products = append(idx.matchers[i].products, product)
+				idx.matchers[i].flow = append(idx.matchers[i].flow, flow)
 			}
 			return
 		}
 		seen[key] = len(idx.matchers)
-		m := termMatcher{lower: strings.ToLower(term), exact: term, caseSens: cs, vendors: []int{v}, products: []string{product}, parent: parent}
+		m := termMatcher{lower: strings.ToLower(term), exact: term, caseSens: cs, vendors: []int{v}, products: []string{product}, flow: []bool{flow}, parent: parent}
 		m.first = firstWord(m.lower)
 		idx.matchers = append(idx.matchers, m)
+	}
+	addTerm := func(term string, v int, parent bool, product string) {
+		addFlowTerm(term, v, parent, product, false)
 	}
 	for v, vt := range vendors {
 		vp, names := compileProducts(vt)
@@ -126,6 +158,9 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 		for _, t := range sortedKeys(names) {
 			addTerm(t, v, false, names[t])
+		}
+		for _, c := range vt.Companies {
+			addFlowTerm(c, v, false, "", true)
 		}
 		for _, p := range vt.Parents {
 			// "HubSpot, Inc." and "Leadinfo B.V." contain the product's
@@ -332,7 +367,7 @@ var (
 	passiveNeg     = mustCue(`^[^.;]{0,40}?\b(?:is|are|was|were|has been|have been)\s+(?:not|never|no longer)\s+(?:used|installed|loaded|embedded|active|deployed|integrated|present|in use)\b`)
 	exceptCue      = mustCue(`\b(?:except(?: for)?|other than|apart from|besides|aside from|with the exception of|save for|only)\b`)
 	firstPersonUse = mustCue(`\bwe (?:\w+ )?(?:use|employ|rely on|work with)\b`)
-	practiceCue    = mustCue(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|visits?|campaigns?|marketing|remarketing|conversions?|stored?|stores|storage|crm|newsletters?|mailings?|forms?|rely on|relies on|count|measure\w*|receiv\w*|log ?in|sign[ -]?in|sign up|email|include[sd]?|contains?|features?|displays?)\b`)
+	practiceCue    = mustCue(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|visits?|campaigns?|marketing|remarketing|conversions?|stored?|stores|storage|crm|newsletters?|mailings?|forms?|rely on|relies on|count|measure\w*|receiv\w*|log ?in|sign[ -]?in|sign up|email|include[sd]?|contains?|features?|displays?|(?:provided|powered|hosted|operated) by)\b`)
 	clauseBreak    = mustCue(`;|\. |\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\binstead\b`)
 )
 
@@ -447,6 +482,24 @@ var (
 	listLabel = mustCue(`(?i)(?:^|[\s|(])(?:(?:dienst|service[\s-]?)?anbieter(?:in)?|auftragsverarbeiter|empfänger|(?:service )?providers?|(?:sub-?)?processors?|vendors?|recipients?|(?:sub)?verwerkers?|aanbieder|leverancier|ontvanger|fournisseur|prestataire|destinataire|proveedor|encargado|fornitore|responsabile|leverantör|personuppgiftsbiträde|udbyder|databehandler|leverandør|dostawca|podmiot przetwarzający|anbieter \(verantwortlicher\))\s*:\s*$`)
 	condOpen  = mustCue(`\b(?:if|where|in case|should|whenever|provided that)\b`)
 )
+
+// flowCue says that the site uses a company or that data goes to it:
+// a use verb, or a verb of passing data on with its preposition, or the
+// company as a processor or provider.
+var flowCue = mustCue(`\b(?:use|uses|using|used|utili[sz]e[sd]?|employ(?:s|ed)?|rely on|relies on|deploy(?:s|ed)?|embed(?:s|ded)?|integrate[sd]?|work with|works with|partner with|(?:share[sd]?|sharing|transfer(?:s|red)?|send|sends|sent|disclose[sd]?|forward(?:s|ed)?|pass(?:es|ed)?|transmit(?:s|ted)?|provide[sd]?|made available|make available)\s+(?:\S+\s+){0,4}?(?:to|with)|(?:provided|processed|hosted|operated|powered|supplied|managed|set|placed|collected|stored|received)\s+(?:\S+\s+)?by|on (?:our )?behalf|via|through|(?:sub-?)?processors?|service providers?)\b`)
+
+// foreignFlow is flowCue's passing-on words in the other languages (their
+// use verbs are foreignCues.use).
+var foreignFlow = words("übermittel*", "weitergegeben", "weitergeleitet", "auftragsverarbeit*", "doorgegeven", "doorgestuurd", "verstrekt", "verwerker*", "transmis", "transmises", "communiqué*", "sous-traitant*", "cedidos", "comunicados", "transferidos", "encargado*", "trasmess*", "comunicat*", "responsabile del trattamento", "overført*", "overføres", "databehandler*", "överför*", "personuppgiftsbiträde*", "przekazyw*", "podmiot przetwarzający")
+
+// dataFlow reports whether a unit says that the site uses a company or
+// passes data to it (see VendorTerms.Companies).
+func dataFlow(c *unitCues, foreign foreignCues, isForeign bool) bool {
+	if c.get(10, flowCue) {
+		return true
+	}
+	return isForeign && (foreign.use.MatchString(c.lower) || foreignFlow.MatchString(c.lower))
+}
 
 // notADisclosure reports sentences that name a vendor without saying the
 // site uses it: past use or removal, opt-out instructions, pointers to the
@@ -604,6 +657,11 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 				continue
 			}
 			for k, v := range h.m.vendors {
+				// A company name alone names its entity vendor only
+				// where data is said to go to it.
+				if h.m.flow[k] && !u.cookieRow && !listed(lowerMasked[:h.start]) && !dataFlow(cues, foreign, isForeign) {
+					continue
+				}
 				via := "term"
 				score := cues.score(u.cookieRow)
 				if h.m.parent {
@@ -715,8 +773,8 @@ func anyParentContext(idx *vendorIndex, vendors []int, lower string) bool {
 type unitCues struct {
 	lower string // the unit with vendor names blanked
 	named string // the unit with its names, for the social cues ("our Facebook page")
-	done  [10]bool
-	val   [10]bool
+	done  [11]bool
+	val   [11]bool
 }
 
 func (c *unitCues) get(i int, re *cueRE) bool {

@@ -118,7 +118,9 @@ func foreignVerdict(c foreignCues, u unit, lowerMasked string, h termHit) string
 		}
 		return "" // negated, but not about using the vendor
 	}
-	if uses || practice {
+	// Data passed on to the vendor ("werden an … übermittelt") names
+	// it as a recipient.
+	if uses || practice || foreignFlow.MatchString(clause) {
 		return StanceUses
 	}
 	return ""

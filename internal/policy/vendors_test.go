@@ -79,3 +79,36 @@ func TestForeignVendorStances(t *testing.T) {
 		}
 	}
 }
+
+// TestEntityCompanyNeedsDataFlow: an entity vendor named only by its
+// company (BoldChat by "LogMeIn") is disclosed where data is said to go to
+// the company or the company is used, not by a menu line or a list of
+// links; its own name keeps the usual reading.
+func TestEntityCompanyNeedsDataFlow(t *testing.T) {
+	for _, tt := range []struct {
+		text, lang string
+		want       string // "" = not in policy.vendors; else stance/product
+	}{
+		{"Contact forms Downloads LogMeIn Login to DOC site", "en", ""},
+		{"Products: LogMeIn | GoToMeeting | Support | Login", "en", ""},
+		{"Log in with your LogMeIn account to download the documentation.", "en", ""},
+		{"We use LogMeIn to run the live chat on our website.", "en", "uses/"},
+		{"Chat transcripts are shared with LogMeIn, which hosts our chat service.", "en", "uses/"},
+		{"Our live chat is provided by BoldChat.", "en", "uses/BoldChat"},
+		{"Für den Live-Chat nutzen wir LogMeIn.", "de", "uses/"},
+		{"Die Chatverläufe werden an LogMeIn übermittelt.", "de", "uses/"},
+		{"LogMeIn Anmeldung Downloads Kontakt", "de", ""},
+	} {
+		doc := docFromText(t, tt.text)
+		doc.Language = tt.lang
+		got := ""
+		for _, v := range catalogueAnalyzer().Analyze(doc).Vendors {
+			if v.Vendor == "boldchat" {
+				got = v.Stance + "/" + v.Product
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%q: boldchat %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

@@ -21,7 +21,13 @@ import (
 func policyTerms(cat *catalogue.Catalogue) []policy.VendorTerms {
 	var out []policy.VendorTerms
 	for _, v := range cat.PolicyTerms() {
-		out = append(out, policy.VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext})
+		vt := policy.VendorTerms{Vendor: v.Vendor, Name: v.Name, Terms: v.Terms, Parents: v.Parents, ParentContext: v.ParentContext}
+		// An entity vendor's company ("LogMeIn" for BoldChat) names it only
+		// where data is said to go to the company.
+		if cv := cat.Vendor(v.Vendor); cv != nil && cv.Source == catalogue.SourceEntity && cv.Entity != nil {
+			vt = vt.WithCompany(cv.Entity.Company)
+		}
+		out = append(out, vt)
 	}
 	return out
 }
