@@ -73,7 +73,12 @@
 //     use verb in the name's clause ("Wir verwenden keinen Facebook Pixel",
 //     "HubSpot wordt niet gebruikt"); other negations give no stance; a use
 //     verb or a data-practice word gives "uses"; "folgen Sie uns auf …"-style
-//     social mentions do not count. English sentences keep their denials.
+//     social mentions do not count. A purpose after the negated use ("Wir
+//     verwenden GA nicht, um Sie zu identifizieren", "… à des fins
+//     publicitaires") is use with a restriction; past use or removal
+//     anywhere in the sentence ("Bis 2021 …; wurde entfernt", "Voorheen
+//     gebruikten wij …") is no disclosure; clauses also end at a comma
+//     before "aber", "mais", "pero" …. English sentences keep their denials.
 //
 // # DNT and GPC stance
 //
@@ -117,10 +122,18 @@
 //     "them") taken as the signal. In a section headed by the signal's name,
 //     sentences about "signals"/"requests"/"settings" are read likewise.
 //   - Several decisive sentences: the majority wins, a tie goes to the first.
-//   - Other languages: a stance verb and a negation in the clause naming
-//     the signal ("Wir reagieren nicht auf Do-Not-Track-Signale", "Nous
-//     respectons le signal GPC"); anything else naming the signal is
-//     unclear.
+//   - Other languages, by clause: a stance verb and a negation in a clause
+//     about the signal ("Wir reagieren nicht auf Do-Not-Track-Signale",
+//     "Nous respectons le signal GPC", "ignorieren" inverted); the signal
+//     named only in a reason without a standard or a condition, with the
+//     stance verb in the main clause ("Da es keinen Standard gibt,
+//     reagieren wir nicht darauf"); anaphora ("solche Signale", "n'y",
+//     "daarop") in the same or the next sentence; a condition on the
+//     signal with a tracking step switched off or negated is honored
+//     ("Wenn Ihr Browser DNT sendet, setzen wir keine Analyse-Cookies",
+//     "Sendet Ihr Browser …, wird GA nicht geladen"); "auch wenn … weiterhin"
+//     is not-honored; evaluation, future plans and third parties state
+//     nothing; anything else naming the signal is unclear.
 //
 // # Cookies and mentions
 //

@@ -358,31 +358,117 @@ func evaluate(masked string) clauseResult {
 }
 
 // Stance words in the other languages privscan reads. Policies outside the
-// US rarely speak of DNT or GPC; when they do, the shape is plain ("Wir
+// US rarely speak of DNT or GPC; when they do, the shapes are those of the
+// English ones, in fewer words: a stance verb and a negation ("Wir
 // reagieren nicht auf Do-Not-Track-Signale", "Nous respectons le signal
-// GPC"): a stance verb and a negation in the same clause.
+// GPC"), a reason without a standard before it ("Da es keinen Standard
+// gibt, reagieren wir nicht darauf"), a condition on the signal with a
+// tracking step switched off ("Wenn Ihr Browser DNT sendet, setzen wir
+// keine Analyse-Cookies", "Sendet Ihr Browser … , wird GA nicht geladen"),
+// "even if … still" ("Auch wenn … , erfassen wir weiterhin …"), and
+// evaluation or future plans, which state nothing.
 var (
-	foreignStanceVerb = words("reagier*", "respektier*", "berücksichtig*", "beacht*", "unterstütz*", "befolg*", "honorier*", "akzeptier*",
-		"reageren", "reageert", "respecteren", "respecteert", "ondersteun*", "honoreren", "honoreert", "volgen",
-		"répond*", "respect*", "prend*", "honor*", "suivons", "appliqu*",
-		"respond*", "respet*", "atend*", "rispond*", "rispett*", "onor*",
-		"respekter*", "reager*", "svarar", "følger", "følg*", "respektuj*", "reaguj*", "honoruj*", "uwzględnia*")
-	foreignStanceNeg   = words("nicht", "kein*", "niet", "geen", "ne", "pas", "n", "no", "non", "ikke", "inte", "nie")
-	foreignStanceHedge = words("zukunft", "zukünftig", "prüfen", "toekomst", "onderzoeken", "avenir", "futuro", "framtiden", "fremtiden", "przyszłości", "evtl", "eventuell", "möglicherweise", "misschien", "peut-être", "dritt*", "derden", "tiers", "terceros", "terze")
-	foreignStanceSplit = mustCue(`,\s|;|\s(?:und|aber|en|maar|et|mais|y|pero|e|ma|och|men|og|i|ale)\s`)
+	foreignStanceVerb = words("reagier*", "respektier*", "berücksichtig*", "beacht*", "unterstütz*", "befolg*", "honorier*", "akzeptier*", "auswert*", "ausgewertet", "behandel*",
+		"reageren", "reageert", "respecteren", "respecteert", "ondersteun*", "honoreren", "honoreert", "volgen", "behandelen", "behandelt",
+		"répond*", "respect*", "prend*", "prenons", "tenons", "tient", "tiennent", "honor*", "suivons", "appliqu*", "traitons",
+		"houden", "houdt", "respond*", "respet*", "atend*", "tratamos", "tenemos", "rispond*", "rispett*", "onor*", "trattiamo", "teniamo", "tiene",
+		"respekter*", "reager*", "svarar", "følger", "følg*", "behandler", "behandlar", "respektuj*", "reaguj*", "honoruj*", "uwzględnia*", "traktujemy")
+	foreignIgnoreVerb  = words("ignorier*", "negeer*", "negeren", "ignor*", "ignorer*", "ignoruj*")
+	foreignStanceNeg   = words("nicht", "kein*", "niet", "geen", "ne", "pas", "n", "no", "non", "ikke", "inte", "ej", "nie", "nunca", "jamais", "mai", "niemals", "nooit", "aldrig", "aldri", "nigdy")
+	foreignThirdParty  = words("dritt*", "derden", "tiers", "terceros", "terze", "tredjepart*", "osoby trzecie", "podmioty trzecie")
+	foreignStanceHedge = words("zukunft", "zukünftig", "künftig", "prüfen", "prüft", "erwägen", "toekomst", "onderzoeken", "overwegen", "avenir", "étudions", "évaluons", "futuro", "evaluando", "estudiando", "valutando", "framtiden", "fremtiden", "utvärderar", "overvejer", "vurderer", "przyszłości", "rozważamy", "evtl", "eventuell", "möglicherweise", "misschien", "peut-être", "éventuellement", "posiblemente", "eventualmente")
+	// foreignStanceSplit splits clauses; Dutch "en" is left out: it is
+	// French's "en" too ("nous ne prenons pas en compte").
+	foreignStanceSplit = mustCue(`,\s|;|\s(?:und|aber|maar|et|mais|y|pero|e|ma|och|men|og|i|ale)\s`)
+	// foreignCondition opens a clause on the signal being sent ("wenn",
+	// "si", "lorsque", "se", "jeśli" …); a clause that says the browser
+	// sends or the visitor switches on the signal is one too ("Sendet Ihr
+	// Browser …").
+	foreignCondition = words("wenn", "falls", "sofern", "sobald", "indien", "wanneer", "als", "si", "lorsque", "lorsqu", "quand", "cuando", "qualora", "quando", "se", "om", "när", "hvis", "når", "jeśli", "jeżeli", "gdy",
+		"sendet", "senden", "übermittelt", "übermitteln", "aktiviert", "aktivieren", "verstuurt", "stuurt", "ingeschakeld", "envoie", "transmet", "envía", "envia", "invia", "skickar", "sender", "wysyła")
+	foreignEvenIf = words("auch wenn", "selbst wenn", "zelfs als", "zelfs wanneer", "même si", "même lorsque", "aunque", "incluso si", "anche se", "även om", "selv om", "selv hvis", "nawet jeśli", "nawet gdy")
+	foreignStill  = words("weiterhin", "trotzdem", "dennoch", "nach wie vor", "toch", "nog steeds", "continuons", "toujours", "néanmoins", "seguimos", "todavía", "continuiamo", "comunque", "fortfarande", "fortsat", "fortsatt", "nadal", "wciąż")
+	// foreignSwitchOff is a tracking step switched off or skipped.
+	foreignSwitchOff = words("deaktivier*", "abgeschaltet", "unterbunden", "unterdrückt", "übersprungen", "uitgeschakeld", "uitschakel*", "désactiv*", "bloqu*", "desactiv*", "disattiv*", "blocc*", "deaktiver*", "inaktiver*", "avaktiver*", "wyłącz*", "blokuj*")
+	// foreignTracking is what a negated tracking step is about ("keine
+	// Analyse-Cookies", "nicht geladen", "no instalamos cookies").
+	foreignTracking = words("cookie*", "tracking*", "analyse*", "analyt*", "analític*", "analitic*", "analityczn*", "statistik*", "nutzungs*", "geladen", "gesetzt", "erfasst", "chargé*", "traceur*", "cargad*", "caricat*", "rastreo", "tracciament*", "sporing*", "spårning*", "śledz*", "instalamos", "installiamo", "plaatsen", "déposons", "setzen", "używamy", "utilisons", "utilizamos", "utilizziamo", "gebruiken", "verwenden")
+	// foreignAnaphor refers back to the signal ("solche Signale", "darauf",
+	// "n'y", "ces signaux" …).
+	foreignAnaphor = words("diese signale", "dieses signal", "solche signale", "solchen signalen", "diesen signalen", "darauf", "deze signalen", "dit signaal", "zulke signalen", "daarop", "hierop", "ces signaux", "ce signal", "ces demandes", "n'y", "n’y", "estas señales", "esas señales", "dichas señales", "tales señales", "questi segnali", "tali segnali", "disse signaler", "dessa signaler", "sådanne signaler", "slike signaler", "takie sygnały", "tych sygnałów", "te sygnały", "na nie")
+	// foreignNoStandard is a reason clause without an agreed standard.
+	foreignNoStandard = words("standard", "standards", "standaard", "norme", "estándar", "standard condiviso", "industriestandard", "branchenstandard")
 )
 
-// foreignStance reads a clause in another language: a stance verb in a
-// clause naming the signal, negated or not.
+// foreignStance reads a sentence in another language clause by clause:
+// evaluation or future plans state nothing; "even if the signal is sent,
+// we still …" is not-honored; a stance verb in a clause about the signal
+// (naming it, referring to it, or beside a condition on it or a reason
+// without a standard) decides, negated or not, "ignore" inverted; a
+// condition on the signal with a tracking step switched off or negated is
+// honored. Clauses about third parties state nothing.
 func foreignStance(s string) clauseResult {
-	for _, c := range foreignStanceSplit.Split(s, -1) {
-		if !strings.Contains(c, "zsigz") || !foreignStanceVerb.MatchString(c) || foreignStanceHedge.MatchString(c) {
+	if foreignStanceHedge.MatchString(s) {
+		return resNone
+	}
+	clauses := foreignStanceSplit.Split(s, -1)
+	about := func(c string) bool { return strings.Contains(c, "zsigz") || foreignAnaphor.MatchString(c) }
+	sigCond, reason, evenIf := false, false, false
+	for _, c := range clauses {
+		if !strings.Contains(c, "zsigz") {
 			continue
 		}
-		if foreignStanceNeg.MatchString(strings.ReplaceAll(c, "'", " ")) {
+		switch {
+		case foreignEvenIf.MatchString(c):
+			evenIf = true
+		case foreignCondition.MatchString(c) && !foreignStanceVerb.MatchString(c):
+			sigCond = true
+		case foreignNoStandard.MatchString(c) && !foreignStanceVerb.MatchString(c):
+			reason = true
+		}
+	}
+	if evenIf {
+		for _, c := range clauses {
+			if !strings.Contains(c, "zsigz") && foreignStill.MatchString(c) {
+				return resNotHonored
+			}
+		}
+	}
+	for _, c := range clauses {
+		if foreignThirdParty.MatchString(c) {
+			continue
+		}
+		if !about(c) && !sigCond && !reason {
+			continue
+		}
+		if foreignCondition.MatchString(c) && strings.Contains(c, "zsigz") && !foreignStanceVerb.MatchString(c) {
+			continue // the condition itself
+		}
+		verb, ignore := foreignStanceVerb.MatchString(c), foreignIgnoreVerb.MatchString(c)
+		if !verb && !ignore {
+			continue
+		}
+		neg := foreignStanceNeg.MatchString(strings.NewReplacer("'", " ", "’", " ").Replace(c))
+		if ignore {
+			neg = !neg
+		}
+		if neg {
 			return resNotHonored
 		}
 		return resHonored
+	}
+	if sigCond {
+		for _, c := range clauses {
+			if strings.Contains(c, "zsigz") || foreignThirdParty.MatchString(c) {
+				continue
+			}
+			if foreignSwitchOff.MatchString(c) {
+				return resHonored
+			}
+			if foreignTracking.MatchString(c) && foreignStanceNeg.MatchString(strings.NewReplacer("'", " ", "’", " ").Replace(c)) {
+				return resHonored
+			}
+		}
 	}
 	return resNone
 }
@@ -511,8 +597,9 @@ func signalStance(units []unit, sig signal) (Stance, unit) {
 		if r == resNone && i+1 < len(units) && units[i+1].section == u.section {
 			next := units[i+1]
 			nm, nextNamed := maskSignals(next.text, sig)
-			if !nextNamed && anaphor.MatchString(nm) {
-				if r2 := evaluate(anaphor.ReplaceAllString(nm, sigToken)); r2 != resNone {
+			if !nextNamed && (anaphor.MatchString(nm) || foreignAnaphor.MatchString(nm)) {
+				nm = foreignAnaphor.ReplaceAllString(anaphor.ReplaceAllString(nm, sigToken), " "+sigToken+" ")
+				if r2 := evaluate(nm); r2 != resNone {
 					votes = append(votes, vote{r2, unit{text: u.text + " " + next.text, heading: u.heading, section: u.section}})
 					i++
 					continue
