@@ -292,7 +292,10 @@ func setLifetime(c *CookieDeclaration) {
 // "PHPSESSID – keeps your session – session", "Google Analytics sets _ga
 // (2 years) and _gid (24 hours)".
 func proseCookies(sentence, lower string, inCookieSection bool) []CookieDeclaration {
-	if strings.ContainsAny(sentence, ":–—-(") {
+	// (ContainsAny with a dash outside ASCII would walk the sentence rune
+	// by rune: this runs for every sentence.)
+	if strings.IndexByte(sentence, ':') >= 0 || strings.IndexByte(sentence, '-') >= 0 || strings.IndexByte(sentence, '(') >= 0 ||
+		strings.Contains(sentence, "–") || strings.Contains(sentence, "—") {
 		if m := proseCookie.FindStringSubmatch(sentence); m != nil {
 			if c, ok := listedCookie(sentence, m[1], m[2], inCookieSection); ok {
 				return []CookieDeclaration{c}

@@ -18,6 +18,10 @@ type cueRE struct {
 	*regexp.Regexp
 	lits []string // nil: no prefilter (every input is tried)
 	fold bool     // lits are ASCII lower case, compared with the input lower-cased
+	// literal is true when a match is exactly an occurrence of one of
+	// lits (no assertions, no classes beyond lits): MatchString is then
+	// the prefilter alone.
+	literal bool
 	// anchored is the pattern anchored at the start, set when every match
 	// begins with \b and a word character: MatchString then tries only
 	// the word starts, one anchored attempt each, instead of running the
@@ -36,6 +40,10 @@ func mustCue(expr string) *cueRE {
 			p = foldASCII(p)
 		}
 		c.lits = requiredLiterals(p)
+		if set, ok := exactSet(p); ok && !c.fold && !hasAssertion(p) && !slicesContainsEmpty(set) {
+			c.literal = true
+			c.lits = dedupe(set)
+		}
 		if q, err := syntax.Parse(expr, syntax.Perl); err == nil && atWordStart(q.Simplify()) {
 			c.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
 		}
@@ -67,6 +75,9 @@ func (c *cueRE) may(s string) bool {
 func (c *cueRE) MatchString(s string) bool {
 	if !c.may(s) {
 		return false
+	}
+	if c.literal {
+		return true
 	}
 	if c.anchored == nil {
 		return c.Regexp.MatchString(s)
@@ -105,6 +116,20 @@ func atWordStart(re *syntax.Regexp) bool {
 		return true
 	case syntax.OpConcat:
 		return len(re.Sub) > 1 && re.Sub[0].Op == syntax.OpWordBoundary && startsWithWord(re.Sub[1:])
+	}
+	return false
+}
+
+// hasAssertion reports a zero-width assertion anywhere in re.
+func hasAssertion(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasAssertion(sub) {
+			return true
+		}
 	}
 	return false
 }

@@ -98,3 +98,21 @@ func TestRequiredLiterals(t *testing.T) {
 		}
 	}
 }
+
+// TestLiteralCues: a pattern that is only literals matches by substring;
+// one assertion anywhere makes it a regular expression again.
+func TestLiteralCues(t *testing.T) {
+	for expr, want := range map[string]bool{
+		`cookie|pixel|track`: true,
+		`analy[sz]e`:         true,
+		`cookie|\btags?\b`:   false,
+		`(?:x|\bcookies?\b)`: false,
+		`(?i)cookie`:         false,
+		`cookies?|^consent`:  false,
+		`a?`:                 false,
+	} {
+		if got := mustCue(expr).literal; got != want {
+			t.Errorf("%s: literal %v, want %v", expr, got, want)
+		}
+	}
+}
