@@ -57,12 +57,25 @@ func (c *cueRE) may(s string) bool {
 		return true
 	}
 	if c.fold {
-		// (?i)k and (?i)s also match the Kelvin sign and the long s.
-		if strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f") {
-			return true
-		}
-		s = asciiLower(s)
+		return c.mayLower(asciiLower(s))
 	}
+	return c.contains(s)
+}
+
+// mayLower is may for text already in ASCII lower case (asciiLower): a
+// case-folding pattern makes no copy of it.
+func (c *cueRE) mayLower(lower string) bool {
+	if c.lits == nil || !c.fold {
+		return true // case-sensitive literals cannot be looked for in lower case
+	}
+	// (?i)k and (?i)s also match the Kelvin sign and the long s.
+	if strings.Contains(lower, "\u212a") || strings.Contains(lower, "\u017f") {
+		return true
+	}
+	return c.contains(lower)
+}
+
+func (c *cueRE) contains(s string) bool {
 	for _, l := range c.lits {
 		if strings.Contains(s, l) {
 			return true

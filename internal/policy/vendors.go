@@ -588,9 +588,15 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 	lowers := make([]string, len(units))
 	for i, u := range units {
 		texts[i], lowers[i] = u.text, u.lower
-		if hasHostLike(u.text) {
-			texts[i] = maskURLs(u.text)
-			lowers[i] = asciiLower(texts[i])
+		// "e.g." looks like a host name to hasHostLike; the URL pattern's
+		// own literals ("://", "www.", ".com" …), checked on the lower-case
+		// text already at hand, leave the regular expression to sentences
+		// that may hold one.
+		if hasHostLike(u.text) && urlPattern.mayLower(u.lower) {
+			if m := maskURLs(u.text); m != u.text {
+				texts[i] = m
+				lowers[i] = asciiLower(m)
+			}
 		}
 	}
 	allHits := idx.findTermsAll(texts, lowers)
