@@ -357,13 +357,13 @@ func asciiLower(s string) string {
 }
 
 var (
-	urlPattern     = mustCue(`(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:com|net|org|io|de|nl|dk|fr|es|it|se|no|pl|eu)(?:/\S*)?`)
-	socialCue      = mustCue(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?(?:facebook|linkedin|instagram|twitter|youtube|xing|tiktok|pinterest|social media|company|fan|business) (?:page|profile|account|channel|group|community|site)s?\b|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page|(?:contact|message|reach|write to|chat with) us (?:via|on|through|using)|(?:message|write to) us\b|(?:we have|we maintain|we run|we operate|our) (?:\w+ )?(?:pages?|profiles?|accounts?|channels?|presence) on|(?:company|fan|business) page|team members are on)`)
+	urlPattern = mustCue(`(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:com|net|org|io|de|nl|dk|fr|es|it|se|no|pl|eu)(?:/\S*)?`)
+	socialCue  = mustCue(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?(?:facebook|linkedin|instagram|twitter|youtube|xing|tiktok|pinterest|social media|company|fan|business) (?:page|profile|account|channel|group|community|site)s?\b|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page|(?:contact|message|reach|write to|chat with) us (?:via|on|through|using)|(?:message|write to) us\b|(?:we have|we maintain|we run|we operate|our) (?:\w+ )?(?:pages?|profiles?|accounts?|channels?|presence) on|(?:company|fan|business) page|team members are on)`)
 	// trackingCue is trackingStem or trackingWord: stems anywhere, "tag"
 	// and "ad" as words (split so that the stems are a plain substring
 	// test).
-	trackingStem = mustCue(`cookie|pixel|track|analytic|advertis|conversion|remarketing|retarget|beacon|insight|audience|campaign|statistic`)
-	trackingWord = mustCue(`\btags?\b|\bads?\b`)
+	trackingStem   = mustCue(`cookie|pixel|track|analytic|advertis|conversion|remarketing|retarget|beacon|insight|audience|campaign|statistic`)
+	trackingWord   = mustCue(`\btags?\b|\bads?\b`)
 	usageCue       = mustCue(`\b(?:use|uses|using|used|utili[sz]e|employ|employs|rely on|relies on|deploy|embed|integrate|forwarded to|transferred to|shared with|provided by|collected (?:via|through|by)|set by|placed by|powered by|protected by|through|via)\b`)
 	negCue         = mustCue(`\b(?:(?:do|does|did|will|would|shall|can|could|are|is|have|has|decided|chosen|choose|chose|opted|elected)\s+not(?:\s+to)?|never|no longer|cannot)\b(?:\s+\S+){0,4}?\s+(?:use|used|using|employ|load|embed|install|deploy|integrate|utili[sz]e|rely on|work with|run|implement|include|place|set|activate)\b`)
 	norCue         = mustCue(`\b(?:neither|nor)\b`)
