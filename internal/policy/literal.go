@@ -27,6 +27,8 @@ type cueRE struct {
 	// the word starts, one anchored attempt each, instead of running the
 	// backtracker from every byte.
 	anchored *regexp.Regexp
+	// byFirst indexes a large literal set by first byte (see contains).
+	byFirst *[256][]string
 }
 
 // mustCue compiles a cue pattern and derives its prefilter.
@@ -44,6 +46,7 @@ func mustCue(expr string) *cueRE {
 			c.literal = true
 			c.lits = dedupe(set)
 		}
+		c.indexLits()
 		if q, err := syntax.Parse(expr, syntax.Perl); err == nil && atWordStart(q.Simplify()) {
 			c.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
 		}
@@ -76,12 +79,46 @@ func (c *cueRE) mayLower(lower string) bool {
 }
 
 func (c *cueRE) contains(s string) bool {
-	for _, l := range c.lits {
-		if strings.Contains(s, l) {
-			return true
+	if c.byFirst == nil {
+		for _, l := range c.lits {
+			if strings.Contains(s, l) {
+				return true
+			}
+		}
+		return false
+	}
+	// Many literals: one pass over s, trying at each byte only the
+	// literals that start with it.
+	for i := 0; i < len(s); i++ {
+		for _, l := range c.byFirst[s[i]] {
+			if strings.HasPrefix(s[i:], l) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// manyLits is the size of a literal set above which contains scans the
+// text once instead of once per literal.
+const manyLits = 8
+
+// indexLits builds byFirst for a large literal set.
+func (c *cueRE) indexLits() {
+	if len(c.lits) <= manyLits {
+		c.byFirst = nil
+		return
+	}
+	for _, l := range c.lits {
+		if l == "" {
+			c.byFirst = nil
+			return
+		}
+	}
+	c.byFirst = new([256][]string)
+	for _, l := range c.lits {
+		c.byFirst[l[0]] = append(c.byFirst[l[0]], l)
+	}
 }
 
 // MatchString is regexp's, prefiltered.
