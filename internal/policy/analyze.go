@@ -183,10 +183,13 @@ func (an *Analyzer) Analyze(doc *Document) *Analysis {
 		cookies = append(cookies, fieldCookies(s.Sentences)...)
 		for _, t := range s.Tables {
 			tc := tableCookies(t)
+			// One row without a header is a line with bars in it (a menu
+			// in a text file), not a table.
+			realTable := len(t.Header) > 0 || len(t.Rows) > 1
 			cookies = append(cookies, tc...)
 			for _, r := range t.Rows {
 				row := strings.Join(nonEmpty(r), " | ")
-				vunits = append(vunits, unit{text: row, heading: s.Heading, lower: asciiLower(row), section: si, cookieRow: tc != nil})
+				vunits = append(vunits, unit{text: row, heading: s.Heading, lower: asciiLower(row), section: si, cookieRow: tc != nil, tableRow: realTable})
 			}
 		}
 	}

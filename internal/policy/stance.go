@@ -547,6 +547,7 @@ type unit struct {
 	lower         string // asciiLower(text)
 	section       int    // index of the section in the Document
 	cookieRow     bool   // a row of a cookie declaration table
+	tableRow      bool   // a row of any table (its cells joined by " | ")
 }
 
 // signalStance finds the document's stance on one signal. Each sentence

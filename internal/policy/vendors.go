@@ -487,6 +487,22 @@ var (
 	condOpen  = mustCue(`\b(?:if|where|in case|should|whenever|provided that)\b`)
 )
 
+// linkList reports a line of short items between separators ("Products |
+// LogMeIn | Support", "Home · Hotjar · Login") outside a table: a menu, a
+// breadcrumb or a list of links, not a sentence.
+func linkList(s string) bool {
+	items := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '·' || r == '•' || r == '›' || r == '»' })
+	if len(items) < 3 {
+		return false
+	}
+	for _, it := range items {
+		if len(strings.Fields(it)) > 4 || strings.ContainsAny(it, ".,;") {
+			return false
+		}
+	}
+	return true
+}
+
 // flowCue says that the site uses a company or that data goes to it:
 // a use verb, or a verb of passing data on with its preposition, or the
 // company as a processor or provider.
@@ -641,6 +657,11 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 				continue
 			}
 			var verdict string
+			if !u.tableRow && linkList(u.text) {
+				// "Solutions | Hotjar | Support | Login": a menu or a
+				// list of links names products, it discloses no use.
+				continue
+			}
 			if listed(lowerMasked[:h.start]) {
 				// "Dienstanbieter: Google Ireland Limited", "Verwerker:
 				// Leadinfo B.V.": a vendor list names the recipient.

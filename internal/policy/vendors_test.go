@@ -98,6 +98,8 @@ func TestEntityCompanyNeedsDataFlow(t *testing.T) {
 		{"Für den Live-Chat nutzen wir LogMeIn.", "de", "uses/"},
 		{"Die Chatverläufe werden an LogMeIn übermittelt.", "de", "uses/"},
 		{"LogMeIn Anmeldung Downloads Kontakt", "de", ""},
+		{"Solutions | BoldChat | Support | Login", "en", ""},
+		{"Home · BoldChat · Datenschutz · Impressum", "de", ""},
 	} {
 		doc := docFromText(t, tt.text)
 		doc.Language = tt.lang
