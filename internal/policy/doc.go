@@ -15,7 +15,9 @@
 //     Input is capped at MaxExtractBytes; Document.Truncated says so.
 //   - Analyze reads the Document against a []VendorTerms list
 //     (the detectors catalogue's names and parent companies, with the
-//     user's --rules).
+//     user's --rules). With the entity table the list has thousands of
+//     names: NewAnalyzer compiles it once for many documents (a scan's
+//     policy stage keeps one).
 //     AnalyzeFile and AnalyzeURL chain the steps.
 //
 // # Vendor disclosures (precision first)
@@ -53,6 +55,11 @@
 //     denial with a purpose after the name ("we do not use Google Analytics
 //     cookies to identify you", "GA is not used to collect personal data",
 //     "… for advertising") is use with a restriction: "uses".
+//   - An entity vendor's company (VendorTerms.Companies: "LogMeIn" for
+//     BoldChat) names it only in a sentence saying data goes to the
+//     company or the site uses it, a vendor list's entry or a cookie-table
+//     row. A menu, breadcrumb or list of links outside a table ("Solutions
+//     | Hotjar | Support | Login") names no vendor as used.
 //   - A parent company alone ("Google", "Microsoft", "Meta") counts only when
 //     the sentence also contains one of the vendor's ParentContext stems
 //     ("analytic"/"statistic" for Google Analytics, "captcha"/"spam" for
