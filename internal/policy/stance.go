@@ -368,7 +368,7 @@ func evaluate(masked string) clauseResult {
 // "even if … still" ("Auch wenn … , erfassen wir weiterhin …"), and
 // evaluation or future plans, which state nothing.
 var (
-	foreignStanceVerb = words("reagier*", "respektier*", "berücksichtig*", "beacht*", "unterstütz*", "befolg*", "honorier*", "akzeptier*", "auswert*", "ausgewertet", "behandel*",
+	foreignStanceVerb = words("reagier*", "respektier*", "berücksichtig*", "beacht*", "unterstütz*", "befolg*", "honorier*", "akzeptier*", "auswert*", "ausgewertet", "wertet", "werten", "behandel*",
 		"reageren", "reageert", "respecteren", "respecteert", "ondersteun*", "honoreren", "honoreert", "volgen", "behandelen", "behandelt",
 		"répond*", "respect*", "prend*", "prenons", "tenons", "tient", "tiennent", "honor*", "suivons", "appliqu*", "traitons",
 		"houden", "houdt", "respond*", "respet*", "atend*", "tratamos", "tenemos", "rispond*", "rispett*", "onor*", "trattiamo", "teniamo", "tiene",
@@ -413,6 +413,16 @@ func foreignStance(s string) clauseResult {
 	}
 	clauses := foreignStanceSplit.Split(s, -1)
 	about := func(c string) bool { return strings.Contains(c, "zsigz") || foreignAnaphor.MatchString(c) }
+	// A conjunction inside a clause ("reagieren aber nicht auf …") splits
+	// a verb from its object: a clause about the signal without a stance
+	// verb is read again with the verb before it.
+	for i := len(clauses) - 1; i > 0; i-- {
+		c, p := clauses[i], clauses[i-1]
+		if about(c) && !foreignStanceVerb.MatchString(c) && !foreignIgnoreVerb.MatchString(c) && !about(p) &&
+			(foreignStanceVerb.MatchString(p) || foreignIgnoreVerb.MatchString(p)) && !strings.Contains(p, ",") {
+			clauses = append(clauses, p+" "+c)
+		}
+	}
 	sigCond, reason, evenIf := false, false, false
 	for _, c := range clauses {
 		if !strings.Contains(c, "zsigz") {

@@ -89,8 +89,9 @@ var foreignVendorCues = map[string]foreignCues{
 
 // foreignClauseBreak splits a sentence where a new statement may start: a
 // semicolon, a colon, a full stop, or a comma before a contrasting
-// conjunction ("…, nutzen aber …", "…, mais …").
-var foreignClauseBreak = mustCue(`;|:\s|\.\s|,\s*(?:aber|jedoch|sondern|doch|allerdings|maar|echter|mais|cependant|toutefois|pero|sino|sin embargo|ma|però|tuttavia|men|dock|ale|lecz|jednak)\b`)
+// conjunction ("…, aber …", "…, mais …") or before "we" as a new subject
+// ("…, wir verwenden jedoch …").
+var foreignClauseBreak = mustCue(`;|:\s|\.\s|,\s*(?:aber|jedoch|sondern|doch|allerdings|maar|echter|mais|cependant|toutefois|pero|sino|sin embargo|ma|però|tuttavia|men|dock|ale|lecz|jednak|wir|wij|we|nous|nosotros|noi|vi|my)\b`)
 
 // foreignPurpose is a purpose after a negated use ("Wir verwenden Google
 // Analytics nicht, um Sie zu identifizieren", "… niet voor
