@@ -2,8 +2,8 @@ package policy
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
+	"sync"
 )
 
 // Analysis is what a policy discloses. It marshals to the "policy" section
@@ -139,8 +139,28 @@ func (a *Analysis) UnmarshalJSON(b []byte) error {
 // cookies it declares, its DNT and GPC stance and the practices it
 // mentions. vendors is the list of vendors to look for (the vendor
 // catalogue's, see scan.PolicyTerms). A nil doc yields an Analysis with Found false.
-// Analyze is deterministic and safe for concurrent use.
+// Analyze is deterministic and safe for concurrent use. It compiles the
+// vendor list on every call; a caller that reads several documents against
+// the same list uses NewAnalyzer once.
 func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
+	return NewAnalyzer(vendors).Analyze(doc)
+}
+
+// Analyzer reads documents against a vendor list compiled once: with the
+// entity table's thousands of names, compiling costs as much as reading a
+// policy.
+type Analyzer struct {
+	idx func() *vendorIndex
+}
+
+// NewAnalyzer returns an Analyzer for a vendor list (see Analyze); the list
+// is compiled on first use, once. An Analyzer is safe for concurrent use.
+func NewAnalyzer(vendors []VendorTerms) *Analyzer {
+	return &Analyzer{idx: sync.OnceValue(func() *vendorIndex { return compileVendors(vendors) })}
+}
+
+// Analyze is the package-level Analyze with the compiled vendor list.
+func (an *Analyzer) Analyze(doc *Document) *Analysis {
 	a := &Analysis{DNT: NotMentioned, GPC: NotMentioned}
 	if doc == nil {
 		return a
@@ -158,22 +178,23 @@ func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 			u := unit{text: t, heading: s.Heading, lower: asciiLower(t), section: si}
 			units = append(units, u)
 			vunits = append(vunits, u)
-			if c, ok := proseCookies(t, cookieSection); ok {
-				cookies = append(cookies, c)
-			}
+			cookies = append(cookies, proseCookies(t, u.lower, cookieSection)...)
 		}
 		cookies = append(cookies, fieldCookies(s.Sentences)...)
 		for _, t := range s.Tables {
 			tc := tableCookies(t)
+			// One row without a header is a line with bars in it (a menu
+			// in a text file), not a table.
+			realTable := len(t.Header) > 0 || len(t.Rows) > 1
 			cookies = append(cookies, tc...)
 			for _, r := range t.Rows {
 				row := strings.Join(nonEmpty(r), " | ")
-				vunits = append(vunits, unit{text: row, heading: s.Heading, lower: asciiLower(row), section: si, cookieRow: tc != nil})
+				vunits = append(vunits, unit{text: row, heading: s.Heading, lower: asciiLower(row), section: si, cookieRow: tc != nil, tableRow: realTable})
 			}
 		}
 	}
 	a.Cookies = sortCookies(cookies)
-	a.Vendors = analyzeVendors(compileVendors(vendors), vunits, doc.Language)
+	a.Vendors = analyzeVendors(an.idx(), vunits, doc.Language)
 
 	var u unit
 	a.DNT, u = signalStance(units, signalDNT)
@@ -196,13 +217,13 @@ func nonEmpty(r []string) []string {
 }
 
 var (
-	reCookie     = regexp.MustCompile(`\bcookies?\b|\bcookie-|\bcookiebeleid|\bcookieverklaring|\bcookiepolitik`)
-	reSession    = regexp.MustCompile(`\bsession[\s"”“'’\-]*(?:based\s+)?cookies?\b|\bcookies? (?:that|which) (?:are|is) session|\bsitzungs-?cookies?\b|\bsessie-?cookies?\b|\bsessionscookies?\b|\bsesjonscookies?\b|\bcookies? de session\b|\bcookies? de sesión\b|\bcookie di sessione\b|\bcookies? sesyjn`)
-	rePersistent = regexp.MustCompile(`\b(?:persistent|permanent)[\s"”“'’\-]*(?:based\s+)?cookies?\b|\bcookies? (?:that|which) (?:are|is|remain) (?:persistent|permanent|stored)|\bpersistente? cookies?\b|\bdauerhafte cookies?\b|\bpermanente cookies?\b|\bcookies? persistants?\b|\bcookies? persistentes\b|\bcookie persistenti\b|\bcookies? stał|\bvaraktiga cookies?\b`)
-	reThirdParty = regexp.MustCompile(`\bthird[\s\-]part(?:y|ies)\b|\bdrittanbieter|\bderden\b|\btredjepart|\btredje ?part|\bdritte\b|\btiers\b|\bterceros\b|\bterze parti\b|\bpodmiot(?:y|ów) trzeci|\bad networks?\b|\badvertising (?:companies|partners|networks)\b|\bthese companies\b`)
-	reAnalytics  = regexp.MustCompile(`\banalytic|\banaly[sz](?:e|es|ed|ing|is)\b|\bstatistic|\bstatistik|\bstatistiek|\bstatistique|\bestadístic|\bstatistich|\bstatystyk|\bmeasure (?:the )?(?:use|usage|traffic|performance)|\bweb ?analys`)
-	reAdvertis   = regexp.MustCompile(`\badvertis|\bads\b|\bad networks?\b|\bremarketing|\bretarget|\btargeted (?:ads|advertising|promotions|campaigns|offers)|\binterest-based|\bbehaviou?ral advertising|\bwerbung|\bwerbe|\breclame|\badvertentie|\bpublicit|\bpubblicit|\breklam|\bmarketing cookies?\b`)
-	reBeacon     = regexp.MustCompile(`\bbeacons?\b|\bpixels?\b|\bpixel tags?\b|\bclear gifs?\b|\bweb bugs?\b|\bspy pixels?\b|\btracking pixels?\b|\bzählpixel|\bpixel-tags?\b|\bbalises? web\b`)
+	reCookie     = mustCue(`\bcookies?\b|\bcookie-|\bcookiebeleid|\bcookieverklaring|\bcookiepolitik`)
+	reSession    = mustCue(`\bsession[\s"”“'’\-]*(?:based\s+)?cookies?\b|\bcookies? (?:that|which) (?:are|is) session|\bsitzungs-?cookies?\b|\bsessie-?cookies?\b|\bsessionscookies?\b|\bsesjonscookies?\b|\bcookies? de session\b|\bcookies? de sesión\b|\bcookie di sessione\b|\bcookies? sesyjn`)
+	rePersistent = mustCue(`\b(?:persistent|permanent)[\s"”“'’\-]*(?:based\s+)?cookies?\b|\bcookies? (?:that|which) (?:are|is|remain) (?:persistent|permanent|stored)|\bpersistente? cookies?\b|\bdauerhafte cookies?\b|\bpermanente cookies?\b|\bcookies? persistants?\b|\bcookies? persistentes\b|\bcookie persistenti\b|\bcookies? stał|\bvaraktiga cookies?\b`)
+	reThirdParty = mustCue(`\bthird[\s\-]part(?:y|ies)\b|\bdrittanbieter|\bderden\b|\btredjepart|\btredje ?part|\bdritte\b|\btiers\b|\bterceros\b|\bterze parti\b|\bpodmiot(?:y|ów) trzeci|\bad networks?\b|\badvertising (?:companies|partners|networks)\b|\bthese companies\b`)
+	reAnalytics  = mustCue(`\banalytic|\banaly[sz](?:e|es|ed|ing|is)\b|\bstatistic|\bstatistik|\bstatistiek|\bstatistique|\bestadístic|\bstatistich|\bstatystyk|\bmeasure (?:the )?(?:use|usage|traffic|performance)|\bweb ?analys`)
+	reAdvertis   = mustCue(`\badvertis|\bads\b|\bad networks?\b|\bremarketing|\bretarget|\btargeted (?:ads|advertising|promotions|campaigns|offers)|\binterest-based|\bbehaviou?ral advertising|\bwerbung|\bwerbe|\breclame|\badvertentie|\bpublicit|\bpubblicit|\breklam|\bmarketing cookies?\b`)
+	reBeacon     = mustCue(`\bbeacons?\b|\bpixels?\b|\bpixel tags?\b|\bclear gifs?\b|\bweb bugs?\b|\bspy pixels?\b|\btracking pixels?\b|\bzählpixel|\bpixel-tags?\b|\bbalises? web\b`)
 )
 
 // findMentions sets the practice flags from the text units, the declared
@@ -213,7 +234,7 @@ var (
 func findMentions(units []unit, cookies []CookieDeclaration, vendors []VendorDisclosure) Mentions {
 	var m Mentions
 	// has runs re only when l contains one of the cheap substrings.
-	has := func(l string, re *regexp.Regexp, subs ...string) bool {
+	has := func(l string, re *cueRE, subs ...string) bool {
 		for _, sub := range subs {
 			if strings.Contains(l, sub) {
 				return re.MatchString(l)

@@ -20,7 +20,15 @@ var catalogueTerms = sync.OnceValue(func() []VendorTerms {
 		for _, p := range v.Products {
 			vt.Products = append(vt.Products, ProductTerms{Name: p.Name, Category: p.Category, Terms: p.Terms})
 		}
+		// An entity vendor's company ("LogMeIn" for BoldChat) names it only
+		// where data is said to go to the company.
+		if cv := cat.Vendor(v.Vendor); cv != nil && cv.Source == catalogue.SourceEntity && cv.Entity != nil {
+			vt = vt.WithCompany(cv.Entity.Company)
+		}
 		out = append(out, vt)
 	}
 	return out
 })
+
+// catalogueAnalyzer is catalogueTerms compiled once, as a scan does.
+var catalogueAnalyzer = sync.OnceValue(func() *Analyzer { return NewAnalyzer(catalogueTerms()) })

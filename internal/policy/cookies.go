@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -42,11 +41,11 @@ const (
 )
 
 var (
-	hdrType     = regexp.MustCompile(`type|cookies used|typ\b|tipo|art\b|soort`)
-	hdrDuration = regexp.MustCompile(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|ważnoś|validity|valid|how long|varighet|utgång|löptid|expiración|vervaldatum|bewaarperiode`)
-	hdrProvider = regexp.MustCompile(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service|herkunft|bron|origine|origen|źródło|domäne|domein|dominio|domena|kilde|källa|udsteder|utsteder`)
-	hdrPurpose  = regexp.MustCompile(`purpose|description|function|zweck|beschreibung|doel|beschrijving|formål|beskrivelse|syfte|finalité|finalidad|descripción|finalità|descrizione|\bcel\b|opis|used for|what it does|usage`)
-	hdrName     = regexp.MustCompile(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b|bezeichnung|benaming|denominazione|denominación|nazwa pliku`)
+	hdrType     = mustCue(`type|cookies used|typ\b|tipo|art\b|soort`)
+	hdrDuration = mustCue(`expir|duration|lifespan|life span|lifetime|retention|storage|ablauf|speicherdauer|laufzeit|gültigkeit|dauer|durée|bewaartermijn|looptijd|vervaltijd|geldigheid|udløb|varighed|utløp|levetid|lagringstid|giltighet|caducidad|duración|vencimiento|durata|scadenza|conservazione|wygaś|czas|okres|ważnoś|validity|valid|how long|varighet|utgång|löptid|expiración|vervaldatum|bewaarperiode`)
+	hdrProvider = mustCue(`provider|source|domain|host|vendor|set by|anbieter|aanbieder|udbyder|leverandør|leverantör|fournisseur|proveedor|fornitore|dostawca|subgroup|third party|origin|platform|service|herkunft|bron|origine|origen|źródło|domäne|domein|dominio|domena|kilde|källa|udsteder|utsteder`)
+	hdrPurpose  = mustCue(`purpose|description|function|zweck|beschreibung|doel|beschrijving|formål|beskrivelse|syfte|finalité|finalidad|descripción|finalità|descrizione|\bcel\b|opis|used for|what it does|usage`)
+	hdrName     = mustCue(`name|cookie|navn|naam|\bnom\b|nombre|nome|namn|nazwa|\bkey\b|bezeichnung|benaming|denominazione|denominación|nazwa pliku`)
 )
 
 func classifyHeader(h string) column {
@@ -118,7 +117,7 @@ func cookieColumns(t Table) (cols map[column]int, ok bool) {
 	return cols, true
 }
 
-var cookieNameShape = regexp.MustCompile(`^[A-Za-z0-9_.\-#*\[\]$]{2,60}$`)
+var cookieNameShape = mustCue(`^[A-Za-z0-9_.\-#*\[\]$]{2,60}$`)
 
 // looksLikeCookieName accepts tokens such as "_ga", "_ga_#", "__hstc",
 // "bcookie", "ASP.NET_SessionId", "OptanonConsent".
@@ -259,7 +258,7 @@ func repeatsHeader(r, header []string) bool {
 	return n >= 2 || (n == 1 && len(nonEmpty(r)) == 1 && len(header) == 1)
 }
 
-var bracketed = regexp.MustCompile(`\(\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60})\s*\)`)
+var bracketed = mustCue(`\(\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60})\s*\)`)
 
 // bracketedName finds the cookie name in "Google Analytics (_ga)".
 func bracketedName(s string) (string, bool) {
@@ -290,14 +289,20 @@ func setLifetime(c *CookieDeclaration) {
 // proseCookies reads declarations written as list items or sentences:
 // "_ga: distinguishes users; expires after 2 years", "the _ga cookie
 // expires after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht",
-// "PHPSESSID – keeps your session – session".
-func proseCookies(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	if m := proseCookie.FindStringSubmatch(sentence); m != nil {
-		if c, ok := listedCookie(sentence, m[1], m[2], inCookieSection); ok {
-			return c, true
+// "PHPSESSID – keeps your session – session", "Google Analytics sets _ga
+// (2 years) and _gid (24 hours)".
+func proseCookies(sentence, lower string, inCookieSection bool) []CookieDeclaration {
+	// (ContainsAny with a dash outside ASCII would walk the sentence rune
+	// by rune: this runs for every sentence.)
+	if strings.IndexByte(sentence, ':') >= 0 || strings.IndexByte(sentence, '-') >= 0 || strings.IndexByte(sentence, '(') >= 0 ||
+		strings.Contains(sentence, "–") || strings.Contains(sentence, "—") {
+		if m := proseCookie.FindStringSubmatch(sentence); m != nil {
+			if c, ok := listedCookie(sentence, m[1], m[2], inCookieSection); ok {
+				return []CookieDeclaration{c}
+			}
 		}
 	}
-	return sentenceCookie(sentence, inCookieSection)
+	return sentenceCookies(sentence, lower, inCookieSection)
 }
 
 // listedCookie reads "name: purpose, duration" and "name – purpose –
@@ -330,41 +335,93 @@ func listedCookie(sentence, name, rest string, inCookieSection bool) (CookieDecl
 	return c, true
 }
 
-// sentenceCookie reads a sentence that names exactly one cookie and one
-// lifetime.
-func sentenceCookie(sentence string, inCookieSection bool) (CookieDeclaration, bool) {
-	lower := asciiLower(sentence)
-	if !hasCookieWord(lower) && (!inCookieSection || !strings.ContainsAny(sentence, "_#$")) {
+// sentenceCookies reads a sentence that names one cookie and one lifetime
+// ("the _ga cookie expires after 2 years"), or several cookies each
+// followed by its own lifetime ("sets _ga (2 years) and _gid (24
+// hours)"). Without the word cookie (or a cookie section), the names
+// must have a cookie name's punctuation and the sentence must say that
+// the cookie is set ("Google Ads sets _gcl_au for 90 days", "Meta
+// speichert _fbp für 3 Monate", "Hotjar dépose _hjid pour 1 an"), or,
+// for names that begin with "_", that it expires or lasts.
+func sentenceCookies(sentence, lower string, inCookieSection bool) []CookieDeclaration {
+	cookieWord := hasCookieWord(lower)
+	if !cookieWord && !strings.ContainsAny(sentence, "_#$") {
 		// Outside a name with a cookie name's punctuation, a candidate
 		// stands next to the word cookie.
-		return CookieDeclaration{}, false
+		return nil
 	}
-	name := ""
+	type span struct {
+		name       string
+		start, end int
+	}
+	var names []span
 	for _, m := range tokenSpans(sentence) {
 		tok := strings.TrimRight(sentence[m[0]:m[1]], ".,;:")
 		if !candidateCookieName(sentence, tok, m[0], m[0]+len(tok)) {
 			continue
 		}
-		if name != "" && name != tok {
-			return CookieDeclaration{}, false // several cookies: which lifetime is whose?
+		if len(names) > 0 && names[len(names)-1].name == tok {
+			continue
 		}
-		name = tok
+		names = append(names, span{tok, m[0], m[0] + len(tok)})
 	}
-	if name == "" {
-		return CookieDeclaration{}, false
+	if len(names) == 0 {
+		return nil
 	}
-	i := strings.Index(sentence, name)
-	d := findDuration(sentence[i+len(name):])
-	if d == "" {
-		d = findDuration(sentence[:i])
+	if !cookieWord && !inCookieSection {
+		underscored := true
+		for _, n := range names {
+			underscored = underscored && strings.HasPrefix(n.name, "_")
+		}
+		if !cookieSetCue.MatchString(lower) && !(underscored && (cookieStoreCue.MatchString(lower) || expiryCue.MatchString(lower))) {
+			return nil
+		}
 	}
-	if d == "" {
-		return CookieDeclaration{}, false
+	if len(names) == 1 {
+		n := names[0]
+		d := findDuration(sentence[n.end:])
+		if d == "" {
+			d = findDuration(sentence[:n.start])
+		}
+		if d == "" {
+			return nil
+		}
+		c := CookieDeclaration{Name: n.name, DurationText: d, Purpose: sentence, Source: "text"}
+		setLifetime(&c)
+		return []CookieDeclaration{c}
 	}
-	c := CookieDeclaration{Name: name, DurationText: d, Purpose: sentence, Source: "text"}
-	setLifetime(&c)
-	return c, true
+	// Several names: each takes the lifetime between it and the next
+	// name; when one has none, which lifetime is whose cannot be told.
+	if findDuration(sentence[:names[0].start]) != "" {
+		return nil
+	}
+	out := make([]CookieDeclaration, 0, len(names))
+	for i, n := range names {
+		end := len(sentence)
+		if i+1 < len(names) {
+			end = names[i+1].start
+		}
+		d := findDuration(sentence[n.end:end])
+		if d == "" {
+			return nil
+		}
+		c := CookieDeclaration{Name: n.name, DurationText: d, Purpose: sentence, Source: "text"}
+		setLifetime(&c)
+		out = append(out, c)
+	}
+	return out
 }
+
+// cookieSetCue is a verb saying that a cookie is set on the visitor's
+// device, in the ten languages ("sets", "places", "drops", "setzt",
+// "plaatst", "dépose", "instala", "installa", "sätter", "placerer",
+// "setter", "ustawia"). cookieStoreCue says it is stored or saved, which
+// is said of data as well: it counts for names that begin with "_" ("Meta
+// speichert _fbp für 3 Monate"), not for "stores ticket_id references".
+var (
+	cookieSetCue   = mustCue(`\b(?:sets?|setting|placed?|places|placing|drops?|dropped|writes?|written|installs?|installed|setzt|gesetzt|setzen|platziert|plaatst|geplaatst|plaatsen|dépose|déposé|déposent|installe|installé|instala|instalada|instalado|coloca|colocada|establece|installa|installato|imposta|impostato|sätter|sätts|placerar|placeras|sætter|sættes|placerer|placeres|setter|settes|plasserer|ustawia|ustawiany|umieszcza)\b`)
+	cookieStoreCue = mustCue(`\b(?:stores?|stored|saves?|saved|speichert|gespeichert|abgelegt|opgeslagen|slaat|enregistre|enregistré|stocke|stocké|almacena|almacenada|guarda|memorizza|memorizzato|salva|lagrar|lagras|sparar|sparas|gemmer|gemmes|lagres|lagrer|zapisuje|zapisywany|przechowuje|przechowywany)\b`)
+)
 
 // candidateCookieName accepts a token as a cookie name: it has a cookie
 // name's punctuation ("_ga", "_hjSession_#") or case ("OptanonConsent"), or
@@ -438,7 +495,7 @@ func tokenSpans(s string) [][2]int {
 	return out
 }
 
-var articleCookie = regexp.MustCompile(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
+var articleCookie = mustCue(`(?:^|\s)(?:the|das|der|het|de|le|il|el|la)\s+cookie$`)
 
 // cookieStopwords are words that stand next to "cookie" without naming one.
 var cookieStopwords = func() map[string]bool {
@@ -457,18 +514,18 @@ var cookieStopwords = func() map[string]bool {
 }()
 
 var (
-	proseCookie = regexp.MustCompile(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
-	dashList    = regexp.MustCompile(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
-	expiryCue   = regexp.MustCompile(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
+	proseCookie = mustCue(`^["“'‘]?([A-Za-z0-9_.\-#*\[\]$]{2,60})["”'’]?\s*(?:[:–—]|\s-\s|\()\s*(.+)$`)
+	dashList    = mustCue(`^\S+\s+[-–—]\s+.+\s+[-–—]\s+\S.{0,40}$`)
+	expiryCue   = mustCue(`expir|lasts?\b|lifetime|life span|lifespan|duration|persist|stored for|kept for|retained|deleted after|valid for|läuft|gelöscht|gespeichert|gültig|speicherdauer|vervalt|verloopt|bewaard|expire|supprim|conserv|caduca|durata|scade|udløb|utløp|varar|wygasa|przechowywan`)
 )
 
 var (
 	// fieldName and fieldExpiry are the lines of a declaration written as
 	// labelled fields ("Cookie name: _ga." "Expiry: 2 years."), in the ten
 	// languages.
-	fieldName     = regexp.MustCompile(`(?i)^\s*(?:cookie[\s-]?name|name of (?:the )?cookie|cookie|name|naam|nom(?: du cookie)?|nombre(?: de la cookie)?|nome(?: del cookie)?|namn|navn|nazwa(?: pliku cookie)?)\s*:\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60}?)\.?\s*$`)
-	fieldExpiry   = regexp.MustCompile(`(?i)^\s*(?:expiry|expiration|expires|duration|maximum storage duration|storage duration|lifespan|life span|lifetime|retention(?: period)?|speicherdauer|laufzeit|ablauf|gültigkeit|bewaartermijn|looptijd|vervaltijd|geldigheid|durée(?: de (?:conservation|vie))?|expiration|duración|caducidad|durata|scadenza|lagringstid|utløp|udløb|varighed|varighet|czas (?:przechowywania|życia)|okres przechowywania|wygaśnięcie)\s*:\s*(.+?)\.?\s*$`)
-	fieldProvider = regexp.MustCompile(`(?i)^\s*(?:provider|set by|anbieter|dienstanbieter|aanbieder|fournisseur|proveedor|fornitore|leverantör|udbyder|leverandør|dostawca)\s*:\s*(.+?)\.?\s*$`)
+	fieldName     = mustCue(`(?i)^\s*(?:cookie[\s-]?name|name of (?:the )?cookie|cookie|name|naam|nom(?: du cookie)?|nombre(?: de la cookie)?|nome(?: del cookie)?|namn|navn|nazwa(?: pliku cookie)?)\s*:\s*([A-Za-z0-9_.\-#*$\[\]<>]{2,60}?)\.?\s*$`)
+	fieldExpiry   = mustCue(`(?i)^\s*(?:expiry|expiration|expires|duration|maximum storage duration|storage duration|lifespan|life span|lifetime|retention(?: period)?|speicherdauer|laufzeit|ablauf|gültigkeit|bewaartermijn|looptijd|vervaltijd|geldigheid|durée(?: de (?:conservation|vie))?|expiration|duración|caducidad|durata|scadenza|lagringstid|utløp|udløb|varighed|varighet|czas (?:przechowywania|życia)|okres przechowywania|wygaśnięcie)\s*:\s*(.+?)\.?\s*$`)
+	fieldProvider = mustCue(`(?i)^\s*(?:provider|set by|anbieter|dienstanbieter|aanbieder|fournisseur|proveedor|fornitore|leverantör|udbyder|leverandør|dostawca)\s*:\s*(.+?)\.?\s*$`)
 )
 
 // fieldCookies reads declarations written as labelled fields over several
@@ -515,7 +572,8 @@ var proseUnits = func() map[string]bool {
 			m[u] = true
 		}
 	}
-	for _, u := range []string{"an", "yrs"} {
+	// "år" (year) is no other word in Danish, Norwegian or Swedish.
+	for _, u := range []string{"an", "yrs", "år"} {
 		m[u] = true
 	}
 	return m

@@ -15,7 +15,9 @@
 //     Input is capped at MaxExtractBytes; Document.Truncated says so.
 //   - Analyze reads the Document against a []VendorTerms list
 //     (the detectors catalogue's names and parent companies, with the
-//     user's --rules).
+//     user's --rules). With the entity table the list has thousands of
+//     names: NewAnalyzer compiles it once for many documents (a scan's
+//     policy stage keeps one).
 //     AnalyzeFile and AnalyzeURL chain the steps.
 //
 // # Vendor disclosures (precision first)
@@ -53,6 +55,11 @@
 //     denial with a purpose after the name ("we do not use Google Analytics
 //     cookies to identify you", "GA is not used to collect personal data",
 //     "… for advertising") is use with a restriction: "uses".
+//   - An entity vendor's company (VendorTerms.Companies: "LogMeIn" for
+//     BoldChat) names it only in a sentence saying data goes to the
+//     company or the site uses it, a vendor list's entry or a cookie-table
+//     row. A menu, breadcrumb or list of links outside a table ("Solutions
+//     | Hotjar | Support | Login") names no vendor as used.
 //   - A parent company alone ("Google", "Microsoft", "Meta") counts only when
 //     the sentence also contains one of the vendor's ParentContext stems
 //     ("analytic"/"statistic" for Google Analytics, "captcha"/"spam" for
@@ -73,7 +80,12 @@
 //     use verb in the name's clause ("Wir verwenden keinen Facebook Pixel",
 //     "HubSpot wordt niet gebruikt"); other negations give no stance; a use
 //     verb or a data-practice word gives "uses"; "folgen Sie uns auf …"-style
-//     social mentions do not count. English sentences keep their denials.
+//     social mentions do not count. A purpose after the negated use ("Wir
+//     verwenden GA nicht, um Sie zu identifizieren", "… à des fins
+//     publicitaires") is use with a restriction; past use or removal
+//     anywhere in the sentence ("Bis 2021 …; wurde entfernt", "Voorheen
+//     gebruikten wij …") is no disclosure; clauses also end at a comma
+//     before "aber", "mais", "pero" …. English sentences keep their denials.
 //
 // # DNT and GPC stance
 //
@@ -117,10 +129,18 @@
 //     "them") taken as the signal. In a section headed by the signal's name,
 //     sentences about "signals"/"requests"/"settings" are read likewise.
 //   - Several decisive sentences: the majority wins, a tie goes to the first.
-//   - Other languages: a stance verb and a negation in the clause naming
-//     the signal ("Wir reagieren nicht auf Do-Not-Track-Signale", "Nous
-//     respectons le signal GPC"); anything else naming the signal is
-//     unclear.
+//   - Other languages, by clause: a stance verb and a negation in a clause
+//     about the signal ("Wir reagieren nicht auf Do-Not-Track-Signale",
+//     "Nous respectons le signal GPC", "ignorieren" inverted); the signal
+//     named only in a reason without a standard or a condition, with the
+//     stance verb in the main clause ("Da es keinen Standard gibt,
+//     reagieren wir nicht darauf"); anaphora ("solche Signale", "n'y",
+//     "daarop") in the same or the next sentence; a condition on the
+//     signal with a tracking step switched off or negated is honored
+//     ("Wenn Ihr Browser DNT sendet, setzen wir keine Analyse-Cookies",
+//     "Sendet Ihr Browser …, wird GA nicht geladen"); "auch wenn … weiterhin"
+//     is not-honored; evaluation, future plans and third parties state
+//     nothing; anything else naming the signal is unclear.
 //
 // # Cookies and mentions
 //
@@ -134,7 +154,12 @@
 // spaces unless it is a list or given in brackets. Prose is read too: list
 // items ("_ga: … expires after 2 years", "PHPSESSID – … – session"),
 // sentences naming one cookie and one lifetime ("the _ga cookie expires
-// after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht"), and
+// after 2 years", "Das Cookie _ga wird nach 2 Jahren gelöscht") or
+// several cookies each with its own ("sets _ga (2 years) and _gid (24
+// hours)"); without the word cookie, a name with a cookie name's
+// punctuation and a verb that sets it ("Google Ads sets _gcl_au for 90
+// days", "Hotjar dépose _hjid pour 1 an"; "stores" only for names that
+// begin with "_"), and
 // labelled fields over several lines ("Cookie name: _ga." "Expiry: 2
 // years."). ParseDuration converts declared lifetimes to days
 // (month = 30, year = 365, ranges take the maximum, "persistent" is unknown).

@@ -54,7 +54,7 @@ func TestExtractHTMLDropsChrome(t *testing.T) {
 	if doc.Title != "Privacy Policy – Acme" || doc.Language != "en" || doc.URL != "https://acme.test/privacy" {
 		t.Errorf("title %q language %q url %q", doc.Title, doc.Language, doc.URL)
 	}
-	a := Analyze(doc, catalogueTerms())
+	a := catalogueAnalyzer().Analyze(doc)
 	if a.DNT != NotHonored || a.GPC != NotMentioned {
 		t.Errorf("DNT %s GPC %s; the banner and footer must not count", a.DNT, a.GPC)
 	}
@@ -119,7 +119,7 @@ func TestExtractCookieTables(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := Analyze(doc, catalogueTerms())
+			a := catalogueAnalyzer().Analyze(doc)
 			if diff := cmp.Diff(tt.want, a.Cookies); diff != "" {
 				t.Errorf("cookies (-want +got):\n%s", diff)
 			}
@@ -176,7 +176,7 @@ func TestExtractCharsets(t *testing.T) {
 			if doc.Language != "fr" {
 				t.Errorf("language = %q, want fr", doc.Language)
 			}
-			a := Analyze(doc, catalogueTerms())
+			a := catalogueAnalyzer().Analyze(doc)
 			if len(a.Vendors) != 1 || a.Vendors[0].Vendor != "google-analytics" {
 				t.Errorf("vendors = %+v", a.Vendors)
 			}
@@ -219,7 +219,7 @@ func TestExtractGarbage(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			a := Analyze(doc, catalogueTerms())
+			a := catalogueAnalyzer().Analyze(doc)
 			if _, err := a.MarshalJSON(); err != nil {
 				t.Errorf("input %d %q: marshal: %v", i, ct, err)
 			}
@@ -266,7 +266,7 @@ func TestExtractPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := Analyze(doc, catalogueTerms())
+	a := catalogueAnalyzer().Analyze(doc)
 	if a.DNT != NotHonored || len(a.Vendors) != 1 || a.Vendors[0].Vendor != "google-analytics" {
 		t.Errorf("DNT %s vendors %+v; text:\n%s", a.DNT, a.Vendors, doc.Text())
 	}

@@ -17,6 +17,11 @@ import (
 // content) gives an Analysis with Found false and the reason in Error and
 // Documents, and no error.
 func AnalyzeFile(ctx context.Context, path string, vendors []VendorTerms) (*Analysis, error) {
+	return NewAnalyzer(vendors).AnalyzeFile(ctx, path)
+}
+
+// AnalyzeFile is the package-level AnalyzeFile with the compiled vendor list.
+func (an *Analyzer) AnalyzeFile(ctx context.Context, path string) (*Analysis, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -56,10 +61,10 @@ func AnalyzeFile(ctx context.Context, path string, vendors []VendorTerms) (*Anal
 	}
 	if why != "" {
 		rec.Why = why
-		return Rejected([]DocumentRecord{rec}, vendors), nil
+		return Rejected([]DocumentRecord{rec}, nil), nil
 	}
 	rec.Used = true
-	a := Analyze(doc, vendors)
+	a := an.Analyze(doc)
 	a.Documents = []DocumentRecord{rec}
 	a.USNexus = USNexus(doc)
 	return a, nil
@@ -117,6 +122,11 @@ var ErrNotPolicy = errors.New("policy: the document is not a privacy policy")
 // document was rejected or could not be fetched, and then the error says
 // why (ErrNotPolicy wrapped for a rejected document).
 func ReadURL(ctx context.Context, fetcher Fetcher, url, kind string, vendors []VendorTerms) (*Analysis, DocumentRecord, error) {
+	return NewAnalyzer(vendors).ReadURL(ctx, fetcher, url, kind)
+}
+
+// ReadURL is the package-level ReadURL with the compiled vendor list.
+func (an *Analyzer) ReadURL(ctx context.Context, fetcher Fetcher, url, kind string) (*Analysis, DocumentRecord, error) {
 	rec := DocumentRecord{URL: url, Kind: kind}
 	if fetcher == nil {
 		fetcher = HTTPFetcher{}
@@ -150,7 +160,7 @@ func ReadURL(ctx context.Context, fetcher Fetcher, url, kind string, vendors []V
 		return nil, rec, fmt.Errorf("%w: %s: %s", ErrNotPolicy, url, why)
 	}
 	rec.Used = true
-	a := Analyze(doc, vendors)
+	a := an.Analyze(doc)
 	a.USNexus = USNexus(doc)
 	return a, rec, nil
 }

@@ -35,7 +35,7 @@ func analyzeSeed(t testing.TB, path string) *Analysis {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Analyze(doc, catalogueTerms())
+	return catalogueAnalyzer().Analyze(doc)
 }
 
 // TestGoldenSeeds compares each seed's analysis with its golden JSON. Run

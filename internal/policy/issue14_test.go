@@ -26,7 +26,7 @@ func TestClauseStances(t *testing.T) {
 		{"gpc", Honored, "Although GPC is new, we treat it as a valid request to opt out of sharing."},
 	}
 	for _, tt := range tests {
-		a := Analyze(docFromText(t, tt.text), catalogueTerms())
+		a := catalogueAnalyzer().Analyze(docFromText(t, tt.text))
 		got := a.DNT
 		if tt.sig == "gpc" {
 			got = a.GPC
@@ -61,7 +61,7 @@ func TestVendorMentionsAreAboutProducts(t *testing.T) {
 		{"google-analytics", "uses", "Google Analytics", gtmNoteTable},
 	}
 	for _, tt := range tests {
-		a := Analyze(docFromText(t, tt.text), catalogueTerms())
+		a := catalogueAnalyzer().Analyze(docFromText(t, tt.text))
 		stance, product := "", ""
 		for _, v := range a.Vendors {
 			if v.Vendor == tt.vendor && stance != StanceUses {
@@ -97,7 +97,7 @@ func TestVendorLists(t *testing.T) {
 		doc := docFromText(t, tt.text)
 		doc.Language = tt.lang
 		found := false
-		for _, v := range Analyze(doc, catalogueTerms()).Vendors {
+		for _, v := range catalogueAnalyzer().Analyze(doc).Vendors {
 			if v.Vendor == tt.vendor {
 				found = true
 				if v.Stance != StanceUses || v.Product != tt.product {
@@ -112,7 +112,7 @@ func TestVendorLists(t *testing.T) {
 	// A list label does not make Google mean every Google vendor.
 	doc := docFromText(t, "## Google Analytics\n\nDienstanbieter: Google Ireland Limited.")
 	doc.Language = "de"
-	for _, v := range Analyze(doc, catalogueTerms()).Vendors {
+	for _, v := range catalogueAnalyzer().Analyze(doc).Vendors {
 		if v.Vendor != "google-analytics" {
 			t.Errorf("unexpected %s from a GA section", v.Vendor)
 		}
@@ -132,7 +132,7 @@ func TestCookieTableRows(t *testing.T) {
 | Marketing-Cookies | | | |
 | _fbp | Meta | Werbung | 3 Monate |
 | * Alle Angaben ohne Gewähr. | | | |`
-	a := Analyze(docFromText(t, text), catalogueTerms())
+	a := catalogueAnalyzer().Analyze(docFromText(t, text))
 	var got []string
 	for _, c := range a.Cookies {
 		got = append(got, c.Name)
@@ -158,7 +158,7 @@ func TestHTMLSourceLineBreaks(t *testing.T) {
 	if len(got) == 0 || got[0] != "We use Google Analytics, HubSpot, the Meta Pixel and Leadinfo on this site." {
 		t.Errorf("sentences = %q", got)
 	}
-	a := Analyze(doc, catalogueTerms())
+	a := catalogueAnalyzer().Analyze(doc)
 	if len(a.Vendors) != 4 {
 		t.Errorf("vendors = %+v, want 4", a.Vendors)
 	}

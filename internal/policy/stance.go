@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -40,32 +39,32 @@ const (
 var (
 	// dntPhrase finds "do not track" in any case and hyphenation; whether it
 	// is the signal's name is decided by isDNTName.
-	dntPhrase  = regexp.MustCompile(`(?i)\bdo[\s\-‐–]+not[\s\-‐–]+track\b`)
-	dntAcronym = regexp.MustCompile(`\bDNT\b`)
-	dntNoun    = regexp.MustCompile(`^\s*["”’']?\s*(?:\(\s*"?DNT"?\s*\)\s*)?["”’']?\s*(?:browser\s+|web\s+)?(?:signals?|requests?|settings?|headers?|preferences?|features?|options?|mechanisms?|standards?|technolog(?:y|ies)|functions?|functionality|instructions?|flags?|policy|policies|choices?|browser|\()`)
-	gpcPhrase  = regexp.MustCompile(`(?i)\bglobal[\s\-]privacy[\s\-]controls?\b|\bopt[\s\-]?out preference signals?\b|\buniversal opt[\s\-]?out mechanisms?\b|\bprivacy preference signals?\b`)
-	gpcAcronym = regexp.MustCompile(`\bGPC\b`)
-	dnsPhrase  = regexp.MustCompile(`(?i)\bdo not (?:sell|share)(?: or (?:sell|share))?(?: my)?(?: personal information| personal data| info)?\b`)
+	dntPhrase  = mustCue(`(?i)\bdo[\s\-‐–]+not[\s\-‐–]+track\b`)
+	dntAcronym = mustCue(`\bDNT\b`)
+	dntNoun    = mustCue(`^\s*["”’']?\s*(?:\(\s*"?DNT"?\s*\)\s*)?["”’']?\s*(?:browser\s+|web\s+)?(?:signals?|requests?|settings?|headers?|preferences?|features?|options?|mechanisms?|standards?|technolog(?:y|ies)|functions?|functionality|instructions?|flags?|policy|policies|choices?|browser|\()`)
+	gpcPhrase  = mustCue(`(?i)\bglobal[\s\-]privacy[\s\-]controls?\b|\bopt[\s\-]?out preference signals?\b|\buniversal opt[\s\-]?out mechanisms?\b|\bprivacy preference signals?\b`)
+	gpcAcronym = mustCue(`\bGPC\b`)
+	dnsPhrase  = mustCue(`(?i)\bdo not (?:sell|share)(?: or (?:sell|share))?(?: my)?(?: personal information| personal data| info)?\b`)
 
-	standardPhrase = regexp.MustCompile(`\b(?:standards?|technolog(?:y|ies)|mechanisms?|protocols?|consensus|agreement)\s+(?:for|on|of|to|about)\s+\w+ing(?:\s+(?:or|and)\s+\w+ing)?`)
-	howPhrase      = regexp.MustCompile(`\bhow (?:we|to|it|they|you) (?:\w+ )?\w+`)
-	relClause      = regexp.MustCompile(`\b(?:that |which |whom |who )?we (?:use|work with|partner with|engage|rely on)\b`)
+	standardPhrase = mustCue(`\b(?:standards?|technolog(?:y|ies)|mechanisms?|protocols?|consensus|agreement)\s+(?:for|on|of|to|about)\s+\w+ing(?:\s+(?:or|and)\s+\w+ing)?`)
+	howPhrase      = mustCue(`\bhow (?:we|to|it|they|you) (?:\w+ )?\w+`)
+	relClause      = mustCue(`\b(?:that |which |whom |who )?we (?:use|work with|partner with|engage|rely on)\b`)
 
-	stanceVerb   = regexp.MustCompile(`\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|support(?:s|ed|ing)?|compl(?:y|ies|ied) with|obey(?:s|ed)?|adhere(?:s|d)? to|observe(?:s|d)?|accept(?:s|ed)?|process(?:es|ed)?|acknowledge(?:s|d)?|respond(?:s|ed|ing)?|react(?:s|ed)?|take (?:any )?action|takes (?:any )?action|act (?:on|upon)|treat(?:s|ed)?|interpret(?:s|ed)?|give(?:s)? effect|implement(?:s|ed)?|alter|change|modify|adjust|ignor(?:e|es|ed|ing)|disregard(?:s|ed)?|overrides?|appl(?:y|ies))\b`)
-	ignoreVerb   = regexp.MustCompile(`^(?:ignor|disregard)`)
-	negBefore    = regexp.MustCompile(`\b(?:not|never|no longer|cannot|unable to|fail to|fails to|neither|nor|without)\b`)
-	hedgeBefore  = regexp.MustCompile(`\b(?:may|might|could|would)\b|\brequire[sd]? (?:\w+ )?to\b|\bneed to\b|\bplan to\b|\bintend to\b`)
-	trackVerbNeg = regexp.MustCompile(`\b(?:not|never|no longer)\b(?:\s+\S+){0,3}?\s+(?:track|collect|set|place|plant|load|use|share|sell|serve|record|fire|store|send|disclose|personali[sz]e|show|display|run|enable|receive|drop|deliver|be tracked)\b`)
-	honorAction  = regexp.MustCompile(`\b(?:disable[sd]?|stop(?:s|ped)?|block(?:s|ed)?|suppress(?:es|ed)?|turn(?:s|ed)? off|switch(?:es|ed)? off|opt(?:s|ed)? (?:you |the user |users )?out|prevent(?:s|ed)?|exclude[sd]?|refrain(?:s|ed)?|deactivate[sd]?|limit(?:s|ed)?|treat(?:s|ed)?|will be treated|is treated)\b`)
-	hypothetical = regexp.MustCompile(`^(?:if|in case|should) we (?:ever |later |in the future )?(?:decide|choose|begin|start|adopt|implement|support|honou?r|respond|are able|become able|change)\b|^if and when\b|^once we (?:deploy|adopt|implement|introduce|add)\b|\bstandard\b|\badopted\b|\bfuture\b|\bfinali[sz]ed\b`)
+	stanceVerb   = mustCue(`\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|support(?:s|ed|ing)?|compl(?:y|ies|ied) with|obey(?:s|ed)?|adhere(?:s|d)? to|observe(?:s|d)?|accept(?:s|ed)?|process(?:es|ed)?|acknowledge(?:s|d)?|respond(?:s|ed|ing)?|react(?:s|ed)?|take (?:any )?action|takes (?:any )?action|act (?:on|upon)|treat(?:s|ed)?|interpret(?:s|ed)?|give(?:s)? effect|implement(?:s|ed)?|alter|change|modify|adjust|ignor(?:e|es|ed|ing)|disregard(?:s|ed)?|overrides?|appl(?:y|ies))\b`)
+	ignoreVerb   = mustCue(`^(?:ignor|disregard)`)
+	negBefore    = mustCue(`\b(?:not|never|no longer|cannot|unable to|fail to|fails to|neither|nor|without)\b`)
+	hedgeBefore  = mustCue(`\b(?:may|might|could|would)\b|\brequire[sd]? (?:\w+ )?to\b|\bneed to\b|\bplan to\b|\bintend to\b`)
+	trackVerbNeg = mustCue(`\b(?:not|never|no longer)\b(?:\s+\S+){0,3}?\s+(?:track|collect|set|place|plant|load|use|share|sell|serve|record|fire|store|send|disclose|personali[sz]e|show|display|run|enable|receive|drop|deliver|be tracked)\b`)
+	honorAction  = mustCue(`\b(?:disable[sd]?|stop(?:s|ped)?|block(?:s|ed)?|suppress(?:es|ed)?|turn(?:s|ed)? off|switch(?:es|ed)? off|opt(?:s|ed)? (?:you |the user |users )?out|prevent(?:s|ed)?|exclude[sd]?|refrain(?:s|ed)?|deactivate[sd]?|limit(?:s|ed)?|treat(?:s|ed)?|will be treated|is treated)\b`)
+	hypothetical = mustCue(`^(?:if|in case|should) we (?:ever |later |in the future )?(?:decide|choose|begin|start|adopt|implement|support|honou?r|respond|are able|become able|change)\b|^if and when\b|^once we (?:deploy|adopt|implement|introduce|add)\b|\bstandard\b|\badopted\b|\bfuture\b|\bfinali[sz]ed\b`)
 
-	siteSubject  = regexp.MustCompile(`\b(?:we|us|our company|our (?:web ?)?sites?|our services?|our systems?|our platform|our apps?|this (?:web ?)?site|the (?:web ?)?site|the services?|the company|the app)\b`)
-	thirdSubject = regexp.MustCompile(`\bthird[\s-]part|\badvertisers?\b|\bad networks?\b|\bpartners?\b|\bvendors?\b|\bother (?:web ?)?sites?\b|\bother companies\b|\bthose companies\b|\bthey\b|\bgoogle\b|\bfacebook\b`)
-	userSubject  = regexp.MustCompile(`\b(?:you|your|browsers?|users?|visitors?|some browsers|many browsers|most browsers)\b`)
+	siteSubject  = mustCue(`\b(?:we|us|our company|our (?:web ?)?sites?|our services?|our systems?|our platform|our apps?|this (?:web ?)?site|the (?:web ?)?site|the services?|the company|the app)\b`)
+	thirdSubject = mustCue(`\bthird[\s-]part|\badvertisers?\b|\bad networks?\b|\bpartners?\b|\bvendors?\b|\bother (?:web ?)?sites?\b|\bother companies\b|\bthose companies\b|\bthey\b|\bgoogle\b|\bfacebook\b`)
+	userSubject  = mustCue(`\b(?:you|your|browsers?|users?|visitors?|some browsers|many browsers|most browsers)\b`)
 
-	anaphor         = regexp.MustCompile(`\b(?:these|those|such|this|that|the|said)\s+(?:(?:\w+\s+)?signals?|requests?|settings?|headers?|preferences?|mechanisms?|features?|instructions?|flags?|options?)\b|\bthem\b`)
-	gerundAfterPrep = regexp.MustCompile(`\b(?:for|of|about|in)\s*$`)
-	sigNoun         = regexp.MustCompile(`\b(?:signals?|requests?|settings?|headers?|preferences?)\b`)
+	anaphor         = mustCue(`\b(?:these|those|such|this|that|the|said)\s+(?:(?:\w+\s+)?signals?|requests?|settings?|headers?|preferences?|mechanisms?|features?|instructions?|flags?|options?)\b|\bthem\b`)
+	gerundAfterPrep = mustCue(`\b(?:for|of|about|in)\s*$`)
+	sigNoun         = mustCue(`\b(?:signals?|requests?|settings?|headers?|preferences?)\b`)
 )
 
 // maskSignals returns the lower-cased sentence with the target signal's
@@ -166,23 +165,23 @@ type clause struct {
 
 var (
 	// coordSplit separates coordinated main clauses.
-	coordSplit = regexp.MustCompile(`;|:\s|,\s*(?:and|but|so|therefore|thus|hence|yet)\s|\s(?:but|however|whereas|so that|and so|therefore)\s|\.\s`)
+	coordSplit = mustCue(`;|:\s|,\s*(?:and|but|so|therefore|thus|hence|yet)\s|\s(?:but|however|whereas|so that|and so|therefore)\s|\.\s`)
 	// leadSub opens a subordinate clause at the start of a coordinated part;
 	// it runs to the first comma.
-	leadSub = regexp.MustCompile(`^(?:(?:currently|however|also|please note that|note that|and|but)\s*,?\s*)?(even (?:if|when|though)|although|though|while|whilst|whereas|despite|notwithstanding|because|since|as|given that|in the absence of|due to|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\b`)
+	leadSub = mustCue(`^(?:(?:currently|however|also|please note that|note that|and|but)\s*,?\s*)?(even (?:if|when|though)|although|though|while|whilst|whereas|despite|notwithstanding|because|since|as|given that|in the absence of|due to|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\b`)
 	// midSub opens a subordinate clause after a comma or inside a clause;
 	// it runs to the next comma or the end.
-	midSub = regexp.MustCompile(`(?:,\s*|\s)(even (?:if|when|though)|although|though|while|whilst|whereas|because|since|given that|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\s`)
+	midSub = mustCue(`(?:,\s*|\s)(even (?:if|when|though)|although|though|while|whilst|whereas|because|since|given that|if and when|if|when|whenever|where|wherever|once|in case|unless|upon)\s`)
 
-	futureHedge = regexp.MustCompile(`\b(?:evaluat\w*|review\w*|reconsider\w*|consider\w*|explor\w*|assess\w*|look(?:ing)? into|investigat\w*|plan(?:s|ned|ning)? to|intend\w* to|aim to|hope to|expect to|in (?:the )?future|at a later (?:date|time|stage)|later this year|in a future|may or may not|whether to)\b`)
-	sameAs      = regexp.MustCompile(`\b(?:the same (?:way |manner )?as|in the same way as|like any other|no differently|(?:do|does|will) not (?:treat|handle|process)\w* (?:\w+ ){0,3}differently|not (?:\w+ ){0,2}any differently)\b`)
-	stillTrack  = regexp.MustCompile(`\b(?:still|continue[sd]? to|nevertheless|nonetheless|regardless|anyway)\b`)
-	passiveHon  = regexp.MustCompile(`\b(?:(?:will|are|is|be|get|gets) (?:automatically )?opted out|(?:will )?not be (?:tracked|profiled|targeted)|(?:are|is) not (?:tracked|profiled)|(?:no |none of (?:the |our |its )?)(?:\w+ ){0,2}(?:scripts?|cookies?|tags?|pixels?|trackers?|tracking) (?:are|is|will be|gets?) (?:loaded|set|placed|used|fired|run|activated|collected))\b`)
-	detectVerb  = regexp.MustCompile(`\b(?:detect(?:s|ed)?|check(?:s|ed)? for|look(?:s)? for|read(?:s)?|receive(?:s|d)?)\b`)
+	futureHedge = mustCue(`\b(?:evaluat\w*|review\w*|reconsider\w*|consider\w*|explor\w*|assess\w*|look(?:ing)? into|investigat\w*|plan(?:s|ned|ning)? to|intend\w* to|aim to|hope to|expect to|in (?:the )?future|at a later (?:date|time|stage)|later this year|in a future|may or may not|whether to)\b`)
+	sameAs      = mustCue(`\b(?:the same (?:way |manner )?as|in the same way as|like any other|no differently|(?:do|does|will) not (?:treat|handle|process)\w* (?:\w+ ){0,3}differently|not (?:\w+ ){0,2}any differently)\b`)
+	stillTrack  = mustCue(`\b(?:still|continue[sd]? to|nevertheless|nonetheless|regardless|anyway)\b`)
+	passiveHon  = mustCue(`\b(?:(?:will|are|is|be|get|gets) (?:automatically )?opted out|(?:will )?not be (?:tracked|profiled|targeted)|(?:are|is) not (?:tracked|profiled)|(?:no |none of (?:the |our |its )?)(?:\w+ ){0,2}(?:scripts?|cookies?|tags?|pixels?|trackers?|tracking) (?:are|is|will be|gets?) (?:loaded|set|placed|used|fired|run|activated|collected))\b`)
+	detectVerb  = mustCue(`\b(?:detect(?:s|ed)?|check(?:s|ed)? for|look(?:s)? for|read(?:s)?|receive(?:s|d)?)\b`)
 	// noStandard is the "there is no accepted standard for DNT" hedge: its
 	// adjectives ("accepted", "agreed") are not the site's stance verbs.
-	noStandard = regexp.MustCompile(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition|way|method|approach|means)\b[^,;]*`)
-	pronounRef = regexp.MustCompile(`\b(?:it|them|this signal|such signals?|one)\b`)
+	noStandard = mustCue(`\b(?:no|not (?:yet )?(?:an?|any)|lack of (?:an?|any)?|absence of (?:an?|any)?)\s+(?:[\w-]+\s+){0,3}(?:standards?|consensus|agreement|understanding|definition|way|method|approach|means)\b[^,;]*`)
+	pronounRef = mustCue(`\b(?:it|them|this signal|such signals?|one)\b`)
 )
 
 // splitClauses cuts a masked sentence into main clauses, each with its
@@ -319,7 +318,7 @@ func evaluate(masked string) clauseResult {
 			if !sigCond && !detect {
 				continue
 			}
-			for _, re := range []*regexp.Regexp{trackVerbNeg, honorAction} {
+			for _, re := range []*cueRE{trackVerbNeg, honorAction} {
 				if loc := re.FindStringIndex(m.text); loc != nil && subjectOf(m.text[:loc[0]]) == "site" {
 					conditional = resHonored
 					break
@@ -359,31 +358,127 @@ func evaluate(masked string) clauseResult {
 }
 
 // Stance words in the other languages privscan reads. Policies outside the
-// US rarely speak of DNT or GPC; when they do, the shape is plain ("Wir
+// US rarely speak of DNT or GPC; when they do, the shapes are those of the
+// English ones, in fewer words: a stance verb and a negation ("Wir
 // reagieren nicht auf Do-Not-Track-Signale", "Nous respectons le signal
-// GPC"): a stance verb and a negation in the same clause.
+// GPC"), a reason without a standard before it ("Da es keinen Standard
+// gibt, reagieren wir nicht darauf"), a condition on the signal with a
+// tracking step switched off ("Wenn Ihr Browser DNT sendet, setzen wir
+// keine Analyse-Cookies", "Sendet Ihr Browser … , wird GA nicht geladen"),
+// "even if … still" ("Auch wenn … , erfassen wir weiterhin …"), and
+// evaluation or future plans, which state nothing.
 var (
-	foreignStanceVerb = words("reagier*", "respektier*", "berücksichtig*", "beacht*", "unterstütz*", "befolg*", "honorier*", "akzeptier*",
-		"reageren", "reageert", "respecteren", "respecteert", "ondersteun*", "honoreren", "honoreert", "volgen",
-		"répond*", "respect*", "prend*", "honor*", "suivons", "appliqu*",
-		"respond*", "respet*", "atend*", "rispond*", "rispett*", "onor*",
-		"respekter*", "reager*", "svarar", "følger", "følg*", "respektuj*", "reaguj*", "honoruj*", "uwzględnia*")
-	foreignStanceNeg   = words("nicht", "kein*", "niet", "geen", "ne", "pas", "n", "no", "non", "ikke", "inte", "nie")
-	foreignStanceHedge = words("zukunft", "zukünftig", "prüfen", "toekomst", "onderzoeken", "avenir", "futuro", "framtiden", "fremtiden", "przyszłości", "evtl", "eventuell", "möglicherweise", "misschien", "peut-être", "dritt*", "derden", "tiers", "terceros", "terze")
-	foreignStanceSplit = regexp.MustCompile(`,\s|;|\s(?:und|aber|en|maar|et|mais|y|pero|e|ma|och|men|og|i|ale)\s`)
+	foreignStanceVerb = words("reagier*", "respektier*", "berücksichtig*", "beacht*", "unterstütz*", "befolg*", "honorier*", "akzeptier*", "auswert*", "ausgewertet", "wertet", "werten", "behandel*",
+		"reageren", "reageert", "respecteren", "respecteert", "ondersteun*", "honoreren", "honoreert", "volgen", "behandelen", "behandelt",
+		"répond*", "respect*", "prend*", "prenons", "tenons", "tient", "tiennent", "honor*", "suivons", "appliqu*", "traitons",
+		"houden", "houdt", "respond*", "respet*", "atend*", "tratamos", "tenemos", "rispond*", "rispett*", "onor*", "trattiamo", "teniamo", "tiene",
+		"respekter*", "reager*", "svarar", "følger", "følg*", "behandler", "behandlar", "respektuj*", "reaguj*", "honoruj*", "uwzględnia*", "traktujemy")
+	foreignIgnoreVerb  = words("ignorier*", "negeer*", "negeren", "ignor*", "ignorer*", "ignoruj*")
+	foreignStanceNeg   = words("nicht", "kein*", "niet", "geen", "ne", "pas", "n", "no", "non", "ikke", "inte", "ej", "nie", "nunca", "jamais", "mai", "niemals", "nooit", "aldrig", "aldri", "nigdy")
+	foreignThirdParty  = words("dritt*", "derden", "tiers", "terceros", "terze", "tredjepart*", "osoby trzecie", "podmioty trzecie")
+	foreignStanceHedge = words("zukunft", "zukünftig", "künftig", "prüfen", "prüft", "erwägen", "toekomst", "onderzoeken", "overwegen", "avenir", "étudions", "évaluons", "futuro", "evaluando", "estudiando", "valutando", "framtiden", "fremtiden", "utvärderar", "overvejer", "vurderer", "przyszłości", "rozważamy", "evtl", "eventuell", "möglicherweise", "misschien", "peut-être", "éventuellement", "posiblemente", "eventualmente")
+	// foreignStanceSplit splits clauses; Dutch "en" is left out: it is
+	// French's "en" too ("nous ne prenons pas en compte").
+	foreignStanceSplit = mustCue(`,\s|;|\s(?:und|aber|maar|et|mais|y|pero|e|ma|och|men|og|i|ale)\s`)
+	// foreignCondition opens a clause on the signal being sent ("wenn",
+	// "si", "lorsque", "se", "jeśli" …); a clause that says the browser
+	// sends or the visitor switches on the signal is one too ("Sendet Ihr
+	// Browser …").
+	foreignCondition = words("wenn", "falls", "sofern", "sobald", "indien", "wanneer", "als", "si", "lorsque", "lorsqu", "quand", "cuando", "qualora", "quando", "se", "om", "när", "hvis", "når", "jeśli", "jeżeli", "gdy",
+		"sendet", "senden", "übermittelt", "übermitteln", "aktiviert", "aktivieren", "verstuurt", "stuurt", "ingeschakeld", "envoie", "transmet", "envía", "envia", "invia", "skickar", "sender", "wysyła")
+	foreignEvenIf = words("auch wenn", "selbst wenn", "zelfs als", "zelfs wanneer", "même si", "même lorsque", "aunque", "incluso si", "anche se", "även om", "selv om", "selv hvis", "nawet jeśli", "nawet gdy")
+	foreignStill  = words("weiterhin", "trotzdem", "dennoch", "nach wie vor", "toch", "nog steeds", "continuons", "toujours", "néanmoins", "seguimos", "todavía", "continuiamo", "comunque", "fortfarande", "fortsat", "fortsatt", "nadal", "wciąż")
+	// foreignSwitchOff is a tracking step switched off or skipped.
+	foreignSwitchOff = words("deaktivier*", "abgeschaltet", "unterbunden", "unterdrückt", "übersprungen", "uitgeschakeld", "uitschakel*", "désactiv*", "bloqu*", "desactiv*", "disattiv*", "blocc*", "deaktiver*", "inaktiver*", "avaktiver*", "wyłącz*", "blokuj*")
+	// foreignTracking is what a negated tracking step is about ("keine
+	// Analyse-Cookies", "nicht geladen", "no instalamos cookies").
+	foreignTracking = words("cookie*", "tracking*", "analyse*", "analyt*", "analític*", "analitic*", "analityczn*", "statistik*", "nutzungs*", "geladen", "gesetzt", "erfasst", "chargé*", "traceur*", "cargad*", "caricat*", "rastreo", "tracciament*", "sporing*", "spårning*", "śledz*", "instalamos", "installiamo", "plaatsen", "déposons", "setzen", "używamy", "utilisons", "utilizamos", "utilizziamo", "gebruiken", "verwenden")
+	// foreignAnaphor refers back to the signal ("solche Signale", "darauf",
+	// "n'y", "ces signaux" …).
+	foreignAnaphor = words("diese signale", "dieses signal", "solche signale", "solchen signalen", "diesen signalen", "darauf", "deze signalen", "dit signaal", "zulke signalen", "daarop", "hierop", "ces signaux", "ce signal", "ces demandes", "n'y", "n’y", "estas señales", "esas señales", "dichas señales", "tales señales", "questi segnali", "tali segnali", "disse signaler", "dessa signaler", "sådanne signaler", "slike signaler", "takie sygnały", "tych sygnałów", "te sygnały", "na nie")
+	// foreignNoStandard is a reason clause without an agreed standard.
+	foreignNoStandard = words("standard", "standards", "standaard", "norme", "estándar", "standard condiviso", "industriestandard", "branchenstandard")
 )
 
-// foreignStance reads a clause in another language: a stance verb in a
-// clause naming the signal, negated or not.
+// foreignStance reads a sentence in another language clause by clause:
+// evaluation or future plans state nothing; "even if the signal is sent,
+// we still …" is not-honored; a stance verb in a clause about the signal
+// (naming it, referring to it, or beside a condition on it or a reason
+// without a standard) decides, negated or not, "ignore" inverted; a
+// condition on the signal with a tracking step switched off or negated is
+// honored. Clauses about third parties state nothing.
 func foreignStance(s string) clauseResult {
-	for _, c := range foreignStanceSplit.Split(s, -1) {
-		if !strings.Contains(c, "zsigz") || !foreignStanceVerb.MatchString(c) || foreignStanceHedge.MatchString(c) {
+	if foreignStanceHedge.MatchString(s) {
+		return resNone
+	}
+	clauses := foreignStanceSplit.Split(s, -1)
+	about := func(c string) bool { return strings.Contains(c, "zsigz") || foreignAnaphor.MatchString(c) }
+	// A conjunction inside a clause ("reagieren aber nicht auf …") splits
+	// a verb from its object: a clause about the signal without a stance
+	// verb is read again with the verb before it.
+	for i := len(clauses) - 1; i > 0; i-- {
+		c, p := clauses[i], clauses[i-1]
+		if about(c) && !foreignStanceVerb.MatchString(c) && !foreignIgnoreVerb.MatchString(c) && !about(p) &&
+			(foreignStanceVerb.MatchString(p) || foreignIgnoreVerb.MatchString(p)) && !strings.Contains(p, ",") {
+			clauses = append(clauses, p+" "+c)
+		}
+	}
+	sigCond, reason, evenIf := false, false, false
+	for _, c := range clauses {
+		if !strings.Contains(c, "zsigz") {
 			continue
 		}
-		if foreignStanceNeg.MatchString(strings.ReplaceAll(c, "'", " ")) {
+		switch {
+		case foreignEvenIf.MatchString(c):
+			evenIf = true
+		case foreignCondition.MatchString(c) && !foreignStanceVerb.MatchString(c):
+			sigCond = true
+		case foreignNoStandard.MatchString(c) && !foreignStanceVerb.MatchString(c):
+			reason = true
+		}
+	}
+	if evenIf {
+		for _, c := range clauses {
+			if !strings.Contains(c, "zsigz") && foreignStill.MatchString(c) {
+				return resNotHonored
+			}
+		}
+	}
+	for _, c := range clauses {
+		if foreignThirdParty.MatchString(c) {
+			continue
+		}
+		if !about(c) && !sigCond && !reason {
+			continue
+		}
+		if foreignCondition.MatchString(c) && strings.Contains(c, "zsigz") && !foreignStanceVerb.MatchString(c) {
+			continue // the condition itself
+		}
+		verb, ignore := foreignStanceVerb.MatchString(c), foreignIgnoreVerb.MatchString(c)
+		if !verb && !ignore {
+			continue
+		}
+		neg := foreignStanceNeg.MatchString(strings.NewReplacer("'", " ", "’", " ").Replace(c))
+		if ignore {
+			neg = !neg
+		}
+		if neg {
 			return resNotHonored
 		}
 		return resHonored
+	}
+	if sigCond {
+		for _, c := range clauses {
+			if strings.Contains(c, "zsigz") || foreignThirdParty.MatchString(c) {
+				continue
+			}
+			if foreignSwitchOff.MatchString(c) {
+				return resHonored
+			}
+			if foreignTracking.MatchString(c) && foreignStanceNeg.MatchString(strings.NewReplacer("'", " ", "’", " ").Replace(c)) {
+				return resHonored
+			}
+		}
 	}
 	return resNone
 }
@@ -425,7 +520,7 @@ func explicitStance(main string, about bool) (clauseResult, bool) {
 }
 
 var (
-	sentenceStart = regexp.MustCompile(`^\s*(?:(?:currently|presently|at (?:this|the present) time|at present|for now|today|also|please note that|note that|as such|therefore|so|thus|accordingly|however|and|but)\s*,?\s*)+`)
+	sentenceStart = mustCue(`^\s*(?:(?:currently|presently|at (?:this|the present) time|at present|for now|today|also|please note that|note that|as such|therefore|so|thus|accordingly|however|and|but)\s*,?\s*)+`)
 )
 
 // subjectOf classifies the subject in the text before a verb: "site" (we,
@@ -462,6 +557,7 @@ type unit struct {
 	lower         string // asciiLower(text)
 	section       int    // index of the section in the Document
 	cookieRow     bool   // a row of a cookie declaration table
+	tableRow      bool   // a row of any table (its cells joined by " | ")
 }
 
 // signalStance finds the document's stance on one signal. Each sentence
@@ -512,8 +608,9 @@ func signalStance(units []unit, sig signal) (Stance, unit) {
 		if r == resNone && i+1 < len(units) && units[i+1].section == u.section {
 			next := units[i+1]
 			nm, nextNamed := maskSignals(next.text, sig)
-			if !nextNamed && anaphor.MatchString(nm) {
-				if r2 := evaluate(anaphor.ReplaceAllString(nm, sigToken)); r2 != resNone {
+			if !nextNamed && (anaphor.MatchString(nm) || foreignAnaphor.MatchString(nm)) {
+				nm = foreignAnaphor.ReplaceAllString(anaphor.ReplaceAllString(nm, sigToken), " "+sigToken+" ")
+				if r2 := evaluate(nm); r2 != resNone {
 					votes = append(votes, vote{r2, unit{text: u.text + " " + next.text, heading: u.heading, section: u.section}})
 					i++
 					continue

@@ -105,9 +105,8 @@ func runStanceSet(t *testing.T, file string, min int, threshold float64) {
 		t.Fatalf("%s has %d sentences, want at least %d", file, len(rows), min)
 	}
 	acc := accuracy{}
-	vendors := catalogueTerms()
 	for _, r := range rows {
-		a := Analyze(docFromText(t, r.txt), vendors)
+		a := catalogueAnalyzer().Analyze(docFromText(t, r.txt))
 		got := a.DNT
 		if r.key == "gpc" {
 			got = a.GPC
@@ -145,9 +144,8 @@ func runVendorSet(t *testing.T, file string, min int, threshold float64) {
 		t.Fatalf("%s has %d sentences, want at least %d", file, len(rows), min)
 	}
 	acc := accuracy{}
-	vendors := catalogueTerms()
 	for _, r := range rows {
-		a := Analyze(docFromText(t, r.txt), vendors)
+		a := catalogueAnalyzer().Analyze(docFromText(t, r.txt))
 		got := "none"
 		for _, v := range a.Vendors {
 			if v.Vendor == r.key {

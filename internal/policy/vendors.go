@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -36,6 +35,33 @@ type VendorTerms struct {
 	// ("Facebook") at the main product ("pixel"; the catalogue's
 	// `main_context:`).
 	MainContext []string `json:"main_context,omitempty"`
+	// Companies are names of the company behind a vendor that name the
+	// vendor (company only, no product) just in a sentence saying that
+	// data goes to it or that it is used ("we use LogMeIn …", "shared
+	// with LogMeIn"), a vendor list's entry or a cookie-table row: an
+	// entity vendor's company ("LogMeIn" for BoldChat). In a menu line,
+	// a heading or a list of links the company's name discloses nothing.
+	Companies []string `json:"companies,omitempty"`
+}
+
+// WithCompany returns vt with the terms that spell company (but not the
+// vendor's own name) moved to Companies: for a vendor made from a company's
+// entity (third-party-web), whose company alone must be named where data
+// goes to it.
+func (vt VendorTerms) WithCompany(company string) VendorTerms {
+	if company == "" || strings.EqualFold(company, vt.Name) {
+		return vt
+	}
+	terms := make([]string, 0, len(vt.Terms))
+	for _, t := range vt.Terms {
+		if strings.EqualFold(strings.TrimSpace(t), strings.TrimSpace(company)) {
+			vt.Companies = append(slices.Clone(vt.Companies), t)
+			continue
+		}
+		terms = append(terms, t)
+	}
+	vt.Terms = terms
+	return vt
 }
 
 // VendorDisclosure is what the policy says about one vendor.
@@ -74,8 +100,9 @@ type termMatcher struct {
 	caseSens bool
 	vendors  []int    // indexes into the vendor list
 	products []string // per vendor: the product the term names, "" for the company
+	flow     []bool   // per vendor: a company name that needs a data-flow sentence (VendorTerms.Companies)
 	parent   bool
-	prefix   string // a shorter case-insensitive term this one begins with
+	first    string // the lower-case run of letters and digits the term starts with, "" if none
 }
 
 // vendorIndex is the compiled form of a []VendorTerms.
@@ -83,12 +110,17 @@ type vendorIndex struct {
 	vendors  []VendorTerms
 	products []vendorProducts // per vendor
 	matchers []termMatcher    // longest first
+	// byFirst maps a lower-case first word to the matchers whose term
+	// starts with it (in matchers' order); wordless are those whose term
+	// starts with no letter or digit ("_fbp").
+	byFirst  map[string][]int
+	wordless []int
 }
 
 func compileVendors(vendors []VendorTerms) *vendorIndex {
 	idx := &vendorIndex{vendors: vendors}
 	seen := map[string]int{} // key → matcher index
-	addTerm := func(term string, v int, parent bool, product string) {
+	addFlowTerm := func(term string, v int, parent bool, product string, flow bool) {
 		term = strings.TrimSpace(term)
 		if term == "" {
 			return
@@ -105,12 +137,17 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 			if !slices.Contains(idx.matchers[i].vendors, v) {
 				idx.matchers[i].vendors = append(idx.matchers[i].vendors, v)
 				idx.matchers[i].products = append(idx.matchers[i].products, product)
+				idx.matchers[i].flow = append(idx.matchers[i].flow, flow)
 			}
 			return
 		}
 		seen[key] = len(idx.matchers)
-		m := termMatcher{lower: strings.ToLower(term), exact: term, caseSens: cs, vendors: []int{v}, products: []string{product}, parent: parent}
+		m := termMatcher{lower: strings.ToLower(term), exact: term, caseSens: cs, vendors: []int{v}, products: []string{product}, flow: []bool{flow}, parent: parent}
+		m.first = firstWord(m.lower)
 		idx.matchers = append(idx.matchers, m)
+	}
+	addTerm := func(term string, v int, parent bool, product string) {
+		addFlowTerm(term, v, parent, product, false)
 	}
 	for v, vt := range vendors {
 		vp, names := compileProducts(vt)
@@ -124,6 +161,9 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 		for _, t := range sortedKeys(names) {
 			addTerm(t, v, false, names[t])
+		}
+		for _, c := range vt.Companies {
+			addFlowTerm(c, v, false, "", true)
 		}
 		for _, p := range vt.Parents {
 			// "HubSpot, Inc." and "Leadinfo B.V." contain the product's
@@ -141,28 +181,25 @@ func compileVendors(vendors []VendorTerms) *vendorIndex {
 		}
 	}
 	// A term also listed as a parent (e.g. "Facebook") matches as a term.
-	sort.SliceStable(idx.matchers, func(i, j int) bool {
-		a, b := idx.matchers[i], idx.matchers[j]
+	slices.SortStableFunc(idx.matchers, func(a, b termMatcher) int {
 		if len(a.lower) != len(b.lower) {
-			return len(a.lower) > len(b.lower)
+			return len(b.lower) - len(a.lower)
 		}
-		return !a.parent && b.parent
+		switch {
+		case !a.parent && b.parent:
+			return -1
+		case a.parent && !b.parent:
+			return 1
+		}
+		return 0
 	})
-	// A long name that begins with a shorter one ("google analytics" with
-	// "google") is looked for only where the shorter one occurs: one scan
-	// of the text per first word instead of one per name.
-	for i := range idx.matchers {
-		m := &idx.matchers[i]
-		if m.caseSens {
+	idx.byFirst = map[string][]int{}
+	for i, m := range idx.matchers {
+		if m.first == "" {
+			idx.wordless = append(idx.wordless, i)
 			continue
 		}
-		for j := len(idx.matchers) - 1; j > i; j-- {
-			p := idx.matchers[j]
-			if !p.caseSens && len(p.lower) < len(m.lower) && strings.HasPrefix(m.lower, p.lower) {
-				m.prefix = p.lower
-				break
-			}
-		}
+		idx.byFirst[m.first] = append(idx.byFirst[m.first], i)
 	}
 	return idx
 }
@@ -217,69 +254,69 @@ func (idx *vendorIndex) findTermsAll(texts, lowers []string) [][]termHit {
 		}
 		return false
 	}
-	occ := map[string][]int{} // lower-case term → its positions in lower
-	positions := func(needle string) []int {
-		if p, ok := occ[needle]; ok {
-			return p
+	// A term matches only where a word starts, so one pass over the
+	// text's words finds every candidate: a map lookup per word gives the
+	// terms that start with it, and each costs one comparison. The
+	// thousands of names (the entity table's) are never scanned for.
+	type cand struct{ matcher, pos int }
+	var cands []cand
+	start := -1
+	word := func(end int) {
+		for _, i := range idx.byFirst[lower[start:end]] {
+			m := &idx.matchers[i]
+			if m.caseSens && strings.HasPrefix(text[start:], m.exact) || !m.caseSens && strings.HasPrefix(lower[start:], m.lower) {
+				cands = append(cands, cand{i, start})
+			}
 		}
-		var p []int
+	}
+	for i, r := range lower {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			word(i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		word(len(lower))
+	}
+	for _, i := range idx.wordless {
+		m := &idx.matchers[i]
 		for off := 0; ; {
-			j := strings.Index(lower[off:], needle)
+			j := strings.Index(lower[off:], m.lower)
 			if j < 0 {
 				break
 			}
-			p = append(p, off+j)
-			off += j + len(needle)
+			if !m.caseSens || strings.HasPrefix(text[off+j:], m.exact) {
+				cands = append(cands, cand{i, off + j})
+			}
+			off += j + len(m.lower)
 		}
-		occ[needle] = p
-		return p
 	}
-	// A term matches only where a word starts, so its first word must be
-	// one of the text's words: with thousands of vendor names (the entity
-	// table's), this skips almost every scan of the text.
-	words, lowerWords := wordSet(text), wordSet(lower)
-	for i := range idx.matchers {
-		m := &idx.matchers[i]
-		term, set := m.lower, lowerWords
-		if m.caseSens {
-			term, set = m.exact, words
+	// Longer names first (the matchers' order), so that they win over
+	// the shorter names they overlap.
+	slices.SortFunc(cands, func(a, b cand) int {
+		if a.matcher != b.matcher {
+			return a.matcher - b.matcher
 		}
-		if w := firstWord(term); w != "" && !set[w] {
+		return a.pos - b.pos
+	})
+	for _, c := range cands {
+		m := &idx.matchers[c.matcher]
+		s, e := c.pos, c.pos+len(m.lower)
+		if !wordBoundary(text, s, e) {
 			continue
 		}
-		var found []int
-		switch {
-		case m.caseSens:
-			for off := 0; ; {
-				j := strings.Index(text[off:], m.exact)
-				if j < 0 {
-					break
-				}
-				found = append(found, off+j)
-				off += j + len(m.exact)
-			}
-		case m.prefix != "":
-			for _, s := range positions(m.prefix) {
-				if strings.HasPrefix(lower[s:], m.lower) {
-					found = append(found, s)
-				}
-			}
-		default:
-			found = positions(m.lower)
+		u := sort.SearchInts(starts, s+1) - 1
+		s, e = s-starts[u], e-starts[u]
+		if covered(u, s, e) {
+			continue
 		}
-		needle := m.lower
-		for _, s := range found {
-			e := s + len(needle)
-			if !wordBoundary(text, s, e) {
-				continue
-			}
-			u := sort.SearchInts(starts, s+1) - 1
-			s, e = s-starts[u], e-starts[u]
-			if covered(u, s, e) {
-				continue
-			}
-			hits[u] = append(hits[u], termHit{s, e, m})
-		}
+		hits[u] = append(hits[u], termHit{s, e, m})
 	}
 	for _, h := range hits {
 		sort.Slice(h, func(i, j int) bool { return h[i].start < h[j].start })
@@ -323,18 +360,22 @@ func asciiLower(s string) string {
 }
 
 var (
-	urlPattern     = regexp.MustCompile(`(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:com|net|org|io|de|nl|dk|fr|es|it|se|no|pl|eu)(?:/\S*)?`)
-	socialCue      = regexp.MustCompile(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?(?:facebook|linkedin|instagram|twitter|youtube|xing|tiktok|pinterest|social media|company|fan|business) (?:page|profile|account|channel|group|community|site)s?\b|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page|(?:contact|message|reach|write to|chat with) us (?:via|on|through|using)|(?:message|write to) us\b|(?:we have|we maintain|we run|we operate|our) (?:\w+ )?(?:pages?|profiles?|accounts?|channels?|presence) on|(?:company|fan|business) page|team members are on)`)
-	trackingCue    = regexp.MustCompile(`cookie|pixel|\btags?\b|track|analytic|advertis|\bads?\b|conversion|remarketing|retarget|beacon|insight|audience|campaign|statistic`)
-	usageCue       = regexp.MustCompile(`\b(?:use|uses|using|used|utili[sz]e|employ|employs|rely on|relies on|deploy|embed|integrate|forwarded to|transferred to|shared with|provided by|collected (?:via|through|by)|set by|placed by|powered by|protected by|through|via)\b`)
-	negCue         = regexp.MustCompile(`\b(?:(?:do|does|did|will|would|shall|can|could|are|is|have|has|decided|chosen|choose|chose|opted|elected)\s+not(?:\s+to)?|never|no longer|cannot)\b(?:\s+\S+){0,4}?\s+(?:use|used|using|employ|load|embed|install|deploy|integrate|utili[sz]e|rely on|work with|run|implement|include|place|set|activate)\b`)
-	norCue         = regexp.MustCompile(`\b(?:neither|nor)\b`)
-	useVerb        = regexp.MustCompile(`\b(?:use|uses|using|employ|employs|load|embed|install|deploy|integrate|utili[sz]e|run|implement)\b`)
-	passiveNeg     = regexp.MustCompile(`^[^.;]{0,40}?\b(?:is|are|was|were|has been|have been)\s+(?:not|never|no longer)\s+(?:used|installed|loaded|embedded|active|deployed|integrated|present|in use)\b`)
-	exceptCue      = regexp.MustCompile(`\b(?:except(?: for)?|other than|apart from|besides|aside from|with the exception of|save for|only)\b`)
-	firstPersonUse = regexp.MustCompile(`\bwe (?:\w+ )?(?:use|employ|rely on|work with)\b`)
-	practiceCue    = regexp.MustCompile(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|visits?|campaigns?|marketing|remarketing|conversions?|stored?|stores|storage|crm|newsletters?|mailings?|forms?|rely on|relies on|count|measure\w*|receiv\w*|log ?in|sign[ -]?in|sign up|email|include[sd]?|contains?|features?|displays?)\b`)
-	clauseBreak    = regexp.MustCompile(`;|\. |\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\binstead\b`)
+	urlPattern = mustCue(`(?i)\bhttps?://\S+|\bwww\.\S+|\b[\w.-]+\.(?:com|net|org|io|de|nl|dk|fr|es|it|se|no|pl|eu)(?:/\S*)?`)
+	socialCue  = mustCue(`\b(?:follow(?:ing)? us|like us|find us|join us|connect with us|reach us|share (?:this|our|it|them|on|via|to|with your)|shared? on|our (?:official )?(?:facebook|linkedin|instagram|twitter|youtube|xing|tiktok|pinterest|social media|company|fan|business) (?:page|profile|account|channel|group|community|site)s?\b|social (?:media|network)s? (?:page|channel|profile|account|presence|site)s?|fan ?page|(?:contact|message|reach|write to|chat with) us (?:via|on|through|using)|(?:message|write to) us\b|(?:we have|we maintain|we run|we operate|our) (?:\w+ )?(?:pages?|profiles?|accounts?|channels?|presence) on|(?:company|fan|business) page|team members are on)`)
+	// trackingCue is trackingStem or trackingWord: stems anywhere, "tag"
+	// and "ad" as words (split so that the stems are a plain substring
+	// test).
+	trackingStem   = mustCue(`cookie|pixel|track|analytic|advertis|conversion|remarketing|retarget|beacon|insight|audience|campaign|statistic`)
+	trackingWord   = mustCue(`\btags?\b|\bads?\b`)
+	usageCue       = mustCue(`\b(?:use|uses|using|used|utili[sz]e|employ|employs|rely on|relies on|deploy|embed|integrate|forwarded to|transferred to|shared with|provided by|collected (?:via|through|by)|set by|placed by|powered by|protected by|through|via)\b`)
+	negCue         = mustCue(`\b(?:(?:do|does|did|will|would|shall|can|could|are|is|have|has|decided|chosen|choose|chose|opted|elected)\s+not(?:\s+to)?|never|no longer|cannot)\b(?:\s+\S+){0,4}?\s+(?:use|used|using|employ|load|embed|install|deploy|integrate|utili[sz]e|rely on|work with|run|implement|include|place|set|activate)\b`)
+	norCue         = mustCue(`\b(?:neither|nor)\b`)
+	useVerb        = mustCue(`\b(?:use|uses|using|employ|employs|load|embed|install|deploy|integrate|utili[sz]e|run|implement)\b`)
+	passiveNeg     = mustCue(`^[^.;]{0,40}?\b(?:is|are|was|were|has been|have been)\s+(?:not|never|no longer)\s+(?:used|installed|loaded|embedded|active|deployed|integrated|present|in use)\b`)
+	exceptCue      = mustCue(`\b(?:except(?: for)?|other than|apart from|besides|aside from|with the exception of|save for|only)\b`)
+	firstPersonUse = mustCue(`\bwe (?:\w+ )?(?:use|employ|rely on|work with)\b`)
+	practiceCue    = mustCue(`\b(?:use|uses|used|using|utili[sz]e|employ|collect|process|processor|processors|data|information|share|shared|transfer|transferred|forward|forwarded|cookie|cookies|track|tracking|analytic|analytics|analy[sz]e|statistic|statistics|advertis\w*|ads|pixel|tag|script|plugin|plug-in|service|services|provider|providers|tool|tools|software|embed|embedded|integrat\w*|privacy|opt-out|opt out|protected|partner|partners|third part\w*|measure|identify|visitors?|visits?|campaigns?|marketing|remarketing|conversions?|stored?|stores|storage|crm|newsletters?|mailings?|forms?|rely on|relies on|count|measure\w*|receiv\w*|log ?in|sign[ -]?in|sign up|email|include[sd]?|contains?|features?|displays?|(?:provided|powered|hosted|operated) by)\b`)
+	clauseBreak    = mustCue(`;|\. |\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\binstead\b`)
 )
 
 // contractions expands English negative contractions ("don't" → "do not").
@@ -347,7 +388,7 @@ var contractions = strings.NewReplacer(
 // expandContractions rewrites English negative contractions so that one
 // negation pattern covers them ("don't" → "do not").
 func expandContractions(s string) string {
-	if !strings.ContainsAny(s, "'’") {
+	if strings.IndexByte(s, '\'') < 0 && !strings.Contains(s, "’") {
 		return s
 	}
 	return contractions.Replace(s)
@@ -428,26 +469,60 @@ var (
 	// qualifiedUse is a purpose after a negated use: the denial restricts
 	// what the vendor is used for ("… to identify you", "… for
 	// advertising").
-	qualifiedUse = regexp.MustCompile(`^[^,;:]*?\b(?:to (?:identify|collect|track|build|profile|sell|share|store|process|target|personali[sz]e|advertise|show|serve|link|combine|create|gather|record|monitor|send|transfer|merge|match|single out|recogni[sz]e|learn)|for (?:advertising|marketing|profiling|targeting|remarketing|retargeting|ads|personali[sz]ed|the purposes? of|purposes? of|tracking|interest-based|behaviou?ral)|in order to|so as to|in a (?:way|manner) that|in any (?:way|manner) that|with the (?:intent|aim|purpose))\b`)
+	qualifiedUse = mustCue(`^[^,;:]*?\b(?:to (?:identify|collect|track|build|profile|sell|share|store|process|target|personali[sz]e|advertise|show|serve|link|combine|create|gather|record|monitor|send|transfer|merge|match|single out|recogni[sz]e|learn)|for (?:advertising|marketing|profiling|targeting|remarketing|retargeting|ads|personali[sz]ed|the purposes? of|purposes? of|tracking|interest-based|behaviou?ral)|in order to|so as to|in a (?:way|manner) that|in any (?:way|manner) that|with the (?:intent|aim|purpose))\b`)
 	// pastCue: the vendor was used once, or removed.
-	pastCue = regexp.MustCompile(`\b(?:previously|formerly|used to (?:use|run|rely)|in the past|until (?:\w+ )?(?:\d{4}|recently)|removed|discontinued|replaced|migrated (?:away|off)|switched (?:away|from)|uninstalled|deactivated|stopped using|phased out|decommissioned|we used|was used|were used|had used)\b`)
+	pastCue = mustCue(`\b(?:previously|formerly|used to (?:use|run|rely)|in the past|until (?:\w+ )?(?:\d{4}|recently)|removed|discontinued|replaced|migrated (?:away|off)|switched (?:away|from)|uninstalled|deactivated|stopped using|phased out|decommissioned|we used|was used|were used|had used)\b`)
 	// optOutCue: instructions for opting out or settings at the vendor.
-	optOutCue = regexp.MustCompile(`\bopt(?:-| )?out\b|\bbrowser add-?on\b|\bprevent \S+ (?:\S+ )?from\b|\b(?:ad|ads|privacy|account) (?:settings|preferences)\b|\bdeactivate\b`)
+	optOutCue = mustCue(`\bopt(?:-| )?out\b|\bbrowser add-?on\b|\bprevent \S+ (?:\S+ )?from\b|\b(?:ad|ads|privacy|account) (?:settings|preferences)\b|\bdeactivate\b`)
 	// vendorDocCue: a pointer to the vendor's own policy, terms or help.
-	vendorDocCue = regexp.MustCompile(`\b(?:privacy (?:policy|notice|statement)|data (?:policy|protection (?:policy|notice|statement))|cookie (?:policy|notice)|terms of (?:service|use)|terms|documentation|help (?:centre|center|pages)|learn more|more information|for details|further information)\b`)
+	vendorDocCue = mustCue(`\b(?:privacy (?:policy|notice|statement)|data (?:policy|protection (?:policy|notice|statement))|cookie (?:policy|notice)|terms of (?:service|use)|terms|documentation|help (?:centre|center|pages)|learn more|more information|for details|further information)\b`)
 	// businessCue: the vendor named as a business relation or subject
 	// matter, not as a tool the site runs.
-	businessCue = regexp.MustCompile(`\b(?:certified|solutions? partner|partner agency|we are an? (?:\w+ ){0,3}partner|\bagency\b|for (?:our )?clients|course|training|teaches|case stud(?:y|ies)|customers grow|resell\w*|consultan\w*)`)
+	businessCue = mustCue(`\b(?:certified|solutions? partner|partner agency|we are an? (?:\w+ ){0,3}partner|\bagency\b|for (?:our )?clients|course|training|teaches|case stud(?:y|ies)|customers grow|resell\w*|consultan\w*)`)
 	// siteUse: the site itself as the subject of a use verb, or a passive
 	// "is protected by".
-	siteUse = regexp.MustCompile(`\b(?:we|our (?:web ?)?sites?|this (?:web ?)?site|the (?:web ?)?site|our (?:pages|forms|services?|app)|us)\b(?:\s+\S+){0,3}?\s+(?:use|uses|using|utili[sz]e|employ|employs|load|loads|embed|embeds|integrate|integrates|deploy|rely|relies|run|runs|set|sets|work with|share|shares|process|send|transfer)\b|\b(?:is|are) (?:protected|provided|powered|supported) by\b`)
+	siteUse = mustCue(`\b(?:we|our (?:web ?)?sites?|this (?:web ?)?site|the (?:web ?)?site|our (?:pages|forms|services?|app)|us)\b(?:\s+\S+){0,3}?\s+(?:use|uses|using|utili[sz]e|employ|employs|load|loads|embed|embeds|integrate|integrates|deploy|rely|relies|run|runs|set|sets|work with|share|shares|process|send|transfer)\b|\b(?:is|are) (?:protected|provided|powered|supported) by\b`)
 	// deployPassive: "(if) X is deployed / loaded via …" in a condition.
-	deployPassive = regexp.MustCompile(`\b(?:is|are|gets|get) (?:\w+ )?(?:deployed|loaded|used|installed|implemented|integrated|activated|enabled|added)\b`)
+	deployPassive = mustCue(`\b(?:is|are|gets|get) (?:\w+ )?(?:deployed|loaded|used|installed|implemented|integrated|activated|enabled|added)\b`)
 	// listLabel is a vendor list's label right before the name, in the ten
 	// languages ("Anbieter:", "Dienstanbieter:", "verwerker:", "Provider:").
-	listLabel = regexp.MustCompile(`(?i)(?:^|[\s|(])(?:(?:dienst|service[\s-]?)?anbieter(?:in)?|auftragsverarbeiter|empfänger|(?:service )?providers?|(?:sub-?)?processors?|vendors?|recipients?|(?:sub)?verwerkers?|aanbieder|leverancier|ontvanger|fournisseur|prestataire|destinataire|proveedor|encargado|fornitore|responsabile|leverantör|personuppgiftsbiträde|udbyder|databehandler|leverandør|dostawca|podmiot przetwarzający|anbieter \(verantwortlicher\))\s*:\s*$`)
-	condOpen  = regexp.MustCompile(`\b(?:if|where|in case|should|whenever|provided that)\b`)
+	listLabel = mustCue(`(?i)(?:^|[\s|(])(?:(?:dienst|service[\s-]?)?anbieter(?:in)?|auftragsverarbeiter|empfänger|(?:service )?providers?|(?:sub-?)?processors?|vendors?|recipients?|(?:sub)?verwerkers?|aanbieder|leverancier|ontvanger|fournisseur|prestataire|destinataire|proveedor|encargado|fornitore|responsabile|leverantör|personuppgiftsbiträde|udbyder|databehandler|leverandør|dostawca|podmiot przetwarzający|anbieter \(verantwortlicher\))\s*:\s*$`)
+	condOpen  = mustCue(`\b(?:if|where|in case|should|whenever|provided that)\b`)
 )
+
+// linkList reports a line of short items between separators ("Products |
+// LogMeIn | Support", "Home · Hotjar · Login") outside a table: a menu, a
+// breadcrumb or a list of links, not a sentence.
+func linkList(s string) bool {
+	items := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '·' || r == '•' || r == '›' || r == '»' })
+	if len(items) < 3 {
+		return false
+	}
+	for _, it := range items {
+		if len(strings.Fields(it)) > 4 || strings.ContainsAny(it, ".,;") {
+			return false
+		}
+	}
+	return true
+}
+
+// flowCue says that the site uses a company or that data goes to it:
+// a use verb, or a verb of passing data on with its preposition, or the
+// company as a processor or provider.
+var flowCue = mustCue(`\b(?:use|uses|using|used|utili[sz]e[sd]?|employ(?:s|ed)?|rely on|relies on|deploy(?:s|ed)?|embed(?:s|ded)?|integrate[sd]?|work with|works with|partner with|(?:share[sd]?|sharing|transfer(?:s|red)?|send|sends|sent|disclose[sd]?|forward(?:s|ed)?|pass(?:es|ed)?|transmit(?:s|ted)?|provide[sd]?|made available|make available)\s+(?:\S+\s+){0,4}?(?:to|with)|(?:provided|processed|hosted|operated|powered|supplied|managed|set|placed|collected|stored|received)\s+(?:\S+\s+)?by|on (?:our )?behalf|via|through|(?:sub-?)?processors?|service providers?)\b`)
+
+// foreignFlow is flowCue's passing-on words in the other languages (their
+// use verbs are foreignCues.use).
+var foreignFlow = words("übermittel*", "weitergegeben", "weitergeleitet", "auftragsverarbeit*", "doorgegeven", "doorgestuurd", "verstrekt", "verwerker*", "transmis", "transmises", "communiqué*", "sous-traitant*", "cedidos", "comunicados", "transferidos", "encargado*", "trasmess*", "comunicat*", "responsabile del trattamento", "overført*", "overføres", "databehandler*", "överför*", "personuppgiftsbiträde*", "przekazyw*", "podmiot przetwarzający")
+
+// dataFlow reports whether a unit says that the site uses a company or
+// passes data to it (see VendorTerms.Companies).
+func dataFlow(c *unitCues, foreign foreignCues, isForeign bool) bool {
+	if c.get(10, flowCue) {
+		return true
+	}
+	return isForeign && (foreign.use.MatchString(c.lower) || foreignFlow.MatchString(c.lower))
+}
 
 // notADisclosure reports sentences that name a vendor without saying the
 // site uses it: past use or removal, opt-out instructions, pointers to the
@@ -532,9 +607,15 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 	lowers := make([]string, len(units))
 	for i, u := range units {
 		texts[i], lowers[i] = u.text, u.lower
-		if hasHostLike(u.text) {
-			texts[i] = maskURLs(u.text)
-			lowers[i] = asciiLower(texts[i])
+		// "e.g." looks like a host name to hasHostLike; the URL pattern's
+		// own literals ("://", "www.", ".com" …), checked on the lower-case
+		// text already at hand, leave the regular expression to sentences
+		// that may hold one.
+		if hasHostLike(u.text) && urlPattern.mayLower(u.lower) {
+			if m := maskURLs(u.text); m != u.text {
+				texts[i] = m
+				lowers[i] = asciiLower(m)
+			}
 		}
 	}
 	allHits := idx.findTermsAll(texts, lowers)
@@ -579,6 +660,11 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 				continue
 			}
 			var verdict string
+			if !u.tableRow && linkList(u.text) {
+				// "Solutions | Hotjar | Support | Login": a menu or a
+				// list of links names products, it discloses no use.
+				continue
+			}
 			if listed(lowerMasked[:h.start]) {
 				// "Dienstanbieter: Google Ireland Limited", "Verwerker:
 				// Leadinfo B.V.": a vendor list names the recipient.
@@ -605,6 +691,11 @@ func analyzeVendors(idx *vendorIndex, units []unit, lang string) []VendorDisclos
 				continue
 			}
 			for k, v := range h.m.vendors {
+				// A company name alone names its entity vendor only
+				// where data is said to go to it.
+				if h.m.flow[k] && !u.cookieRow && !listed(lowerMasked[:h.start]) && !dataFlow(cues, foreign, isForeign) {
+					continue
+				}
 				via := "term"
 				score := cues.score(u.cookieRow)
 				if h.m.parent {
@@ -716,11 +807,11 @@ func anyParentContext(idx *vendorIndex, vendors []int, lower string) bool {
 type unitCues struct {
 	lower string // the unit with vendor names blanked
 	named string // the unit with its names, for the social cues ("our Facebook page")
-	done  [10]bool
-	val   [10]bool
+	done  [11]bool
+	val   [11]bool
 }
 
-func (c *unitCues) get(i int, re *regexp.Regexp) bool {
+func (c *unitCues) get(i int, re *cueRE) bool {
 	if !c.done[i] {
 		c.done[i], c.val[i] = true, re.MatchString(c.lower)
 	}
@@ -736,7 +827,7 @@ func (c *unitCues) social() bool {
 
 // keyed is get for a cue whose every match contains one of keys: the
 // regular expression runs only when a key is present.
-func (c *unitCues) keyed(i int, re *regexp.Regexp, keys []string) bool {
+func (c *unitCues) keyed(i int, re *cueRE, keys []string) bool {
 	if !c.done[i] {
 		c.done[i], c.val[i] = true, containsAny(c.lower, keys) && re.MatchString(c.lower)
 	}
@@ -761,7 +852,12 @@ var (
 	socialKeys    = []string{"follow", "like us", "find us", "join us", "connect", "reach", "share", "shared", "our ", "fan", "contact", "message", "write to", "chat with", "we have", "we maintain", "we run", "we operate", "page", "team members"}
 )
 
-func (c *unitCues) tracking() bool    { return c.get(1, trackingCue) }
+func (c *unitCues) tracking() bool {
+	if !c.done[1] {
+		c.done[1], c.val[1] = true, trackingStem.MatchString(c.lower) || trackingWord.MatchString(c.lower)
+	}
+	return c.val[1]
+}
 func (c *unitCues) practice() bool    { return c.get(2, practiceCue) }
 func (c *unitCues) usage() bool       { return c.get(3, usageCue) }
 func (c *unitCues) firstPerson() bool { return c.get(4, firstPersonUse) }

@@ -22,7 +22,7 @@ func TestVendorNamePositions(t *testing.T) {
 		{"We store meta data about visits. Our pages carry meta tags for search engines.", map[string]string{}},
 	}
 	for _, tt := range tests {
-		a := Analyze(docFromText(t, tt.text), catalogueTerms())
+		a := catalogueAnalyzer().Analyze(docFromText(t, tt.text))
 		got := map[string]string{}
 		for _, v := range a.Vendors {
 			got[v.Vendor] = v.Stance
@@ -69,13 +69,48 @@ func TestForeignVendorStances(t *testing.T) {
 		doc := docFromText(t, tt.text)
 		doc.Language = tt.lang
 		got := ""
-		for _, v := range Analyze(doc, catalogueTerms()).Vendors {
+		for _, v := range catalogueAnalyzer().Analyze(doc).Vendors {
 			if v.Vendor == tt.vendor {
 				got = v.Stance
 			}
 		}
 		if got != tt.want {
 			t.Errorf("%s %q: %s is %q, want %q", tt.lang, tt.text, tt.vendor, got, tt.want)
+		}
+	}
+}
+
+// TestEntityCompanyNeedsDataFlow: an entity vendor named only by its
+// company (BoldChat by "LogMeIn") is disclosed where data is said to go to
+// the company or the company is used, not by a menu line or a list of
+// links; its own name keeps the usual reading.
+func TestEntityCompanyNeedsDataFlow(t *testing.T) {
+	for _, tt := range []struct {
+		text, lang string
+		want       string // "" = not in policy.vendors; else stance/product
+	}{
+		{"Contact forms Downloads LogMeIn Login to DOC site", "en", ""},
+		{"Products: LogMeIn | GoToMeeting | Support | Login", "en", ""},
+		{"Log in with your LogMeIn account to download the documentation.", "en", ""},
+		{"We use LogMeIn to run the live chat on our website.", "en", "uses/"},
+		{"Chat transcripts are shared with LogMeIn, which hosts our chat service.", "en", "uses/"},
+		{"Our live chat is provided by BoldChat.", "en", "uses/BoldChat"},
+		{"Für den Live-Chat nutzen wir LogMeIn.", "de", "uses/"},
+		{"Die Chatverläufe werden an LogMeIn übermittelt.", "de", "uses/"},
+		{"LogMeIn Anmeldung Downloads Kontakt", "de", ""},
+		{"Solutions | BoldChat | Support | Login", "en", ""},
+		{"Home · BoldChat · Datenschutz · Impressum", "de", ""},
+	} {
+		doc := docFromText(t, tt.text)
+		doc.Language = tt.lang
+		got := ""
+		for _, v := range catalogueAnalyzer().Analyze(doc).Vendors {
+			if v.Vendor == "boldchat" {
+				got = v.Stance + "/" + v.Product
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%q: boldchat %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

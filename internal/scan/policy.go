@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/detectors/catalogue"
@@ -24,6 +25,11 @@ func policyTerms(cat *catalogue.Catalogue) []policy.VendorTerms {
 		for _, p := range v.Products {
 			vt.Products = append(vt.Products, policy.ProductTerms{Name: p.Name, Category: p.Category, Terms: p.Terms})
 		}
+		// An entity vendor's company ("LogMeIn" for BoldChat) names it only
+		// where data is said to go to the company.
+		if cv := cat.Vendor(v.Vendor); cv != nil && cv.Source == catalogue.SourceEntity && cv.Entity != nil {
+			vt = vt.WithCompany(cv.Entity.Company)
+		}
 		out = append(out, vt)
 	}
 	return out
@@ -33,6 +39,16 @@ func policyTerms(cat *catalogue.Catalogue) []policy.VendorTerms {
 // reads the one given with --policy (Options.Policy, a URL or a file).
 type policyStage struct {
 	terms []policy.VendorTerms
+	// an reads every document of every scan against terms, compiled once
+	// (set on first use).
+	anOnce sync.Once
+	an     *policy.Analyzer
+}
+
+// analyzer returns the stage's Analyzer, compiling the vendor list once.
+func (p *policyStage) analyzer() *policy.Analyzer {
+	p.anOnce.Do(func() { p.an = policy.NewAnalyzer(p.terms) })
+	return p.an
 }
 
 // Tries per search: each is a browser visit, and a site rarely links more
@@ -221,7 +237,7 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 					if fv, err := obs.Visit(ctx, frame); err == nil && fv.Error == "" && fv.HTML != "" {
 						if fdoc, err := policy.Extract([]byte(fv.HTML), "text/html; charset=utf-8", frame); err == nil && policy.Check(fdoc, frame, fv.Status) == "" {
 							rec.FinalURL, rec.Status, rec.Used = frame, fv.Status, true
-							a := policy.Analyze(fdoc, p.terms)
+							a := p.analyzer().Analyze(fdoc)
 							// The policy is where visitors read it: the
 							// page around the frame.
 							a.URL = final
@@ -234,7 +250,7 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 				return nil, rec
 			}
 			rec.Used = true
-			a := policy.Analyze(doc, p.terms)
+			a := p.analyzer().Analyze(doc)
 			a.USNexus = policy.USNexus(doc)
 			return fromDocument(a, u), rec
 		case v.Error != "":
@@ -242,7 +258,7 @@ func (p *policyStage) try(ctx context.Context, obs *Observations, u, kind string
 		}
 	}
 	// PDFs (a download to the browser), browser failures, no browser.
-	a, frec, _ := policy.ReadURL(ctx, policy.HTTPFetcher{Client: obs.Client}, u, kind, p.terms)
+	a, frec, _ := p.analyzer().ReadURL(ctx, policy.HTTPFetcher{Client: obs.Client}, u, kind)
 	if a == nil && browserWhy != "" && frec.Status == 0 {
 		frec.Why = browserWhy + "; " + frec.Why
 	}
@@ -281,7 +297,7 @@ func fromDocument(a *policy.Analysis, u string) *policy.Analysis {
 func (p *policyStage) fromOverride(ctx context.Context, obs *Observations, override string) *policy.Analysis {
 	given := []policy.Candidate{{URL: override, Kind: policy.KindPrivacyPolicy, Reason: "given with --policy"}}
 	if _, err := os.Stat(override); err == nil {
-		a, err := policy.AnalyzeFile(ctx, override, p.terms)
+		a, err := p.analyzer().AnalyzeFile(ctx, override)
 		if err != nil {
 			a = policy.Analyze(nil, p.terms)
 			a.URL, a.Error = override, err.Error()
