@@ -154,44 +154,6 @@ func (s *Session) Close() {
 	wg.Wait()
 }
 
-// Rest is for a session whose visits are done but which is kept for a
-// later one (the policy page): it closes all its tabs but one and leaves
-// that one on a blank page. Idle tabs would otherwise hold a renderer each
-// and go on running their pages' timers, using CPU and writing cookies
-// into the jar unrecorded. A later Visit reopens tabs as needed. Rest must
-// not be called while visits are running.
-func (s *Session) Rest(ctx context.Context) {
-	var keep *tab
-	var spare []*tab
-	for range len(s.tabs) {
-		t := <-s.tabs
-		switch {
-		case t == nil:
-		case keep == nil && !t.dead:
-			keep = t
-		default:
-			spare = append(spare, t)
-		}
-	}
-	for _, t := range spare {
-		t.cancel()
-	}
-	s.mu.Lock()
-	s.created = slices.DeleteFunc(s.created, func(t *tab) bool { return slices.Contains(spare, t) })
-	s.mu.Unlock()
-	if keep != nil {
-		c, cancel := context.WithTimeout(keep.ctx, 5*time.Second)
-		stop := context.AfterFunc(ctx, cancel)
-		_, _ = chromedp.Call(c, page.Navigate, page.NavigateParams{URL: "about:blank"})
-		stop()
-		cancel()
-	}
-	s.tabs <- keep
-	for range cap(s.tabs) - 1 {
-		s.tabs <- nil
-	}
-}
-
 // openTab creates a tab in the session's browser context and prepares it:
 // profile headers and navigator overrides, the recording binding, async
 // stacks for attribution, and a dialog closer.

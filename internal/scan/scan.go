@@ -221,16 +221,17 @@ type Observations struct {
 	Visits []*crawler.Visit
 	Pages  []discover.Page
 	Client *http.Client
-	// Sessions are the profiles' browser contexts. Only the one that
-	// serves Visit is still open when the analysis runs.
+	// Sessions are the profiles' browser contexts, each closed once its
+	// visits are done.
 	Sessions map[crawler.Profile]*browser.Session
 	// FinalJars are each profile's cookie jars after its last visit.
 	FinalJars map[crawler.Profile][]crawler.Cookie
 	// Options are the scan's own settings (a worker's job may differ from
 	// the options the analysis stages were built with).
 	Options Options
-	// Visit loads one more page (e.g. the privacy policy) in the baseline
-	// session; nil when the browser is gone.
+	// Visit loads one more page (e.g. the privacy policy) under the
+	// baseline profile, in a session of its own with a fresh jar; nil when
+	// no profile could be scanned.
 	Visit func(ctx context.Context, url string) (*crawler.Visit, error)
 }
 
@@ -373,7 +374,6 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 
 	profiles := slices.Clone(s.opts.Profiles)
 	var journeys []*journeyRun
-	var kept *browser.Session // the session kept open for the analysis's visits
 	consentHint := ""
 	for i := 0; i < len(profiles); i++ {
 		profile := profiles[i]
@@ -419,16 +419,8 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		if sess.Restarted {
 			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: the browser crashed and was restarted; cookies set before the crash were lost", profile))
 		}
-		// A profile's tabs are released as soon as its visits are done:
-		// only the session that later loads the policy page is kept, with
-		// one tab on a blank page.
-		if kept == nil && (profile == crawler.Baseline || !slices.Contains(s.opts.Profiles, crawler.Baseline)) {
-			kept = sess
-			sess.Rest(ctx)
-			defer sess.Close()
-		} else {
-			sess.Close()
-		}
+		// A profile's tabs are released as soon as its visits are done.
+		sess.Close()
 		if profile == crawler.Baseline {
 			shown, cmp := bannerShown(visits, profile)
 			consentHint = cmp
@@ -448,8 +440,39 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 				Caption: "The home page as a first-time visitor sees it, before any consent choice (" + string(v.Profile) + " profile)"})
 		}
 	}
-	if kept != nil {
-		obs.Visit = kept.Visit
+	// The analysis's own visits (a policy page the crawl did not reach) get
+	// a session of their own, opened on first use with one tab: keeping a
+	// profile's session open through the others would hold its renderer
+	// (the pages' heaps) for the whole scan. They read documents only, so
+	// a fresh jar changes no evidence.
+	if len(obs.Sessions) > 0 {
+		profile := s.opts.Profiles[0]
+		if slices.Contains(s.opts.Profiles, crawler.Baseline) {
+			profile = crawler.Baseline
+		}
+		var (
+			once  sync.Once
+			later *browser.Session
+			err   error
+		)
+		obs.Visit = func(ctx context.Context, u string) (*crawler.Visit, error) {
+			once.Do(func() {
+				later, err = s.browser.NewSession(ctx, profile, 1)
+				if err == nil {
+					later.PageTimeout = s.opts.PageTimeout
+					later.Dwell, later.NoInteraction = s.opts.Dwell, s.opts.NoInteraction
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+			return later.Visit(ctx, u)
+		}
+		defer func() {
+			if later != nil {
+				later.Close()
+			}
+		}()
 	}
 	var extraVisits []*crawler.Visit // made by the analysis (the policy page), for refuseLocal
 	if inner := obs.Visit; inner != nil && s.opts.PublicOnly {
