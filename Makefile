@@ -50,8 +50,9 @@ test-reliability: chromium
 	PRIVSCAN_TEST_POSTGRES_RESTART="$${PRIVSCAN_TEST_POSTGRES_RESTART:-bash $(CURDIR)/scripts/ensure-postgres.sh restart}" \
 	$(GO) test -count=1 -timeout 60m -run 'KillWorker|TenSites|PostgresRestart' -v ./internal/monitor/
 
-## bench: page visits per second at concurrency 1, 2, 4 and peak browser memory
-## (PSS over the browser's processes), the scan time of the never-idle site
+## bench: page visits per second, CPU seconds per visit and peak browser memory
+## (PSS over the browser's processes) at concurrency 1, 2, 4, the time of a
+## 5-page scan (BenchmarkScanSmall), the scan time of the never-idle site
 ## (BenchmarkScanNeverIdle), then the per-page classification cost
 ## and policies analysed per second; bench-workers: sites per minute with 1, 2
 ## and 3 worker processes sharing a PostgreSQL queue
