@@ -32,40 +32,12 @@ import (
 func BenchmarkScan(b *testing.B) {
 	for _, conc := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
-			w := getWorld(b)
-			opts := w.opts
-			opts.Concurrency = conc
-			opts.MaxPages = 20
-			opts.Profiles = []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT}
-			s := w.scanner.WithOptions(opts)
-			target, err := scan.ParseTarget(site(b, "bench").Home)
-			if err != nil {
-				b.Fatal(err)
-			}
-			meter := startMeter(s.Browser())
-			visits := 0
-			b.ResetTimer()
-			start := time.Now()
-			for range b.N {
-				r, err := s.Scan(context.Background(), target)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, p := range r.Pages {
-					if p.Error != nil {
-						b.Fatalf("page error on %s: %s", p.URL, *p.Error)
-					}
-				}
-				visits += len(r.Pages)
-			}
-			elapsed := time.Since(start)
-			b.StopTimer()
-			browserCPU, selfCPU, peak := meter.stop()
-			b.ReportMetric(float64(visits)/elapsed.Seconds(), "visits/s")
-			b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/scan")
-			b.ReportMetric((browserCPU+selfCPU).Seconds()/float64(visits), "CPU-s/visit")
-			b.ReportMetric(browserCPU.Seconds()/float64(visits), "browser-CPU-s/visit")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-PSS-MiB")
+			m := benchShop(b, conc, 20)
+			b.ReportMetric(m.visits/m.elapsed.Seconds(), "visits/s")
+			b.ReportMetric(m.elapsed.Seconds()/float64(b.N), "s/scan")
+			b.ReportMetric(m.cpu.Seconds()/m.visits, "CPU-s/visit")
+			b.ReportMetric(m.browserCPU.Seconds()/m.visits, "browser-CPU-s/visit")
+			b.ReportMetric(float64(m.peak)/(1<<20), "peak-PSS-MiB")
 		})
 	}
 }
@@ -75,10 +47,29 @@ func BenchmarkScan(b *testing.B) {
 // check of a small site, and reports seconds per scan and CPU seconds per
 // visit. The browser is already running, as in a worker.
 func BenchmarkScanSmall(b *testing.B) {
+	m := benchShop(b, scan.DefaultOptions().Concurrency, 5)
+	b.ReportMetric(m.elapsed.Seconds()/float64(b.N), "s/scan")
+	b.ReportMetric(m.visits/float64(b.N), "visits/scan")
+	b.ReportMetric(m.cpu.Seconds()/m.visits, "CPU-s/visit")
+	b.ReportMetric(float64(m.peak)/(1<<20), "peak-PSS-MiB")
+}
+
+// shopRun is what b.N scans of the benchmark shop measured.
+type shopRun struct {
+	visits          float64
+	elapsed         time.Duration
+	cpu, browserCPU time.Duration
+	peak            int64
+}
+
+// benchShop scans the benchmark shop b.N times (maxPages pages under
+// baseline, GPC and DNT at concurrency conc) and measures it; a page error
+// fails the benchmark.
+func benchShop(b *testing.B, conc, maxPages int) shopRun {
 	w := getWorld(b)
 	opts := w.opts
-	opts.Concurrency = scan.DefaultOptions().Concurrency
-	opts.MaxPages = 5
+	opts.Concurrency = conc
+	opts.MaxPages = maxPages
 	opts.Profiles = []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT}
 	s := w.scanner.WithOptions(opts)
 	target, err := scan.ParseTarget(site(b, "bench").Home)
@@ -94,15 +85,17 @@ func BenchmarkScanSmall(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		for _, p := range r.Pages {
+			if p.Error != nil {
+				b.Fatalf("page error on %s: %s", p.URL, *p.Error)
+			}
+		}
 		visits += len(r.Pages)
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
 	browserCPU, selfCPU, peak := meter.stop()
-	b.ReportMetric(elapsed.Seconds()/float64(b.N), "s/scan")
-	b.ReportMetric(float64(visits)/float64(b.N), "visits/scan")
-	b.ReportMetric((browserCPU+selfCPU).Seconds()/float64(visits), "CPU-s/visit")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-PSS-MiB")
+	return shopRun{visits: float64(visits), elapsed: elapsed, cpu: browserCPU + selfCPU, browserCPU: browserCPU, peak: peak}
 }
 
 // meter samples the browser tree's CPU and memory while a benchmark runs.
