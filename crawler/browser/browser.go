@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/security"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 )
@@ -277,16 +276,6 @@ func (b *Browser) start() error {
 	downloads := b.downloads
 	if err := chromedp.ListenBrowser(ctx, downloads.listen); err != nil {
 		b.logger.Debug("listen for downloads", "err", err)
-	}
-	if b.opts.RemoteURL == "" {
-		// The browser's own first tab is never used: visits open tabs in
-		// contexts of their own. Closed, its window and renderers free
-		// about 70 MiB for the whole life of the browser.
-		if c := chromedp.FromContext(ctx); c != nil && c.Target != nil {
-			if _, err := chromedp.CallBrowser(startCtx, target.CloseTarget, target.CloseTargetParams{TargetID: c.Target.TargetID}); err != nil {
-				b.logger.Debug("close the first tab", "err", err)
-			}
-		}
 	}
 	b.allocCtx, b.allocStop, b.ctx, b.stop = allocCtx, allocStop, ctx, stop
 	b.product = ver.Product
