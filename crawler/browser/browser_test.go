@@ -353,3 +353,52 @@ func TestRemoteBrowser(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// TestBrowserRestartsAfterCrash kills the browser between sessions, as an
+// out-of-memory kill would: the next session restarts it and its visit is
+// recorded, and the restart is counted.
+func TestBrowserRestartsAfterCrash(t *testing.T) {
+	requireChrome(t)
+	srv, _ := smokeServer(t)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	opts := DefaultOptions()
+	opts.HostRules = smokeRules(port)
+	opts.PageTimeout = 8 * time.Second
+	b, err := Launch(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	visit := func() {
+		t.Helper()
+		s, err := b.NewSession(t.Context(), crawler.Baseline, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		v, err := s.Visit(t.Context(), "http://www.smoke.test/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Error != "" || v.Status != 200 {
+			t.Fatalf("visit error %q status %d", v.Error, v.Status)
+		}
+	}
+	visit()
+	pid := b.PID()
+	if pid == 0 {
+		t.Fatal("no browser process")
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); b.alive() && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	}
+	visit()
+	if got := b.Restarts(); got != 1 {
+		t.Errorf("Restarts() = %d, want 1", got)
+	}
+	if b.PID() == pid {
+		t.Errorf("still the killed browser's pid %d", pid)
+	}
+}
