@@ -219,6 +219,9 @@ func (s *Session) openTab() (*tab, error) {
 		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{MaxTotalBufferSize: new(int64(1)), MaxResourceBufferSize: new(int64(1)), MaxPostDataSize: new(int64(64 << 10))}); err != nil {
 			return err
 		}
+		if _, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+			return err
+		}
 		if _, err := cdp.Call(ctx, tg, runtime.AddBinding, runtime.AddBindingParams{Name: bindingName}); err != nil {
 			return err
 		}
