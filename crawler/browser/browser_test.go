@@ -364,18 +364,9 @@ func TestBrowserRestartsAfterCrash(t *testing.T) {
 	opts := DefaultOptions()
 	opts.HostRules = smokeRules(port)
 	opts.PageTimeout = 8 * time.Second
-	b, err := Launch(t.Context(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	visit := func() {
+	b, first := launchSession(t, opts, crawler.Baseline, 1)
+	visit := func(s *Session) {
 		t.Helper()
-		s, err := b.NewSession(t.Context(), crawler.Baseline, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
 		v, err := s.Visit(t.Context(), "http://www.smoke.test/")
 		if err != nil {
 			t.Fatal(err)
@@ -384,7 +375,8 @@ func TestBrowserRestartsAfterCrash(t *testing.T) {
 			t.Fatalf("visit error %q status %d", v.Error, v.Status)
 		}
 	}
-	visit()
+	visit(first)
+	first.Close()
 	pid := b.PID()
 	if pid == 0 {
 		t.Fatal("no browser process")
@@ -394,7 +386,12 @@ func TestBrowserRestartsAfterCrash(t *testing.T) {
 	}
 	for deadline := time.Now().Add(10 * time.Second); b.alive() && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 	}
-	visit()
+	again, err := b.NewSession(t.Context(), crawler.Baseline, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	visit(again)
 	if got := b.Restarts(); got != 1 {
 		t.Errorf("Restarts() = %d, want 1", got)
 	}
