@@ -221,9 +221,6 @@ type Observations struct {
 	Visits []*crawler.Visit
 	Pages  []discover.Page
 	Client *http.Client
-	// Sessions are the profiles' browser contexts, each closed once its
-	// visits are done.
-	Sessions map[crawler.Profile]*browser.Session
 	// FinalJars are each profile's cookie jars after its last visit.
 	FinalJars map[crawler.Profile][]crawler.Cookie
 	// Options are the scan's own settings (a worker's job may differ from
@@ -367,13 +364,14 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		return nil, err
 	}
 	s.logger.Debug("discovery done", "pages", len(disc.Pages), "candidates", len(disc.Candidates), "took", time.Since(r.StartedAt))
-	obs := &Observations{Target: target, Home: disc.Home, Client: s.client, Sessions: map[crawler.Profile]*browser.Session{},
+	obs := &Observations{Target: target, Home: disc.Home, Client: s.client,
 		FinalJars: map[crawler.Profile][]crawler.Cookie{}, Options: s.opts}
 	pages := slices.Clone(disc.Pages)
 	restartsBefore := s.browser.Restarts()
 
 	profiles := slices.Clone(s.opts.Profiles)
 	var journeys []*journeyRun
+	scanned := false // some profile's pages were visited
 	consentHint := ""
 	for i := 0; i < len(profiles); i++ {
 		profile := profiles[i]
@@ -388,18 +386,17 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		}
 		sess.PageTimeout = s.opts.PageTimeout
 		sess.Dwell, sess.NoInteraction = s.opts.Dwell, s.opts.NoInteraction
-		obs.Sessions[profile] = sess
 		if isJourney(profile) && len(pages) > 0 {
 			jr := s.runJourney(ctx, sess, pages[0].URL, consentHint)
 			journeys = append(journeys, jr)
 			if !jr.j.Done() {
 				r.Errors = append(r.Errors, journeyFailed(jr))
 				r.Profiles = slices.DeleteFunc(r.Profiles, func(p string) bool { return p == string(profile) })
-				delete(obs.Sessions, profile)
 				sess.Close()
 				continue
 			}
 		}
+		scanned = true
 		// The first profile may grow the page list from links that only
 		// exist in the rendered DOM; the others visit the same list.
 		grow := i == 0
@@ -445,7 +442,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 	// profile's session open through the others would hold its renderer
 	// (the pages' heaps) for the whole scan. They read documents only, so
 	// a fresh jar changes no evidence.
-	if len(obs.Sessions) > 0 {
+	if scanned {
 		profile := s.opts.Profiles[0]
 		if slices.Contains(s.opts.Profiles, crawler.Baseline) {
 			profile = crawler.Baseline
