@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/security"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 )
@@ -217,8 +218,19 @@ func (b *Browser) start() error {
 			// process, so they get the GPC/DNT overrides and their requests
 			// reach the tab's events (harness.md §2.3). One feature flag:
 			// setting it twice would replace, not append.
+			//
+			// The WebUI omnibox and reload button: every tab is a browser
+			// window with a toolbar nobody sees, and Chromium 156 loads two
+			// omnibox popup pages (chrome://omnibox-popup.top-chrome) for
+			// each window into a renderer of their own. Measured here, that
+			// was about 1 CPU-second per tab opened and 120 MiB: as much CPU
+			// as the visits themselves (TestNoBrowserUIPages).
 			chromedp.Flag("disable-site-isolation-trials", true),
-			chromedp.Flag("disable-features", "IsolateOrigins,site-per-process,Translate,NetworkTimeServiceQuerying,OptimizationHints,MediaRouter"),
+			chromedp.Flag("disable-features", strings.Join([]string{
+				"IsolateOrigins", "site-per-process",
+				"Translate", "NetworkTimeServiceQuerying", "OptimizationHints", "MediaRouter",
+				"WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup", "WebUIReloadButton", "PreloadTopChromeWebUI",
+			}, ",")),
 			// A tab moves from page to page and never goes back: a page
 			// kept in the back-forward cache would only hold memory (and
 			// its renderer) until evicted.
@@ -276,6 +288,16 @@ func (b *Browser) start() error {
 	downloads := b.downloads
 	if err := chromedp.ListenBrowser(ctx, downloads.listen); err != nil {
 		b.logger.Debug("listen for downloads", "err", err)
+	}
+	if b.opts.RemoteURL == "" {
+		// The browser's own first tab is never used: visits open tabs in
+		// contexts of their own. Closed, its window and renderers free
+		// about 70 MiB for the whole life of the browser.
+		if c := chromedp.FromContext(ctx); c != nil && c.Target != nil {
+			if _, err := chromedp.CallBrowser(startCtx, target.CloseTarget, target.CloseTargetParams{TargetID: c.Target.TargetID}); err != nil {
+				b.logger.Debug("close the first tab", "err", err)
+			}
+		}
 	}
 	b.allocCtx, b.allocStop, b.ctx, b.stop = allocCtx, allocStop, ctx, stop
 	b.product = ver.Product

@@ -11,9 +11,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/internal/testenv"
@@ -356,7 +360,9 @@ func TestRemoteBrowser(t *testing.T) {
 
 // TestBrowserRestartsAfterCrash kills the browser between sessions, as an
 // out-of-memory kill would: the next session restarts it and its visit is
-// recorded, and the restart is counted.
+// recorded, and the restart is counted. The browser runs with none of its
+// own windows (the first tab is closed at start), so this also shows that
+// a browser with no window open stays usable.
 func TestBrowserRestartsAfterCrash(t *testing.T) {
 	requireChrome(t)
 	srv, _ := smokeServer(t)
@@ -397,5 +403,49 @@ func TestBrowserRestartsAfterCrash(t *testing.T) {
 	}
 	if b.PID() == pid {
 		t.Errorf("still the killed browser's pid %d", pid)
+	}
+}
+
+// TestNoBrowserUIPages checks that a session's tabs are the browser's only
+// pages: no browser window of its own (the first tab is closed at start)
+// and none of the WebUI pages Chromium loads for a window's toolbar, such
+// as the omnibox popup, which cost about a CPU-second for every tab opened.
+func TestNoBrowserUIPages(t *testing.T) {
+	requireChrome(t)
+	srv, _ := smokeServer(t)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	opts := DefaultOptions()
+	opts.HostRules = smokeRules(port)
+	opts.PageTimeout = 8 * time.Second
+	const tabs = 3
+	b, s := launchSession(t, opts, crawler.Baseline, tabs)
+	var wg sync.WaitGroup
+	for range tabs {
+		wg.Go(func() {
+			if v, err := s.Visit(t.Context(), "http://www.smoke.test/"); err != nil || v.Error != "" {
+				t.Errorf("visit: %v %v", err, v)
+			}
+		})
+	}
+	wg.Wait()
+	bctx, _, err := b.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := chromedp.CallBrowser(bctx, target.GetTargets, target.GetTargetsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for _, ti := range res.TargetInfos {
+		switch {
+		case ti.Type == "page" && ti.BrowserContextID == s.BrowserContextID():
+			pages++
+		case ti.Type == "page" || ti.Type == "browser_ui" || strings.HasPrefix(ti.URL, "chrome://"):
+			t.Errorf("target %s %s (%q) besides the session's tabs", ti.Type, ti.URL, ti.Title)
+		}
+	}
+	if pages != tabs {
+		t.Errorf("%d pages in the session's context, want %d", pages, tabs)
 	}
 }
