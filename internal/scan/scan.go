@@ -83,12 +83,16 @@ type Options struct {
 // off.
 const AutoconsentOff = "none"
 
-// Progress reports a finished page visit.
+// Progress reports a finished page visit: Done of the profile's Total.
 type Progress struct {
 	Profile crawler.Profile
 	URL     string
 	Done    int
 	Total   int
+	// Started is when the visit began and Took how long the page took to
+	// load and settle (collection aside).
+	Started time.Time
+	Took    time.Duration
 }
 
 // DefaultOptions returns the documented defaults.
@@ -304,6 +308,7 @@ func (s *Scanner) WithOptions(opts Options) *Scanner {
 	if opts.Logger == nil {
 		opts.Logger = s.logger
 	}
+	c.logger = opts.Logger
 	c.client = s.clients[boolIndex(opts.PublicOnly)]
 	if opts.Autoconsent != s.opts.Autoconsent {
 		ac, why, err := findAutoconsent(opts.Autoconsent)
@@ -373,19 +378,43 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 	var journeys []*journeyRun
 	scanned := false // some profile's pages were visited
 	consentHint := ""
+	// Every visit takes one of these, so that a profile's last visits and
+	// the next profile's home page together stay within the concurrency.
+	slots := make(chan struct{}, max(s.opts.Concurrency, 1))
+	var ahead *aheadStart // the next profile, started while this one ends
+	defer func() {
+		if ahead != nil {
+			ahead.discard()
+		}
+	}()
 	for i := 0; i < len(profiles); i++ {
 		profile := profiles[i]
-		if ctx.Err() != nil {
-			break
+		var (
+			sess *browser.Session
+			home *crawler.Visit // the home page, visited ahead
+			err  error
+		)
+		if ahead != nil && ahead.profile == profile {
+			sess, home, err = ahead.wait()
+			ahead = nil
+			if ctx.Err() != nil && home == nil {
+				// Interrupted before the profile recorded anything.
+				if sess != nil {
+					sess.Close()
+				}
+				break
+			}
+		} else {
+			if ctx.Err() != nil {
+				break
+			}
+			s.logger.Debug("profile starts", "profile", profile, "since_start", time.Since(r.StartedAt))
+			sess, err = s.newSession(ctx, profile, s.opts.Concurrency)
 		}
-		s.logger.Debug("profile starts", "profile", profile, "since_start", time.Since(r.StartedAt))
-		sess, err := s.browser.NewSession(ctx, profile, s.opts.Concurrency)
 		if err != nil {
 			r.Errors = append(r.Errors, fmt.Sprintf("profile %s: %v", profile, err))
 			continue
 		}
-		sess.PageTimeout = s.opts.PageTimeout
-		sess.Dwell, sess.NoInteraction = s.opts.Dwell, s.opts.NoInteraction
 		if isJourney(profile) && len(pages) > 0 {
 			jr := s.runJourney(ctx, sess, pages[0].URL, consentHint)
 			journeys = append(journeys, jr)
@@ -400,7 +429,21 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 		// The first profile may grow the page list from links that only
 		// exist in the rendered DOM; the others visit the same list.
 		grow := i == 0
-		visits, grown := s.visitAll(ctx, sess, disc, pages, grow)
+		// Once this profile has no page left to start, the next one opens
+		// its tabs and visits the home page in the slots this one frees:
+		// the home page is the same for every profile, and the next
+		// profile's other pages wait until this one's page list is final.
+		// Consent journeys wait for the baseline's banner, so they are
+		// never started ahead.
+		var startNext func()
+		if i+1 < len(profiles) && !isJourney(profiles[i+1]) && len(pages) > 0 {
+			next, homeURL := profiles[i+1], pages[0].URL
+			startNext = func() {
+				s.logger.Debug("profile starts", "profile", next, "ahead", true, "since_start", time.Since(r.StartedAt))
+				ahead = s.startAhead(ctx, next, homeURL, slots)
+			}
+		}
+		visits, grown := s.visitAll(ctx, sess, disc, pages, visitPlan{grow: grow, home: home, slots: slots, idle: startNext})
 		if grow {
 			pages = grown
 		}
@@ -453,13 +496,7 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 			err   error
 		)
 		obs.Visit = func(ctx context.Context, u string) (*crawler.Visit, error) {
-			once.Do(func() {
-				later, err = s.browser.NewSession(ctx, profile, 1)
-				if err == nil {
-					later.PageTimeout = s.opts.PageTimeout
-					later.Dwell, later.NoInteraction = s.opts.Dwell, s.opts.NoInteraction
-				}
-			})
+			once.Do(func() { later, err = s.newSession(ctx, profile, 1) })
 			if err != nil {
 				return nil, err
 			}
@@ -537,7 +574,8 @@ func refuseLocal(target *url.URL, visits []*crawler.Visit) error {
 // list, and what each page is credited with, does not depend on the number
 // of tabs. It returns the visits in page order and the pages that counted,
 // which the other profiles visit.
-func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *discover.Result, pages []discover.Page, grow bool) ([]*crawler.Visit, []discover.Page) {
+func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *discover.Result, pages []discover.Page, plan visitPlan) ([]*crawler.Visit, []discover.Page) {
+	grow := plan.grow
 	type entry struct {
 		p      discover.Page
 		counts bool // uses the budget (until its visit shows otherwise)
@@ -643,13 +681,10 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 			pool = pool[1:]
 		}
 	}
-	visitOne := func(i int, screenshot bool) {
-		mu.Lock()
-		p := list[i].p
-		mu.Unlock()
-		v, err := sess.VisitWith(ctx, p.URL, screenshot)
+	settle := func(i int, v *crawler.Visit, err error) {
 		mu.Lock()
 		defer mu.Unlock()
+		p := list[i].p
 		if err == nil {
 			list[i].v = v
 			finished++
@@ -660,11 +695,32 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 			committed++
 		}
 		if s.opts.Progress != nil && err == nil {
-			s.opts.Progress(Progress{Profile: sess.Profile(), URL: p.URL, Done: finished, Total: len(list)})
+			s.opts.Progress(Progress{Profile: sess.Profile(), URL: p.URL, Done: finished, Total: len(list), Started: v.StartedAt, Took: v.Load})
 		}
 		cond.Broadcast()
 	}
-	if len(list) > 0 && ctx.Err() == nil {
+	visitOne := func(i int, screenshot bool) {
+		mu.Lock()
+		p := list[i].p
+		mu.Unlock()
+		select {
+		case plan.slots <- struct{}{}:
+		case <-ctx.Done():
+			settle(i, nil, ctx.Err())
+			return
+		}
+		v, err := sess.VisitWith(ctx, p.URL, screenshot)
+		<-plan.slots
+		settle(i, v, err)
+	}
+	if plan.slots == nil {
+		plan.slots = make(chan struct{}, max(s.opts.Concurrency, 1))
+	}
+	var idleOnce sync.Once
+	if len(list) > 0 && plan.home != nil {
+		next = 1
+		settle(0, plan.home, nil)
+	} else if len(list) > 0 && ctx.Err() == nil {
 		next = 1
 		visitOne(0, grow && s.opts.Screenshots)
 	}
@@ -673,6 +729,11 @@ func (s *Scanner) visitAll(ctx context.Context, sess *browser.Session, disc *dis
 		wg.Go(func() {
 			for {
 				mu.Lock()
+				if next >= len(list) && plan.idle != nil {
+					// No page left to start, for now: with grow, a page
+					// still being visited may add some.
+					idleOnce.Do(plan.idle)
+				}
 				// A page still being visited may add candidates: wait for
 				// it before giving up.
 				for next >= len(list) && committed < len(list) && ctx.Err() == nil {
