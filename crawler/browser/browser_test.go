@@ -90,6 +90,16 @@ func smokeRules(port string) string {
 	return "MAP www.smoke.test 127.0.0.1:" + port + ", MAP * ~NOTFOUND, EXCLUDE localhost"
 }
 
+// smokeOptions returns the default options with www.smoke.test served by
+// srv and a page timeout fit for a test.
+func smokeOptions(srv *httptest.Server) Options {
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	opts := DefaultOptions()
+	opts.HostRules = smokeRules(port)
+	opts.PageTimeout = 8 * time.Second
+	return opts
+}
+
 // launchSession starts a browser with opts and one session on it, both
 // closed when the test ends.
 func launchSession(t *testing.T, opts Options, profile crawler.Profile, tabs int) (*Browser, *Session) {
@@ -110,10 +120,7 @@ func launchSession(t *testing.T, opts Options, profile crawler.Profile, tabs int
 func TestVisitRecordsProfiles(t *testing.T) {
 	requireChrome(t)
 	srv, headers := smokeServer(t)
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
-	opts := DefaultOptions()
-	opts.HostRules = smokeRules(port)
-	opts.PageTimeout = 8 * time.Second
+	opts := smokeOptions(srv)
 	opts.ProbeGlobals = []string{"tracker", "tracker.id", "missing.path"}
 	b, err := Launch(t.Context(), opts)
 	if err != nil {
@@ -235,9 +242,7 @@ func TestVisitRecordsProfiles(t *testing.T) {
 func TestVisitPageErrors(t *testing.T) {
 	requireChrome(t)
 	srv, _ := smokeServer(t)
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
-	opts := DefaultOptions()
-	opts.HostRules = smokeRules(port)
+	opts := smokeOptions(srv)
 	opts.PageTimeout = 3 * time.Second
 	_, s := launchSession(t, opts, crawler.Baseline, 2)
 	tests := []struct {
@@ -366,10 +371,7 @@ func TestRemoteBrowser(t *testing.T) {
 func TestBrowserRestartsAfterCrash(t *testing.T) {
 	requireChrome(t)
 	srv, _ := smokeServer(t)
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
-	opts := DefaultOptions()
-	opts.HostRules = smokeRules(port)
-	opts.PageTimeout = 8 * time.Second
+	opts := smokeOptions(srv)
 	b, first := launchSession(t, opts, crawler.Baseline, 1)
 	visit := func(s *Session) {
 		t.Helper()
@@ -413,10 +415,7 @@ func TestBrowserRestartsAfterCrash(t *testing.T) {
 func TestNoBrowserUIPages(t *testing.T) {
 	requireChrome(t)
 	srv, _ := smokeServer(t)
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
-	opts := DefaultOptions()
-	opts.HostRules = smokeRules(port)
-	opts.PageTimeout = 8 * time.Second
+	opts := smokeOptions(srv)
 	const tabs = 3
 	b, s := launchSession(t, opts, crawler.Baseline, tabs)
 	var wg sync.WaitGroup

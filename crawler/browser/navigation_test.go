@@ -2,7 +2,6 @@ package browser
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,9 +41,7 @@ addEventListener("beforeunload", () => {
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
-	opts := DefaultOptions()
-	opts.HostRules = smokeRules(port)
+	opts := smokeOptions(srv)
 	opts.PageTimeout = 10 * time.Second
 	_, s := launchSession(t, opts, crawler.Baseline, 1)
 	first, err := s.Visit(t.Context(), "http://www.smoke.test/leaving")
