@@ -174,7 +174,7 @@ func TestPlatformTCFState(t *testing.T) {
 		cmpID int // the platform's registered CMP id; 412 the fixture's own
 	}{
 		{"cmp-didomi", fixtures.CMPDidomi}, {"cmp-sourcepoint", fixtures.CMPSourcepoint}, {"cmp-quantcast", fixtures.CMPQuantcast},
-		{"cmp-usercentrics", 412}, {"cmp-consentmanager", 412}, {"cmp-iubenda", 412},
+		{"cmp-consentmanager", fixtures.CMPConsentManager}, {"cmp-usercentrics", 412}, {"cmp-iubenda", 412},
 	} {
 		name := c.name
 		t.Run(name, func(t *testing.T) {
