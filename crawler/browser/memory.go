@@ -2,7 +2,6 @@ package browser
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/privscan/privscan/internal/procstat"
 )
 
 // PID returns the browser's process id, 0 for a remote browser.
@@ -39,33 +40,20 @@ func (b *Browser) PSS() int64 {
 	return total
 }
 
-// CPUTimes returns the CPU time (user + system) each process of the
-// browser's tree has used so far, by pid (Linux only; nil elsewhere). A
-// process's time is lost once it exits, so a caller that wants a total
-// samples often and keeps each pid's last value.
-func (b *Browser) CPUTimes() map[int]time.Duration {
-	pids := b.tree()
-	if len(pids) == 0 {
-		return nil
+// CPUTime returns the CPU time (user + system) the browser's process tree
+// has used so far: its live processes' own time plus that of the processes
+// that exited and were reaped inside the tree (the kernel adds a reaped
+// child's time to its parent's), so that closed tabs' renderers still
+// count. Linux only; 0 elsewhere.
+func (b *Browser) CPUTime() time.Duration {
+	var total time.Duration
+	for _, pid := range b.tree() {
+		total += procstat.CPU(procstat.Fields(statPath(pid)), true)
 	}
-	out := make(map[int]time.Duration, len(pids))
-	for _, pid := range pids {
-		fields := statFields(pid)
-		// utime and stime are fields 14 and 15 of stat, counted from the
-		// pid; fields here start at the state, field 3.
-		if len(fields) < 13 {
-			continue
-		}
-		utime, _ := strconv.ParseInt(fields[11], 10, 64)
-		stime, _ := strconv.ParseInt(fields[12], 10, 64)
-		out[pid] = time.Duration(utime+stime) * time.Second / clockTicks
-	}
-	return out
+	return total
 }
 
-// clockTicks is USER_HZ, the unit of stat's CPU times: 100 on every Linux
-// architecture Go supports.
-const clockTicks = 100
+func statPath(pid int) string { return filepath.Join("/proc", strconv.Itoa(pid), "stat") }
 
 // tree lists the browser's process and all its descendants.
 func (b *Browser) tree() []int {
@@ -80,11 +68,7 @@ func (b *Browser) tree() []int {
 		if err != nil {
 			continue
 		}
-		fields := statFields(pid)
-		if len(fields) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(fields[1])
+		ppid := procstat.Parent(procstat.Fields(statPath(pid)))
 		children[ppid] = append(children[ppid], pid)
 	}
 	var out []int
@@ -96,20 +80,6 @@ func (b *Browser) tree() []int {
 		queue = append(queue, children[pid]...)
 	}
 	return out
-}
-
-// statFields returns the fields of /proc/pid/stat after the command name
-// (which may contain spaces), starting with the state.
-func statFields(pid int) []string {
-	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return nil
-	}
-	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return nil
-	}
-	return strings.Fields(string(stat[i+1:]))
 }
 
 func pssOf(pid int) int64 {

@@ -1,13 +1,9 @@
 package scan_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -15,6 +11,7 @@ import (
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/internal/procstat"
 	"github.com/privscan/privscan/internal/scan"
 )
 
@@ -98,86 +95,53 @@ func benchShop(b *testing.B, conc, maxPages int) shopRun {
 	return shopRun{visits: float64(visits), elapsed: elapsed, cpu: browserCPU + selfCPU, browserCPU: browserCPU, peak: peak}
 }
 
-// meter samples the browser tree's CPU and memory while a benchmark runs.
+// meter measures the browser tree's CPU and memory while a benchmark runs:
+// CPU time from start to stop (closed tabs' processes included, see
+// Browser.CPUTime), and peak PSS sampled twice a second.
 type meter struct {
+	br           *browser.Browser
 	stopSampling context.CancelFunc
 	wg           sync.WaitGroup
-	mu           sync.Mutex
-	start, last  map[int]time.Duration
+	start        time.Duration
 	selfStart    time.Duration
 	samplerCPU   time.Duration
 	peak         int64
 }
 
 func startMeter(br *browser.Browser) *meter {
-	m := &meter{start: br.CPUTimes(), last: map[int]time.Duration{}, selfStart: selfCPU()}
+	m := &meter{br: br, start: br.CPUTime(), selfStart: selfCPU()}
 	ctx, stop := context.WithCancel(context.Background())
 	m.stopSampling = stop
 	m.wg.Go(func() {
-		// The sampler has a thread of its own, so that its CPU time (reading
-		// /proc is not free) is left out of the scan's.
+		// The sampler has a thread of its own, so that its CPU time
+		// (reading every process's smaps_rollup is not free) is left out
+		// of the scan's.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		defer func() { m.samplerCPU = threadCPU(syscall.Gettid()) }()
-		tick := time.NewTicker(100 * time.Millisecond)
+		defer func() {
+			m.samplerCPU = procstat.CPU(procstat.Fields(fmt.Sprintf("/proc/self/task/%d/stat", syscall.Gettid())), false)
+		}()
+		tick := time.NewTicker(500 * time.Millisecond)
 		defer tick.Stop()
-		for n := 0; ; n++ {
+		for {
+			m.peak = max(m.peak, br.PSS())
 			select {
 			case <-ctx.Done():
-				m.sample(br, true)
 				return
 			case <-tick.C:
-				m.sample(br, n%5 == 0)
 			}
 		}
 	})
 	return m
 }
 
-func (m *meter) sample(br *browser.Browser, pss bool) {
-	cpu := br.CPUTimes()
-	var mem int64
-	if pss {
-		mem = br.PSS()
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for pid, t := range cpu {
-		m.last[pid] = t
-	}
-	m.peak = max(m.peak, mem)
-}
-
 // stop ends sampling and returns the browser tree's CPU time, this
 // process's CPU time and the peak PSS since the meter started.
 func (m *meter) stop() (browserCPU, self time.Duration, peak int64) {
+	end := m.br.CPUTime()
 	m.stopSampling()
 	m.wg.Wait()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for pid, t := range m.last {
-		browserCPU += t - m.start[pid]
-	}
-	return browserCPU, selfCPU() - m.selfStart - m.samplerCPU, m.peak
-}
-
-// threadCPU is the CPU time (user + system) of one thread of this process.
-func threadCPU(tid int) time.Duration {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/self/task/%d/stat", tid))
-	if err != nil {
-		return 0
-	}
-	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(string(stat[i+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
+	return end - m.start, selfCPU() - m.selfStart - m.samplerCPU, m.peak
 }
 
 // selfCPU is this process's CPU time (user + system) so far.
