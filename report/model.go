@@ -78,6 +78,11 @@ type Options struct {
 	HostRules     string `json:"host_rules,omitempty"`
 	IgnoreRobots  bool   `json:"ignore_robots"`
 	Insecure      bool   `json:"insecure"`
+	// BannerWait and ConsentRuleTimeout are the consent journeys' waits:
+	// for the banner to show, and for an autoconsent rule to finish once
+	// it was sent the choice. Set when a journey ran.
+	BannerWait         string `json:"banner_wait,omitempty"`
+	ConsentRuleTimeout string `json:"consent_rule_timeout,omitempty"`
 }
 
 // Page is one page visit under one profile.

@@ -167,7 +167,7 @@ func Rules() ([]Rule, error) {
 type Options struct {
 	// Hint is the CMP slug the scan detected, tried first.
 	Hint string
-	// Wait is how long to wait for a banner to appear (default 6 s).
+	// Wait is how long to wait for a banner to appear (DefaultWait).
 	Wait time.Duration
 	// SecondLayerWait is how long to wait for a second layer to open
 	// (default 4 s).
@@ -177,8 +177,8 @@ type Options struct {
 	Autoconsent   *autoconsent.Bundle
 	NoAutoconsent string
 	// RuleTimeout is the time budget of an autoconsent rule once it was
-	// sent the choice (default 20 s): a rule that has not finished by
-	// then falls back to the built-in engine, and the journey says so.
+	// sent the choice (DefaultRuleTimeout): a rule that has not finished
+	// by then falls back to the built-in engine, and the journey says so.
 	RuleTimeout time.Duration
 }
 
@@ -189,13 +189,13 @@ func Operate(ctx context.Context, choice Choice, opts Options) (j Journey) {
 	start := time.Now()
 	defer func() { j.DurationMS = time.Since(start).Milliseconds() }()
 	if opts.Wait <= 0 {
-		opts.Wait = 6 * time.Second
+		opts.Wait = DefaultWait
 	}
 	if opts.SecondLayerWait <= 0 {
 		opts.SecondLayerWait = 4 * time.Second
 	}
 	if opts.RuleTimeout <= 0 {
-		opts.RuleTimeout = acActionTimeout
+		opts.RuleTimeout = DefaultRuleTimeout
 	}
 	j = Journey{Choice: choice, Engine: EngineBuiltin}
 	rs, err := Rules()

@@ -31,11 +31,16 @@ const MethodRule Method = "rule"
 // (the package's documented interface).
 const acBinding = "autoconsentSendMessage"
 
-// The autoconsent waits. A rule's opt-out can wait for elements and
-// layers of its own, so it gets longer than one of our clicks
-// (acActionTimeout is the default of Options.RuleTimeout).
+// The defaults of Options.Wait and Options.RuleTimeout. A rule's opt-out
+// can wait for elements and layers of its own, so it gets longer than one
+// of our clicks.
 const (
-	acActionTimeout   = 20 * time.Second
+	DefaultWait        = 6 * time.Second
+	DefaultRuleTimeout = 20 * time.Second
+)
+
+// The autoconsent waits.
+const (
 	acSelfTestTimeout = 6 * time.Second
 	// acPopupGrace extends the detection wait once a platform is
 	// detected: the content script checks for its popup for up to 5 s.

@@ -27,6 +27,7 @@ Every subcommand takes --db (default $PRIVSCAN_DB, else privscan.db). 'privscan 
 type monitorScanFlags struct {
 	maxPages, depth, concurrency int
 	profiles, pageTimeout        string
+	bannerWait, ruleTimeout      string
 	ignoreRobots                 bool
 	policy                       string
 	ignore                       string
@@ -38,6 +39,8 @@ func (m *monitorScanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&m.concurrency, "concurrency", 0, "browser tabs visiting pages at once")
 	fs.StringVar(&m.profiles, "profiles", "", "comma-separated profiles: baseline, gpc, dnt (default all)")
 	fs.StringVar(&m.pageTimeout, "page-timeout", "", "cap on one page visit")
+	fs.StringVar(&m.bannerWait, "banner-wait", "", "how long a consent journey waits for the cookie banner (default: scan's default)")
+	fs.StringVar(&m.ruleTimeout, "consent-rule-timeout", "", "how long an autoconsent rule may take to answer the banner (default: scan's default)")
 	fs.BoolVar(&m.ignoreRobots, "ignore-robots", false, "do not honour robots.txt")
 	fs.StringVar(&m.policy, "policy", "", "read the privacy policy from this URL instead of finding it")
 	fs.StringVar(&m.ignore, "ignore", "", "file of accepted finding ids (YAML list of {id, reason, expires}); its text is stored with the monitor")
@@ -45,7 +48,7 @@ func (m *monitorScanFlags) register(fs *flag.FlagSet) {
 
 func (m *monitorScanFlags) options() (monitor.Options, error) {
 	o := monitor.Options{MaxPages: m.maxPages, Depth: m.depth, Concurrency: m.concurrency, Profiles: splitList(m.profiles),
-		PageTimeout: m.pageTimeout, IgnoreRobots: m.ignoreRobots, Policy: m.policy}
+		PageTimeout: m.pageTimeout, BannerWait: m.bannerWait, ConsentRuleTimeout: m.ruleTimeout, IgnoreRobots: m.ignoreRobots, Policy: m.policy}
 	if m.ignore != "" {
 		data, err := os.ReadFile(m.ignore)
 		if err != nil {
@@ -91,6 +94,13 @@ func runMonitor(ctx context.Context, args []string, env Env) error {
 	if len(pos) != n {
 		return usageError("monitor %s takes %d argument(s), got %d", sub, n, len(pos))
 	}
+	// The scan settings are checked before the database is opened.
+	var scanOpts monitor.Options
+	if sub == "add" || sub == "run-now" {
+		if scanOpts, err = sf.options(); err != nil {
+			return usageError("%v", err)
+		}
+	}
 	db, err := store.Open(ctx, *dbAddr)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -105,11 +115,7 @@ func runMonitor(ctx context.Context, args []string, env Env) error {
 		if err != nil {
 			return &ExitError{Code: ExitFailure, Err: err}
 		}
-		opts, err := sf.options()
-		if err != nil {
-			return usageError("%v", err)
-		}
-		m, err := db.AddMonitor(ctx, store.Monitor{URL: u.String(), Every: every, Options: opts.Marshal()})
+		m, err := db.AddMonitor(ctx, store.Monitor{URL: u.String(), Every: every, Options: scanOpts.Marshal()})
 		if err != nil {
 			return &ExitError{Code: ExitFailure, Err: err}
 		}
@@ -137,8 +143,8 @@ func runMonitor(ctx context.Context, args []string, env Env) error {
 			args.Options, _ = monitor.ParseOptions(m.Options)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return &ExitError{Code: ExitFailure, Err: err}
-		} else if args.Options, err = sf.options(); err != nil {
-			return usageError("%v", err)
+		} else {
+			args.Options = scanOpts
 		}
 		q, err := monitor.Open(ctx, db, monitor.Config{})
 		if err != nil {

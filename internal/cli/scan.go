@@ -55,6 +55,8 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.profiles, "profiles", "baseline,gpc,dnt", "comma-separated profiles: baseline, gpc, dnt, reject, accept (reject and accept are added by themselves when a consent banner shows and this flag is not given)")
 	fs.DurationVar(&f.opts.PageTimeout, "page-timeout", def.PageTimeout, "cap on loading one page (navigation up to the load event)")
 	fs.DurationVar(&f.opts.Dwell, "dwell", def.Dwell, "cap on the time on a page after its load event (interaction and settling); a page still busy then is recorded as not settled")
+	fs.DurationVar(&f.opts.BannerWait, "banner-wait", def.BannerWait, "how long a consent journey waits for the cookie banner to show")
+	fs.DurationVar(&f.opts.ConsentRuleTimeout, "consent-rule-timeout", def.ConsentRuleTimeout, "how long an autoconsent rule may take to answer the banner before the built-in engine takes over")
 	fs.BoolVar(&f.opts.NoInteraction, "no-interaction", false, "do not act like a visitor after the load event (no focus, mouse moves or scrolling): tags that wait for interaction are not seen")
 	fs.StringVar(&f.opts.HostRules, "host-rules", "", `Chrome host-resolver-rules, e.g. "MAP * 127.0.0.1:8443, EXCLUDE localhost" (scan a staging server as the live domain)`)
 	fs.BoolVar(&f.opts.Insecure, "insecure", false, "accept self-signed and invalid TLS certificates")
@@ -103,6 +105,9 @@ func (f *scanFlags) finish(env Env, fs *flag.FlagSet) error {
 	}
 	if f.opts.Dwell < 500*time.Millisecond || f.opts.Dwell > 2*time.Minute {
 		return usageError("--dwell must be between 500ms and 2m")
+	}
+	if err := scan.CheckConsentWaits(f.opts); err != nil {
+		return usageError("%v", err)
 	}
 	if f.failOn != "" {
 		if _, err := report.ParseSeverity(f.failOn); err != nil {

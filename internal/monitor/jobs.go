@@ -17,13 +17,17 @@ import (
 // Zero fields take scan.DefaultOptions. Browser-level settings (host rules,
 // TLS, remote browser) belong to the worker, not to the job.
 type Options struct {
-	MaxPages     int      `json:"max_pages,omitempty"`
-	Depth        int      `json:"depth,omitempty"`
-	Concurrency  int      `json:"concurrency,omitempty"`
-	Profiles     []string `json:"profiles,omitempty"`
-	PageTimeout  string   `json:"page_timeout,omitempty"`
-	IgnoreRobots bool     `json:"ignore_robots,omitempty"`
-	Policy       string   `json:"policy,omitempty"`
+	MaxPages    int      `json:"max_pages,omitempty"`
+	Depth       int      `json:"depth,omitempty"`
+	Concurrency int      `json:"concurrency,omitempty"`
+	Profiles    []string `json:"profiles,omitempty"`
+	PageTimeout string   `json:"page_timeout,omitempty"`
+	// BannerWait and ConsentRuleTimeout are the consent journeys' waits
+	// (scan --banner-wait, --consent-rule-timeout).
+	BannerWait         string `json:"banner_wait,omitempty"`
+	ConsentRuleTimeout string `json:"consent_rule_timeout,omitempty"`
+	IgnoreRobots       bool   `json:"ignore_robots,omitempty"`
+	Policy             string `json:"policy,omitempty"`
 	// Ignore is the text of an --ignore file (accepted findings), kept
 	// whole so that every worker, on any machine, applies it.
 	Ignore string `json:"ignore,omitempty"`
@@ -61,6 +65,22 @@ func (o Options) Apply(base scan.Options) (scan.Options, error) {
 			return base, fmt.Errorf("page timeout: %w", err)
 		}
 		base.PageTimeout = d
+	}
+	for _, w := range []struct {
+		name, value string
+		into        *time.Duration
+	}{{"banner wait", o.BannerWait, &base.BannerWait}, {"consent rule timeout", o.ConsentRuleTimeout, &base.ConsentRuleTimeout}} {
+		if w.value == "" {
+			continue
+		}
+		d, err := time.ParseDuration(w.value)
+		if err != nil {
+			return base, fmt.Errorf("%s: %w", w.name, err)
+		}
+		*w.into = d
+	}
+	if err := scan.CheckConsentWaits(base); err != nil {
+		return base, err
 	}
 	base.IgnoreRobots = base.IgnoreRobots || o.IgnoreRobots
 	if o.Policy != "" {

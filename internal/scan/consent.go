@@ -73,7 +73,8 @@ func (s *Scanner) runJourney(ctx context.Context, sess *browser.Session, home, h
 	ran := false
 	before, after, _, err := sess.VisitAndInteract(ctx, home, func(c context.Context) error {
 		ran = true
-		jr.j = consent.Operate(c, choice, consent.Options{Hint: hint, Autoconsent: s.ac, NoAutoconsent: s.acMissing})
+		jr.j = consent.Operate(c, choice, consent.Options{Hint: hint, Autoconsent: s.ac, NoAutoconsent: s.acMissing,
+			Wait: s.bannerWait(), RuleTimeout: s.ruleTimeout()})
 		return nil
 	})
 	jr.before, jr.after = before, after

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -131,10 +132,16 @@ func scanConsent(t *testing.T, home string, change func(*scan.Options)) (*report
 // baseline visits): Decline is #hs-eu-decline-button, Accept
 // #hs-eu-confirmation-button. Decline removes the HubSpot identifiers but
 // GA4, Meta and Leadinfo keep running: tracking-after-reject for them.
+// The report records the journeys' waits, here set by hand.
 func TestConsentHubSpotDemo(t *testing.T) {
 	actest.Bundle(t) // autoconsent's hubspot rule answers the banner
-	_, s := scanConsent(t, site(t, "dynamicweb").Home, nil)
+	r, s := scanConsent(t, site(t, "dynamicweb").Home, func(o *scan.Options) {
+		o.BannerWait, o.ConsentRuleTimeout = 8*time.Second, 25*time.Second
+	})
 	golden(t, "consent/dynamicweb", s)
+	if r.Options.BannerWait != "8s" || r.Options.ConsentRuleTimeout != "25s" {
+		t.Errorf("options record banner wait %q and rule timeout %q, want 8s and 25s", r.Options.BannerWait, r.Options.ConsentRuleTimeout)
+	}
 }
 
 // journeyProfiles runs the consent profiles without gpc and dnt, which

@@ -17,6 +17,7 @@ import (
 
 	"github.com/privscan/privscan/crawler"
 	"github.com/privscan/privscan/crawler/browser"
+	"github.com/privscan/privscan/crawler/consent"
 	"github.com/privscan/privscan/crawler/consent/autoconsent"
 	"github.com/privscan/privscan/crawler/discover"
 	"github.com/privscan/privscan/detectors/catalogue"
@@ -44,11 +45,16 @@ type Options struct {
 	// NoInteraction visits pages without acting like a visitor (no focus,
 	// mouse moves or scrolling after the load event).
 	NoInteraction bool
-	HostRules     string
-	Insecure      bool
-	ChromePath    string
-	BrowserURL    string
-	IgnoreRobots  bool
+	// BannerWait is how long a consent journey waits for the banner, and
+	// ConsentRuleTimeout how long an autoconsent rule may take once it was
+	// sent the choice before the built-in engine takes over (0: the
+	// consent package's defaults).
+	BannerWait, ConsentRuleTimeout time.Duration
+	HostRules                      string
+	Insecure                       bool
+	ChromePath                     string
+	BrowserURL                     string
+	IgnoreRobots                   bool
 	// ShowValues keeps cookie values in the report (redacted by default).
 	ShowValues  bool
 	Screenshots bool
@@ -104,6 +110,9 @@ func DefaultOptions() Options {
 		Profiles:    []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT},
 		PageTimeout: 30 * time.Second,
 		Dwell:       browser.DefaultDwell,
+		BannerWait:  consent.DefaultWait,
+
+		ConsentRuleTimeout: consent.DefaultRuleTimeout,
 	}
 }
 
@@ -236,6 +245,20 @@ type Observations struct {
 	Visit func(ctx context.Context, url string) (*crawler.Visit, error)
 }
 
+// CheckConsentWaits reports a consent journey wait out of its range: 1 s
+// to 2 min, or 0 for the default.
+func CheckConsentWaits(o Options) error {
+	for _, w := range []struct {
+		flag string
+		d    time.Duration
+	}{{"--banner-wait", o.BannerWait}, {"--consent-rule-timeout", o.ConsentRuleTimeout}} {
+		if w.d != 0 && (w.d < time.Second || w.d > 2*time.Minute) {
+			return fmt.Errorf("%s must be between 1s and 2m", w.flag)
+		}
+	}
+	return nil
+}
+
 // New validates options and launches the browser.
 func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 	if opts.Logger == nil {
@@ -254,6 +277,9 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 		if !p.Valid() {
 			return nil, &UsageError{fmt.Errorf("unknown profile %q (want baseline, gpc, dnt, reject or accept)", p)}
 		}
+	}
+	if err := CheckConsentWaits(opts); err != nil {
+		return nil, &UsageError{err}
 	}
 	rules, err := hostrules.Parse(opts.HostRules)
 	if err != nil {
@@ -319,6 +345,12 @@ func (s *Scanner) WithOptions(opts Options) *Scanner {
 	}
 	c.opts = opts
 	return &c
+}
+
+// bannerWait and ruleTimeout are the consent journeys' waits.
+func (s *Scanner) bannerWait() time.Duration { return cmp.Or(s.opts.BannerWait, consent.DefaultWait) }
+func (s *Scanner) ruleTimeout() time.Duration {
+	return cmp.Or(s.opts.ConsentRuleTimeout, consent.DefaultRuleTimeout)
 }
 
 // dwell is the dwell the scan's visits use.
@@ -530,6 +562,9 @@ func (s *Scanner) Scan(ctx context.Context, target *url.URL) (*report.Report, er
 	}
 	r.Interrupted = ctx.Err() != nil
 	s.finishJourneys(r, obs, journeys)
+	if len(journeys) > 0 {
+		r.Options.BannerWait, r.Options.ConsentRuleTimeout = s.bannerWait().String(), s.ruleTimeout().String()
+	}
 	r.Checks = audit.Checks(r)
 	if s.opts.PublicOnly {
 		if err := refuseLocal(target, slices.Concat(obs.Visits, extraVisits)); err != nil {
