@@ -17,17 +17,19 @@ import (
 // Zero fields take scan.DefaultOptions. Browser-level settings (host rules,
 // TLS, remote browser) belong to the worker, not to the job.
 type Options struct {
-	MaxPages    int      `json:"max_pages,omitempty"`
-	Depth       int      `json:"depth,omitempty"`
-	Concurrency int      `json:"concurrency,omitempty"`
-	Profiles    []string `json:"profiles,omitempty"`
-	PageTimeout string   `json:"page_timeout,omitempty"`
+	MaxPages     int      `json:"max_pages,omitempty"`
+	Depth        int      `json:"depth,omitempty"`
+	Concurrency  int      `json:"concurrency,omitempty"`
+	Profiles     []string `json:"profiles,omitempty"`
+	PageTimeout  string   `json:"page_timeout,omitempty"`
+	IgnoreRobots bool     `json:"ignore_robots,omitempty"`
+	Policy       string   `json:"policy,omitempty"`
+
 	// BannerWait and ConsentRuleTimeout are the consent journeys' waits
 	// (scan --banner-wait, --consent-rule-timeout).
 	BannerWait         string `json:"banner_wait,omitempty"`
 	ConsentRuleTimeout string `json:"consent_rule_timeout,omitempty"`
-	IgnoreRobots       bool   `json:"ignore_robots,omitempty"`
-	Policy             string `json:"policy,omitempty"`
+
 	// Ignore is the text of an --ignore file (accepted findings), kept
 	// whole so that every worker, on any machine, applies it.
 	Ignore string `json:"ignore,omitempty"`

@@ -45,16 +45,18 @@ type Options struct {
 	// NoInteraction visits pages without acting like a visitor (no focus,
 	// mouse moves or scrolling after the load event).
 	NoInteraction bool
+	HostRules     string
+	Insecure      bool
+	ChromePath    string
+	BrowserURL    string
+	IgnoreRobots  bool
+
 	// BannerWait is how long a consent journey waits for the banner, and
 	// ConsentRuleTimeout how long an autoconsent rule may take once it was
 	// sent the choice before the built-in engine takes over (0: the
 	// consent package's defaults).
 	BannerWait, ConsentRuleTimeout time.Duration
-	HostRules                      string
-	Insecure                       bool
-	ChromePath                     string
-	BrowserURL                     string
-	IgnoreRobots                   bool
+
 	// ShowValues keeps cookie values in the report (redacted by default).
 	ShowValues  bool
 	Screenshots bool
@@ -110,8 +112,8 @@ func DefaultOptions() Options {
 		Profiles:    []crawler.Profile{crawler.Baseline, crawler.GPC, crawler.DNT},
 		PageTimeout: 30 * time.Second,
 		Dwell:       browser.DefaultDwell,
-		BannerWait:  consent.DefaultWait,
 
+		BannerWait:         consent.DefaultWait,
 		ConsentRuleTimeout: consent.DefaultRuleTimeout,
 	}
 }
@@ -347,8 +349,12 @@ func (s *Scanner) WithOptions(opts Options) *Scanner {
 	return &c
 }
 
-// bannerWait and ruleTimeout are the consent journeys' waits.
-func (s *Scanner) bannerWait() time.Duration { return cmp.Or(s.opts.BannerWait, consent.DefaultWait) }
+// bannerWait is how long the consent journeys wait for the banner.
+func (s *Scanner) bannerWait() time.Duration {
+	return cmp.Or(s.opts.BannerWait, consent.DefaultWait)
+}
+
+// ruleTimeout is the budget of the consent journeys' autoconsent rules.
 func (s *Scanner) ruleTimeout() time.Duration {
 	return cmp.Or(s.opts.ConsentRuleTimeout, consent.DefaultRuleTimeout)
 }
