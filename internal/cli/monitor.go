@@ -28,7 +28,8 @@ type monitorScanFlags struct {
 	maxPages, depth, concurrency int
 	profiles, pageTimeout        string
 	bannerWait, ruleTimeout      string
-	ignoreRobots                 bool
+	dwell                        string
+	ignoreRobots, noInteraction  bool
 	policy                       string
 	ignore                       string
 }
@@ -39,6 +40,8 @@ func (m *monitorScanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&m.concurrency, "concurrency", 0, "browser tabs visiting pages at once")
 	fs.StringVar(&m.profiles, "profiles", "", "comma-separated profiles: baseline, gpc, dnt (default all)")
 	fs.StringVar(&m.pageTimeout, "page-timeout", "", "cap on one page visit")
+	fs.StringVar(&m.dwell, "dwell", "", "cap on the time on a page after its load event (default: scan's default)")
+	fs.BoolVar(&m.noInteraction, "no-interaction", false, "do not act like a visitor after the load event")
 	fs.StringVar(&m.bannerWait, "banner-wait", "", "how long a consent journey waits for the cookie banner (default: scan's default)")
 	fs.StringVar(&m.ruleTimeout, "consent-rule-timeout", "", "how long an autoconsent rule may take to answer the banner (default: scan's default)")
 	fs.BoolVar(&m.ignoreRobots, "ignore-robots", false, "do not honour robots.txt")
@@ -48,7 +51,8 @@ func (m *monitorScanFlags) register(fs *flag.FlagSet) {
 
 func (m *monitorScanFlags) options() (monitor.Options, error) {
 	o := monitor.Options{MaxPages: m.maxPages, Depth: m.depth, Concurrency: m.concurrency, Profiles: splitList(m.profiles),
-		PageTimeout: m.pageTimeout, BannerWait: m.bannerWait, ConsentRuleTimeout: m.ruleTimeout, IgnoreRobots: m.ignoreRobots, Policy: m.policy}
+		PageTimeout: m.pageTimeout, Dwell: m.dwell, NoInteraction: m.noInteraction,
+		BannerWait: m.bannerWait, ConsentRuleTimeout: m.ruleTimeout, IgnoreRobots: m.ignoreRobots, Policy: m.policy}
 	if m.ignore != "" {
 		data, err := os.ReadFile(m.ignore)
 		if err != nil {

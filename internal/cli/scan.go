@@ -103,10 +103,16 @@ func (f *scanFlags) finish(env Env, fs *flag.FlagSet) error {
 	if f.opts.PageTimeout < time.Second {
 		return usageError("--page-timeout must be at least 1s")
 	}
-	if f.opts.Dwell < 500*time.Millisecond || f.opts.Dwell > 2*time.Minute {
-		return usageError("--dwell must be between 500ms and 2m")
+	// 0 means "the default" to the scanner, not to a user who typed it.
+	for _, w := range []struct {
+		flag string
+		d    time.Duration
+	}{{"--dwell", f.opts.Dwell}, {"--banner-wait", f.opts.BannerWait}, {"--consent-rule-timeout", f.opts.ConsentRuleTimeout}} {
+		if w.d <= 0 {
+			return usageError("%s must be positive", w.flag)
+		}
 	}
-	if err := scan.CheckConsentWaits(f.opts); err != nil {
+	if err := scan.CheckWaits(f.opts); err != nil {
 		return usageError("%v", err)
 	}
 	if f.failOn != "" {

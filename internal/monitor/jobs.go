@@ -25,6 +25,10 @@ type Options struct {
 	IgnoreRobots bool     `json:"ignore_robots,omitempty"`
 	Policy       string   `json:"policy,omitempty"`
 
+	// Dwell and NoInteraction are how pages are visited after their load
+	// event (scan --dwell, --no-interaction).
+	Dwell         string `json:"dwell,omitempty"`
+	NoInteraction bool   `json:"no_interaction,omitempty"`
 	// BannerWait and ConsentRuleTimeout are the consent journeys' waits
 	// (scan --banner-wait, --consent-rule-timeout).
 	BannerWait         string `json:"banner_wait,omitempty"`
@@ -71,7 +75,7 @@ func (o Options) Apply(base scan.Options) (scan.Options, error) {
 	for _, w := range []struct {
 		name, value string
 		into        *time.Duration
-	}{{"banner wait", o.BannerWait, &base.BannerWait}, {"consent rule timeout", o.ConsentRuleTimeout, &base.ConsentRuleTimeout}} {
+	}{{"dwell", o.Dwell, &base.Dwell}, {"banner wait", o.BannerWait, &base.BannerWait}, {"consent rule timeout", o.ConsentRuleTimeout, &base.ConsentRuleTimeout}} {
 		if w.value == "" {
 			continue
 		}
@@ -81,9 +85,10 @@ func (o Options) Apply(base scan.Options) (scan.Options, error) {
 		}
 		*w.into = d
 	}
-	if err := scan.CheckConsentWaits(base); err != nil {
+	if err := scan.CheckWaits(base); err != nil {
 		return base, err
 	}
+	base.NoInteraction = base.NoInteraction || o.NoInteraction
 	base.IgnoreRobots = base.IgnoreRobots || o.IgnoreRobots
 	if o.Policy != "" {
 		base.Policy = o.Policy

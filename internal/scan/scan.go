@@ -247,15 +247,15 @@ type Observations struct {
 	Visit func(ctx context.Context, url string) (*crawler.Visit, error)
 }
 
-// CheckConsentWaits reports a consent journey wait out of its range: 1 s
-// to 2 min, or 0 for the default.
-func CheckConsentWaits(o Options) error {
+// CheckWaits reports a wait out of its range, 0 being the default: the
+// dwell (500 ms to 2 min) and the consent journeys' waits (1 s to 2 min).
+func CheckWaits(o Options) error {
 	for _, w := range []struct {
-		flag string
-		d    time.Duration
-	}{{"--banner-wait", o.BannerWait}, {"--consent-rule-timeout", o.ConsentRuleTimeout}} {
-		if w.d != 0 && (w.d < time.Second || w.d > 2*time.Minute) {
-			return fmt.Errorf("%s must be between 1s and 2m", w.flag)
+		flag     string
+		d, least time.Duration
+	}{{"--dwell", o.Dwell, 500 * time.Millisecond}, {"--banner-wait", o.BannerWait, time.Second}, {"--consent-rule-timeout", o.ConsentRuleTimeout, time.Second}} {
+		if w.d != 0 && (w.d < w.least || w.d > 2*time.Minute) {
+			return fmt.Errorf("%s must be between %s and 2m", w.flag, w.least)
 		}
 	}
 	return nil
@@ -280,7 +280,7 @@ func New(ctx context.Context, opts Options, plugins Plugins) (*Scanner, error) {
 			return nil, &UsageError{fmt.Errorf("unknown profile %q (want baseline, gpc, dnt, reject or accept)", p)}
 		}
 	}
-	if err := CheckConsentWaits(opts); err != nil {
+	if err := CheckWaits(opts); err != nil {
 		return nil, &UsageError{err}
 	}
 	rules, err := hostrules.Parse(opts.HostRules)
