@@ -505,6 +505,25 @@ func TestDetectBlocked(t *testing.T) {
 			want: []state{{"facebook", "Facebook social plugins", []string{}, []string{}, []string{"baseline"}}},
 		},
 		{
+			// The newer vendors' tags as consent platforms park them: a
+			// Cookiebot-marked Klaviyo loader, a Complianz-parked Segment
+			// snippet, a OneTrust-classed Mixpanel init and Intercom's
+			// settings behind CookieYes.
+			name: "parked tags of Klaviyo, Segment, Mixpanel and Intercom",
+			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
+				HTML: `<script type="text/plain" data-cookieconsent="marketing" async src="https://static.klaviyo.com/onsite/js/Xy7Kq2/klaviyo.js?company_id=Xy7Kq2"></script>
+<script type="text/plain" data-category="statistics">!function(){var i="analytics",analytics=window[i]=window[i]||[];if(!analytics.initialize){analytics.invoked=!0;analytics.load=function(key,n){var t=document.createElement("script");t.async=!0;t.src="https://cdn.segment.com/analytics.js/v1/"+key+"/analytics.min.js";var r=document.getElementsByTagName("script")[0];r.parentNode.insertBefore(t,r)};analytics.SNIPPET_VERSION="5.2.1";analytics.load("Qw3rTy7UiOp9AsDfGhJkLzXc");analytics.page()}}();</script>
+<script type="text/plain" class="optanon-category-C0002">mixpanel.init("5f0e1d2c3b4a59687f6e5d4c3b2a1908", {track_pageview: true});</script>
+<script type="text/plain" data-cookieyes="cookieyes-functional">window.intercomSettings = {api_base: "https://api-iam.intercom.io", app_id: "q1w2e3r4"};</script>`,
+			})},
+			want: []state{
+				{"intercom", "Intercom", []string{"q1w2e3r4"}, []string{}, []string{"baseline"}},
+				{"klaviyo", "Klaviyo", []string{"Xy7Kq2"}, []string{}, []string{"baseline"}},
+				{"mixpanel", "Mixpanel", []string{"5f0e1d2c3b4a59687f6e5d4c3b2a1908"}, []string{}, []string{"baseline"}},
+				{"segment", "Segment", []string{"Qw3rTy7UiOp9AsDfGhJkLzXc"}, []string{}, []string{"baseline"}},
+			},
+		},
+		{
 			name: "parked iframes: Cookiebot and Complianz",
 			visits: []*crawler.Visit{page(crawler.Baseline, site, crawler.Visit{
 				HTML: `<iframe data-cookieconsent="marketing" data-cookieblock-src="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com%2Facme"></iframe>
