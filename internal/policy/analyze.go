@@ -146,6 +146,9 @@ func Analyze(doc *Document, vendors []VendorTerms) *Analysis {
 	return NewAnalyzer(vendors).Analyze(doc)
 }
 
+// notFound is the Analysis of no document: nothing found, no stance.
+func notFound() *Analysis { return &Analysis{DNT: NotMentioned, GPC: NotMentioned} }
+
 // Analyzer reads documents against a vendor list compiled once: with the
 // entity table's thousands of names, compiling costs as much as reading a
 // policy.
@@ -161,7 +164,7 @@ func NewAnalyzer(vendors []VendorTerms) *Analyzer {
 
 // Analyze is the package-level Analyze with the compiled vendor list.
 func (an *Analyzer) Analyze(doc *Document) *Analysis {
-	a := &Analysis{DNT: NotMentioned, GPC: NotMentioned}
+	a := notFound()
 	if doc == nil {
 		return a
 	}

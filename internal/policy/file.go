@@ -61,7 +61,7 @@ func (an *Analyzer) AnalyzeFile(ctx context.Context, path string) (*Analysis, er
 	}
 	if why != "" {
 		rec.Why = why
-		return Rejected([]DocumentRecord{rec}, nil), nil
+		return Rejected([]DocumentRecord{rec}), nil
 	}
 	rec.Used = true
 	a := an.Analyze(doc)
@@ -73,8 +73,8 @@ func (an *Analyzer) AnalyzeFile(ctx context.Context, path string) (*Analysis, er
 // Rejected is the Analysis of a search in which no document was a policy:
 // Found false, the documents tried, and an Error that lists each URL and
 // why it was rejected.
-func Rejected(docs []DocumentRecord, vendors []VendorTerms) *Analysis {
-	a := Analyze(nil, vendors)
+func Rejected(docs []DocumentRecord) *Analysis {
+	a := notFound()
 	a.Documents = docs
 	var b strings.Builder
 	b.WriteString("No document read was a policy.")
@@ -106,7 +106,7 @@ func Rejected(docs []DocumentRecord, vendors []VendorTerms) *Analysis {
 func AnalyzeURL(ctx context.Context, fetcher Fetcher, url string, vendors []VendorTerms) (*Analysis, error) {
 	a, rec, err := ReadURL(ctx, fetcher, url, DocPrivacy, vendors)
 	if a == nil {
-		a = Rejected([]DocumentRecord{rec}, vendors)
+		a = Rejected([]DocumentRecord{rec})
 		return a, err
 	}
 	a.Documents = []DocumentRecord{rec}

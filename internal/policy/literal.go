@@ -3,6 +3,7 @@ package policy
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,7 +43,7 @@ func mustCue(expr string) *cueRE {
 			p = foldASCII(p)
 		}
 		c.lits = requiredLiterals(p)
-		if set, ok := exactSet(p); ok && !c.fold && !hasAssertion(p) && !slicesContainsEmpty(set) {
+		if set, ok := exactSet(p); ok && !c.fold && !hasAssertion(p) && !slices.Contains(set, "") {
 			c.literal = true
 			c.lits = dedupe(set)
 		}
@@ -414,7 +415,7 @@ func requiredLiterals(re *syntax.Regexp) []string {
 		}
 		var run []string // the current run's strings; nil when there is none
 		flush := func() {
-			if run != nil && !slicesContainsEmpty(run) {
+			if run != nil && !slices.Contains(run, "") {
 				consider(dedupe(run))
 			}
 			run = nil
@@ -550,13 +551,4 @@ func crossProduct(a, b []string) ([]string, bool) {
 		}
 	}
 	return out, true
-}
-
-func slicesContainsEmpty(l []string) bool {
-	for _, s := range l {
-		if s == "" {
-			return true
-		}
-	}
-	return false
 }

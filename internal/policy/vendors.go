@@ -260,30 +260,14 @@ func (idx *vendorIndex) findTermsAll(texts, lowers []string) [][]termHit {
 	// thousands of names (the entity table's) are never scanned for.
 	type cand struct{ matcher, pos int }
 	var cands []cand
-	start := -1
-	word := func(end int) {
+	eachWord(lower, func(start, end int) {
 		for _, i := range idx.byFirst[lower[start:end]] {
 			m := &idx.matchers[i]
 			if m.caseSens && strings.HasPrefix(text[start:], m.exact) || !m.caseSens && strings.HasPrefix(lower[start:], m.lower) {
 				cands = append(cands, cand{i, start})
 			}
 		}
-	}
-	for i, r := range lower {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			word(i)
-			start = -1
-		}
-	}
-	if start >= 0 {
-		word(len(lower))
-	}
+	})
 	for _, i := range idx.wordless {
 		m := &idx.matchers[i]
 		for off := 0; ; {
@@ -889,13 +873,13 @@ func (c *unitCues) score(cookieRow bool) int {
 	return s
 }
 
-// isWordRune is a letter or digit: what a word is made of for wordSet and
+// isWordRune is a letter or digit: what a word is made of for eachWord and
 // firstWord.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// wordSet returns the maximal runs of letters and digits in s.
-func wordSet(s string) map[string]bool {
-	set := map[string]bool{}
+// eachWord calls f with the bounds of every maximal run of letters and
+// digits in s, in order.
+func eachWord(s string, f func(start, end int)) {
 	start := -1
 	for i, r := range s {
 		if isWordRune(r) {
@@ -905,13 +889,19 @@ func wordSet(s string) map[string]bool {
 			continue
 		}
 		if start >= 0 {
-			set[s[start:i]] = true
+			f(start, i)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		set[s[start:]] = true
+		f(start, len(s))
 	}
+}
+
+// wordSet returns the maximal runs of letters and digits in s.
+func wordSet(s string) map[string]bool {
+	set := map[string]bool{}
+	eachWord(s, func(start, end int) { set[s[start:end]] = true })
 	return set
 }
 

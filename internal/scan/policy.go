@@ -151,7 +151,7 @@ func (p *policyStage) run(ctx context.Context, obs *Observations) *policy.Analys
 		break
 	}
 	if main == nil {
-		a := policy.Rejected(docs, p.terms)
+		a := policy.Rejected(docs)
 		if len(docs) == 0 {
 			a.Error = "no link to a privacy policy on the pages visited, and none of the usual paths (/privacy, /privacy-policy, …) answered"
 		}
@@ -299,7 +299,7 @@ func (p *policyStage) fromOverride(ctx context.Context, obs *Observations, overr
 	if _, err := os.Stat(override); err == nil {
 		a, err := p.analyzer().AnalyzeFile(ctx, override)
 		if err != nil {
-			a = policy.Analyze(nil, p.terms)
+			a = p.analyzer().Analyze(nil)
 			a.URL, a.Error = override, err.Error()
 			a.Documents = []policy.DocumentRecord{{URL: override, Kind: policy.DocPrivacy, Why: "could not be read: " + err.Error()}}
 		}
@@ -308,7 +308,7 @@ func (p *policyStage) fromOverride(ctx context.Context, obs *Observations, overr
 	}
 	a, rec := p.try(ctx, obs, override, policy.DocPrivacy)
 	if a == nil {
-		a = policy.Rejected([]policy.DocumentRecord{rec}, p.terms)
+		a = policy.Rejected([]policy.DocumentRecord{rec})
 	} else {
 		a.Documents = []policy.DocumentRecord{rec}
 	}
